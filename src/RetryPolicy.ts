@@ -1,0 +1,218 @@
+/**
+ * When and how long effect-pagerduty waits and tries again.
+ *
+ * The defaults, precisely:
+ *
+ * - **401 and every other 4xx except 429**: never retried; the call fails at once.
+ * - **429**: retried with no count limit (these retries do not count toward `maxHttpAttempts`), unless the `retry`
+ *   map has an entry for 429, which then limits them like any other status. The wait PagerDuty gives
+ *   (`ratelimit-reset`, in seconds, or `Retry-After`) is honoured in full plus a little jitter, never shortened;
+ *   without one, the exponential backoff below.
+ * - **Transport errors** (connection refused or reset, DNS, timeout of one attempt): `maxNetworkAttempts` retries
+ *   (default 3, so at most 4 requests).
+ * - **5xx**: the `retry` map of per-status counts. REST default: 502, 503 and 504 retried twice, on `GET` only (safe
+ *   to repeat); a status the user puts in the map is retried for every method. Events API default:
+ *   `{ 500: 2, 502: 4, 503: 6, 504: 6 }`, PagerDuty's guidance. A count of `-1` means no per-status limit, `0`
+ *   means never retried (it removes a default).
+ * - **`maxHttpAttempts`** (default 10) bounds the requests of one call while statuses are retried: N means at most N
+ *   requests.
+ * - **Backoff**: the n-th wait of a call is `sleepTimer × sleepTimerBaseⁿ` (1.5 s × 2ⁿ: 3 s, 6 s, 12 s, …), capped at
+ *   `maxWait` (60 s), then jittered within ×(1 ± `staggerCooldown`) (default 0.1). The counter is shared by every
+ *   retry of the call, whatever its cause. A user `schedule` replaces this computation.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Layer from "effect/Layer"
+import type * as Schedule from "effect/Schedule"
+
+/**
+ * What the retry schedule is stepped with: the outcome that is about to be retried.
+ *
+ * @example
+ * ```ts
+ * import type { RetryInput } from "effect-pagerduty"
+ *
+ * const describe = (input: RetryInput) =>
+ *   input._tag === "Status" ? `status ${input.status}` : `transport: ${input.description}`
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RetryInput =
+  | {
+    readonly _tag: "Status"
+    readonly status: number
+    readonly method: string
+    /** How many requests this call has sent so far. */
+    readonly attempt: number
+    /** The wait PagerDuty asked for (`ratelimit-reset` on a 429, or `Retry-After`), if any. */
+    readonly serverWait: Duration.Duration | undefined
+  }
+  | {
+    readonly _tag: "Transport"
+    readonly timeout: boolean
+    readonly description: string
+    readonly method: string
+    readonly attempt: number
+  }
+
+/**
+ * The options of {@link RetryPolicy.layer}; every one is optional.
+ *
+ * @example
+ * ```ts
+ * import type { RetryPolicyOptions } from "effect-pagerduty"
+ *
+ * const options: RetryPolicyOptions = { retry: { 500: 3, 429: 5 }, maxHttpAttempts: 6 }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetryPolicyOptions {
+  /**
+   * Per-status retry counts for the REST API, merged over the defaults (`{ 502: 2, 503: 2, 504: 2 }`, GET only).
+   * `-1`: no per-status limit (`maxHttpAttempts` still bounds the call); `0`: never retried.
+   */
+  readonly retry?: Readonly<Record<number, number>> | undefined
+  /** Per-status retry counts for the Events and Change Events APIs, merged over `{ 500: 2, 502: 4, 503: 6, 504: 6 }`. */
+  readonly eventsRetry?: Readonly<Record<number, number>> | undefined
+  /** At most this many requests in one call while HTTP statuses are retried. Default 10. */
+  readonly maxHttpAttempts?: number | undefined
+  /** Retries after transport errors and timeouts. Default 3 (at most 4 requests). */
+  readonly maxNetworkAttempts?: number | undefined
+  /** The backoff's unit. Default 1.5 seconds. */
+  readonly sleepTimer?: Duration.DurationInput | undefined
+  /** The backoff's growth factor. Default 2. */
+  readonly sleepTimerBase?: number | undefined
+  /** The jitter factor: a wait stays within ×(1 ± this) of the computed one. Default 0.1; 0 turns jitter off. */
+  readonly staggerCooldown?: number | undefined
+  /** The longest computed wait (a wait PagerDuty asks for is never shortened). Default 60 seconds. */
+  readonly maxWait?: Duration.DurationInput | undefined
+  /**
+   * Replaces the backoff computation: each retry steps this schedule with the {@link RetryInput}, waits the delay it
+   * gives, and stops retrying when it ends. The per-status counts and attempt limits still apply, and a wait
+   * PagerDuty asks for still wins.
+   */
+  readonly schedule?: Schedule.Schedule<unknown, RetryInput> | undefined
+}
+
+/**
+ * The resolved retry policy.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { RetryPolicy } from "effect-pagerduty"
+ *
+ * const maxAttempts = Effect.map(RetryPolicy, (policy) => policy.maxHttpAttempts)
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetryPolicyService {
+  /** The REST per-status counts the user set (applied to every method). */
+  readonly retry: ReadonlyMap<number, number>
+  /** The REST default per-status counts (applied to GET only). */
+  readonly restDefaults: ReadonlyMap<number, number>
+  /** The Events per-status counts, defaults merged with the user's. */
+  readonly eventsRetry: ReadonlyMap<number, number>
+  readonly maxHttpAttempts: number
+  readonly maxNetworkAttempts: number
+  readonly sleepTimer: Duration.Duration
+  readonly sleepTimerBase: number
+  readonly staggerCooldown: number
+  readonly maxWait: Duration.Duration
+  readonly schedule: Schedule.Schedule<unknown, RetryInput> | undefined
+}
+
+const restDefaults: ReadonlyMap<number, number> = new Map([[502, 2], [503, 2], [504, 2]])
+const eventsDefaults: Readonly<Record<number, number>> = { 500: 2, 502: 4, 503: 6, 504: 6 }
+
+const toMap = (record: Readonly<Record<number, number>> | undefined): Map<number, number> => {
+  const map = new Map<number, number>()
+  if (record === undefined) return map
+  for (const [key, value] of Object.entries(record)) {
+    map.set(Number(key), value)
+  }
+  return map
+}
+
+const nonNegativeInteger = (value: number | undefined, fallback: number): number =>
+  value === undefined || !Number.isFinite(value) || value < 0 ? fallback : Math.floor(value)
+
+/**
+ * Resolves options into a {@link RetryPolicyService}, applying the defaults.
+ *
+ * @example
+ * ```ts
+ * import { makeRetryPolicy } from "effect-pagerduty"
+ *
+ * const policy = makeRetryPolicy({ maxHttpAttempts: 4 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeRetryPolicy = (options: RetryPolicyOptions = {}): RetryPolicyService => ({
+  retry: toMap(options.retry),
+  restDefaults,
+  eventsRetry: new Map([...toMap(eventsDefaults), ...toMap(options.eventsRetry)]),
+  maxHttpAttempts: Math.max(1, nonNegativeInteger(options.maxHttpAttempts, 10)),
+  maxNetworkAttempts: nonNegativeInteger(options.maxNetworkAttempts, 3),
+  sleepTimer: Duration.decode(options.sleepTimer ?? Duration.millis(1500)),
+  sleepTimerBase: options.sleepTimerBase !== undefined && options.sleepTimerBase >= 1 ? options.sleepTimerBase : 2,
+  staggerCooldown: options.staggerCooldown !== undefined && options.staggerCooldown >= 0
+    ? Math.min(options.staggerCooldown, 1)
+    : 0.1,
+  maxWait: Duration.decode(options.maxWait ?? Duration.seconds(60)),
+  schedule: options.schedule
+})
+
+/**
+ * The retry policy service, required by `RestApi`, `EventsApi` and `ChangeEventsApi`; `RetryPolicy.layer()` gives
+ * the defaults documented at the top of this module.
+ *
+ * @example
+ * ```ts
+ * import { Schedule } from "effect"
+ * import { RetryPolicy } from "effect-pagerduty"
+ *
+ * // retry 500s three times, at most 5 requests a call
+ * const Patient = RetryPolicy.layer({ retry: { 500: 3 }, maxHttpAttempts: 5 })
+ *
+ * // or bring a Schedule: fixed 2-second waits, at most 4 retries
+ * const Fixed = RetryPolicy.layer({ schedule: Schedule.intersect(Schedule.spaced("2 seconds"), Schedule.recurs(4)) })
+ * ```
+ *
+ * @since 0.1.0
+ * @category Context
+ */
+export class RetryPolicy extends Context.Tag("effect-pagerduty/RetryPolicy")<RetryPolicy, RetryPolicyService>() {
+  /**
+   * The default policy, as documented at the top of this module.
+   *
+   * @since 0.1.0
+   */
+  static readonly default: RetryPolicyService = makeRetryPolicy()
+
+  /**
+   * A layer of the policy; `RetryPolicy.layer()` is the default policy.
+   *
+   * @example
+   * ```ts
+   * import { RetryPolicy } from "effect-pagerduty"
+   *
+   * const NoRateLimitRetries = RetryPolicy.layer({ retry: { 429: 0 } })
+   * ```
+   *
+   * @since 0.1.0
+   */
+  static layer(options: RetryPolicyOptions = {}): Layer.Layer<RetryPolicy> {
+    return Layer.succeed(RetryPolicy, makeRetryPolicy(options))
+  }
+}

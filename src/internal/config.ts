@@ -1,0 +1,125 @@
+/** @internal */
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type {
+  AuthType,
+  PagerDutyConfigFromConfig,
+  PagerDutyConfigOptions,
+  PagerDutyConfigService,
+  Region
+} from "../PagerDutyConfig.js"
+import { version } from "./version.js"
+
+/** @internal */
+export const defaultTimeout = Duration.seconds(60)
+
+/** @internal */
+export const defaultUserAgent = `effect-pagerduty/${version}`
+
+/** @internal */
+export const regionUrls: Record<Region, { readonly rest: string; readonly events: string; readonly identity: string }> =
+  {
+    us: {
+      rest: "https://api.pagerduty.com",
+      events: "https://events.pagerduty.com",
+      identity: "https://identity.pagerduty.com"
+    },
+    eu: {
+      rest: "https://api.eu.pagerduty.com",
+      events: "https://events.eu.pagerduty.com",
+      identity: "https://identity.eu.pagerduty.com"
+    }
+  }
+
+const toRedacted = (
+  value: Redacted.Redacted<string> | string | undefined
+): Option.Option<Redacted.Redacted<string>> => {
+  if (value === undefined) return Option.none()
+  const redacted = typeof value === "string" ? Redacted.make(value) : value
+  return Redacted.value(redacted).length === 0 ? Option.none() : Option.some(redacted)
+}
+
+const baseUrl = (name: string, value: string): Effect.Effect<string, ConfigError.ConfigError> => {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return Effect.fail(ConfigError.InvalidData([name], `${name} is not a valid URL: ${JSON.stringify(value)}`))
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return Effect.fail(ConfigError.InvalidData([name], `${name} must be an http(s) URL, got ${url.protocol}`))
+  }
+  if (url.search !== "" || url.hash !== "") {
+    return Effect.fail(ConfigError.InvalidData([name], `${name} must not carry a query string or fragment`))
+  }
+  return Effect.succeed(`${url.origin}${url.pathname}`.replace(/\/+$/, ""))
+}
+
+/** @internal */
+export const make = (options: PagerDutyConfigOptions): Effect.Effect<PagerDutyConfigService, ConfigError.ConfigError> =>
+  Effect.gen(function*() {
+    const region: Region = options.region ?? "us"
+    if (region !== "us" && region !== "eu") {
+      return yield* Effect.fail(
+        ConfigError.InvalidData(["region"], `region must be "us" or "eu", got ${JSON.stringify(region)}`)
+      )
+    }
+    const authType: AuthType = options.authType ?? "token"
+    if (authType !== "token" && authType !== "oauth2" && authType !== "bearer") {
+      return yield* Effect.fail(ConfigError.InvalidData(
+        ["authType"],
+        `authType must be "token", "oauth2" or "bearer", got ${JSON.stringify(authType)}`
+      ))
+    }
+    const urls = regionUrls[region]
+    const restUrl = yield* baseUrl("restUrl", options.restUrl ?? urls.rest)
+    const eventsUrl = yield* baseUrl("eventsUrl", options.eventsUrl ?? urls.events)
+    const identityUrl = yield* baseUrl("identityUrl", options.identityUrl ?? urls.identity)
+    const defaultFrom = options.defaultFrom === undefined || options.defaultFrom.trim() === ""
+      ? Option.none()
+      : Option.some(options.defaultFrom.trim())
+    const service: PagerDutyConfigService = {
+      apiKey: toRedacted(options.apiKey),
+      authType,
+      defaultFrom,
+      routingKey: toRedacted(options.routingKey),
+      region,
+      restUrl,
+      eventsUrl,
+      identityUrl,
+      timeout: Duration.decode(options.timeout ?? defaultTimeout),
+      userAgent: options.userAgent === null ? Option.none() : Option.some(options.userAgent ?? defaultUserAgent),
+      debug: options.debug ?? false
+    }
+    return service
+  })
+
+const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
+  Config.map(Config.option(config), Option.getOrUndefined)
+
+/** @internal */
+export const configFromEnvironment = (
+  overrides: PagerDutyConfigFromConfig
+): Config.Config<PagerDutyConfigOptions> => {
+  const pick = <A>(
+    override: Config.Config<A> | undefined,
+    fallback: Config.Config<A | undefined>
+  ): Config.Config<A | undefined> => override === undefined ? fallback : override
+  return Config.all({
+    apiKey: pick(overrides.apiKey, optional(Config.redacted("PAGERDUTY_API_KEY"))),
+    authType: pick(overrides.authType, optional(Config.literal("token", "oauth2", "bearer")("PAGERDUTY_AUTH_TYPE"))),
+    defaultFrom: pick(overrides.defaultFrom, optional(Config.string("PAGERDUTY_FROM"))),
+    routingKey: pick(overrides.routingKey, optional(Config.redacted("PAGERDUTY_ROUTING_KEY"))),
+    region: pick(overrides.region, optional(Config.literal("us", "eu")("PAGERDUTY_REGION"))),
+    restUrl: pick(overrides.restUrl, optional(Config.string("PAGERDUTY_REST_URL"))),
+    eventsUrl: pick(overrides.eventsUrl, optional(Config.string("PAGERDUTY_EVENTS_URL"))),
+    identityUrl: pick(overrides.identityUrl, optional(Config.string("PAGERDUTY_IDENTITY_URL"))),
+    timeout: pick(overrides.timeout, optional(Config.duration("PAGERDUTY_TIMEOUT"))),
+    userAgent: pick(overrides.userAgent, optional(Config.string("PAGERDUTY_USER_AGENT"))),
+    debug: pick(overrides.debug, optional(Config.boolean("PAGERDUTY_DEBUG")))
+  })
+}

@@ -1,0 +1,14 @@
+/**
+ * The one place that imports `@effect/platform`'s HTTP modules. Every other module imports them from here, so a port
+ * to Effect 4 (where they live in `effect/http/*`) is a rewrite of this file's imports.
+ *
+ * @internal
+ */
+export * as Headers from "@effect/platform/Headers"
+export * as HttpBody from "@effect/platform/HttpBody"
+export * as HttpClient from "@effect/platform/HttpClient"
+export * as HttpClientError from "@effect/platform/HttpClientError"
+export * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+export * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+export * as HttpMethod from "@effect/platform/HttpMethod"
+export * as UrlParams from "@effect/platform/UrlParams"

@@ -1,0 +1,181 @@
+/**
+ * The REST request path every `RestApi` method goes through: URL resolution and the origin check, params, headers
+ * (`Accept`, `Content-Type`, `From`, `User-Agent`), the `From` requirement from the endpoint table, and the
+ * executor (retries, timeouts, rate limits, spans, metrics).
+ *
+ * @internal
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import type { CredentialsService } from "../Credentials.js"
+import type { PagerDutyConfigService } from "../PagerDutyConfig.js"
+import { PDClientError } from "../PagerDutyError.js"
+import type { PDHTTPError } from "../PagerDutyError.js"
+import type { RequestOptions } from "../RestApi.js"
+import type { RetryPolicyService } from "../RetryPolicy.js"
+import { canonicalPath, lookupEndpoint } from "./endpoints.js"
+import type { Executor, HttpMethodName } from "./executor.js"
+import { makeExecutor } from "./executor.js"
+import type { HttpClient, HttpClientResponse } from "./http.js"
+import { withParams } from "./params.js"
+import type { ResponseFacts } from "./responses.js"
+import { httpError, parseJson } from "./responses.js"
+import type { ParsedBase, ResourceUrl } from "./url.js"
+import { parseBase, relativePath, resolveUrl } from "./url.js"
+
+/** PagerDuty's REST media type. @internal */
+export const restAccept = "application/vnd.pagerduty+json;version=2"
+
+/** @internal */
+export type RestMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
+
+/** A decoded JSON answer with what an error about it needs. @internal */
+export interface JsonResponse extends ResponseFacts {
+  readonly json: unknown
+  /** The canonical path template, when the URL is in the endpoint table. */
+  readonly canonical: Option.Option<string>
+}
+
+/** Extra facts a caller (pagination) adds to the request span. @internal */
+export interface CallContext {
+  readonly operation: string
+  readonly attributes?: Readonly<Record<string, unknown>> | undefined
+}
+
+/** @internal */
+export interface RestCore {
+  readonly config: PagerDutyConfigService
+  readonly base: ParsedBase
+  /** Resolves a resource to an absolute URL on the configured origin. */
+  readonly resolve: (url: ResourceUrl, method?: string) => Effect.Effect<string, PDClientError>
+  /** The canonical path template of an absolute URL on the base. */
+  readonly canonical: (absoluteUrl: string) => Option.Option<string>
+  /** The raw verb path: the response for any status but 401. */
+  readonly raw: (
+    method: RestMethod,
+    url: ResourceUrl,
+    options: RequestOptions | undefined,
+    context: CallContext
+  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, PDClientError | PDHTTPError>
+  /** The JSON verb path: a non-2xx fails with `PDHTTPError`; an empty body is `undefined`. */
+  readonly json: (
+    method: RestMethod,
+    url: ResourceUrl,
+    options: RequestOptions | undefined,
+    context: CallContext
+  ) => Effect.Effect<JsonResponse, PDClientError | PDHTTPError>
+}
+
+const hasHeader = (headers: Readonly<Record<string, string>> | undefined, name: string): boolean =>
+  headers !== undefined && Object.keys(headers).some((key) => key.toLowerCase() === name && headers[key] !== "")
+
+/** @internal */
+export const makeRestCore = (options: {
+  readonly config: PagerDutyConfigService
+  readonly policy: RetryPolicyService
+  readonly client: HttpClient.HttpClient
+  readonly credentials: CredentialsService
+}): Effect.Effect<RestCore> =>
+  Effect.gen(function*() {
+    const { config } = options
+    const base = parseBase(config.restUrl)
+    const executor: Executor = yield* makeExecutor({
+      client: options.client,
+      policy: options.policy,
+      rules: "rest",
+      credentials: options.credentials,
+      debug: config.debug
+    })
+
+    const resolve = (url: ResourceUrl, method?: string) =>
+      Either.match(resolveUrl(base, url, method), {
+        onLeft: Effect.fail,
+        onRight: Effect.succeed
+      })
+
+    const canonical = (absoluteUrl: string) => canonicalPath(relativePath(base, absoluteUrl))
+
+    const prepare = (
+      method: RestMethod,
+      url: ResourceUrl,
+      requestOptions: RequestOptions | undefined,
+      context: CallContext
+    ) =>
+      Effect.gen(function*() {
+        const resolved = yield* resolve(url, method)
+        const absolute = withParams(resolved, requestOptions?.params)
+        const template = canonical(absolute)
+        const endpoint = `${method} ${Option.getOrElse(template, () => relativePath(base, absolute))}`
+        const headers: Record<string, string> = { accept: restAccept }
+        if (Option.isSome(config.userAgent)) headers["user-agent"] = config.userAgent.value
+        if (Option.isSome(config.defaultFrom)) headers["from"] = config.defaultFrom.value
+        let body: { readonly contentType: string; readonly text: string } | undefined
+        if (requestOptions !== undefined && requestOptions.json !== undefined) {
+          const text = yield* Effect.try({
+            try: () => JSON.stringify(requestOptions.json),
+            catch: (cause) =>
+              new PDClientError({
+                reason: "InvalidInput",
+                description: "The JSON body cannot be serialized",
+                method,
+                url: absolute,
+                cause
+              })
+          })
+          body = { contentType: "application/json", text }
+          headers["content-type"] = "application/json"
+        }
+        for (const [name, value] of Object.entries(requestOptions?.headers ?? {})) {
+          headers[name.toLowerCase()] = value
+        }
+        if (Option.isSome(template) && !hasHeader(headers, "from")) {
+          const entry = lookupEndpoint(method, template.value)
+          if (Option.isSome(entry) && entry.value.requiresFrom) {
+            return yield* new PDClientError({
+              reason: "Config",
+              description: `${method} ${template.value} requires a From header (the email of a PagerDuty user): ` +
+                `set defaultFrom in PagerDutyConfig (or PAGERDUTY_FROM), or pass headers: { From: "..." }`,
+              method,
+              url: absolute
+            })
+          }
+        }
+        return {
+          method,
+          url: absolute,
+          endpoint,
+          operation: context.operation,
+          headers,
+          body,
+          timeout: requestOptions?.timeout !== undefined ? Duration.decode(requestOptions.timeout) : config.timeout,
+          attributes: context.attributes
+        } as const
+      })
+
+    const raw: RestCore["raw"] = (method, url, requestOptions, context) =>
+      Effect.flatMap(
+        prepare(method, url, requestOptions, context),
+        (request) => Effect.map(executor.send(request, Effect.succeed), (sent) => sent.response)
+      )
+
+    const json: RestCore["json"] = (method, url, requestOptions, context) =>
+      Effect.gen(function*() {
+        const request = yield* prepare(method, url, requestOptions, context)
+        const sent = yield* executor.send(request, (response) => response.text)
+        const facts: ResponseFacts = {
+          method: request.method as HttpMethodName,
+          url: request.url,
+          status: sent.response.status,
+          headers: sent.response.headers,
+          bodyText: sent.value
+        }
+        if (facts.status < 200 || facts.status >= 300) return yield* httpError(facts)
+        const parsed = parseJson(facts)
+        if (parsed._tag === "Left") return yield* parsed.error
+        return { ...facts, json: parsed.value, canonical: canonical(request.url) }
+      })
+
+    return { config, base, resolve, canonical, raw, json }
+  })
