@@ -132,14 +132,15 @@ const classify = (
         description: `The request could not be built (${error.reason})`,
         method,
         url,
-        cause: error
+        cause: error.cause
       })
     }
   }
   const description = error._tag === "RequestError"
     ? `transport error: ${error.cause instanceof Error ? error.cause.message : String(error.cause ?? error.message)}`
     : `the response body could not be read: ${error.cause instanceof Error ? error.cause.message : error.reason}`
-  return { _tag: "Transport", timeout: false, description, cause: error }
+  // Only the underlying cause is kept: the platform error holds the request, and with it the Authorization header.
+  return { _tag: "Transport", timeout: false, description, cause: error.cause }
 }
 
 const endpointLabel = (endpoint: string) => MetricLabel.make("endpoint", endpoint)
