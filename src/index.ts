@@ -3,10 +3,52 @@
  *
  * @since 0.1.0
  */
+
+/**
+ * Where the REST API's `Authorization` header comes from: the configured key, or refreshed OAuth tokens.
+ *
+ * @since 0.1.0
+ */
 export * from "./Credentials.js"
+
+/**
+ * The endpoint table generated from PagerDuty's OpenAPI spec: canonical paths, entity wrappers, pagination styles.
+ *
+ * @since 0.1.0
+ */
 export * from "./Endpoints.js"
+
+/**
+ * The configuration layer: credentials, region, base URLs, timeout, `From`, user agent, debug logging.
+ *
+ * @since 0.1.0
+ */
 export * from "./PagerDutyConfig.js"
+
+/**
+ * The typed failures: `PDHTTPError` and `PDClientError`.
+ *
+ * @since 0.1.0
+ */
 export * from "./PagerDutyError.js"
+
+/**
+ * The metrics every call records: calls, attempts, latency, 429s.
+ *
+ * @since 0.1.0
+ */
 export * as PagerDutyMetrics from "./PagerDutyMetrics.js"
+
+/**
+ * The REST API v2 client service.
+ *
+ * @since 0.1.0
+ */
 export * from "./RestApi.js"
+
+/**
+ * The retry policy layer.
+ *
+ * @since 0.1.0
+ */
 export * from "./RetryPolicy.js"
