@@ -5,6 +5,13 @@
  */
 
 /**
+ * The Change Events API service.
+ *
+ * @since 0.1.0
+ */
+export * from "./ChangeEventsApi.js"
+
+/**
  * Where the REST API's `Authorization` header comes from: the configured key, or refreshed OAuth tokens.
  *
  * @since 0.1.0
@@ -17,6 +24,20 @@ export * from "./Credentials.js"
  * @since 0.1.0
  */
 export * from "./Endpoints.js"
+
+/**
+ * The Events API v2 service: trigger, acknowledge, resolve.
+ *
+ * @since 0.1.0
+ */
+export * from "./EventsApi.js"
+
+/**
+ * One layer for the three services from one configuration.
+ *
+ * @since 0.1.0
+ */
+export * as PagerDuty from "./PagerDuty.js"
 
 /**
  * The configuration layer: credentials, region, base URLs, timeout, `From`, user agent, debug logging.

@@ -1,0 +1,150 @@
+/**
+ * One layer for the whole client: `RestApi`, `EventsApi` and `ChangeEventsApi` (plus the `PagerDutyConfig` and
+ * `RetryPolicy` they share) from one configuration, so an application writes one `Layer.provide` and chooses only the
+ * `HttpClient`.
+ *
+ * @since 0.1.0
+ */
+import type * as ConfigError from "effect/ConfigError"
+import * as Layer from "effect/Layer"
+import { ChangeEventsApi } from "./ChangeEventsApi.js"
+import { EventsApi } from "./EventsApi.js"
+import type { HttpClient } from "./internal/http.js"
+import { PagerDutyConfig } from "./PagerDutyConfig.js"
+import type { PagerDutyConfigFromConfig, PagerDutyConfigOptions } from "./PagerDutyConfig.js"
+import { RestApi } from "./RestApi.js"
+import { RetryPolicy } from "./RetryPolicy.js"
+import type { RetryPolicyOptions } from "./RetryPolicy.js"
+
+/**
+ * The services {@link layer} and {@link layerConfig} provide.
+ *
+ * @example
+ * ```ts
+ * import type { Effect } from "effect"
+ * import type { PagerDuty } from "effect-pagerduty"
+ *
+ * type Program = Effect.Effect<void, never, PagerDuty.Services>
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Services = RestApi | EventsApi | ChangeEventsApi | PagerDutyConfig | RetryPolicy
+
+/**
+ * The options of {@link layer}: the `PagerDutyConfig` options, and the `RetryPolicy` options under `retry`.
+ *
+ * @example
+ * ```ts
+ * import type { PagerDuty } from "effect-pagerduty"
+ *
+ * const options: PagerDuty.LayerOptions = {
+ *   apiKey: "u+abcdefg",
+ *   routingKey: "0123456789abcdef0123456789abcdef",
+ *   retry: { maxHttpAttempts: 5 }
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LayerOptions extends PagerDutyConfigOptions {
+  /** The retry policy; default `RetryPolicy.layer()`'s. */
+  readonly retry?: RetryPolicyOptions | undefined
+}
+
+/**
+ * The options of {@link layerConfig}: any `PagerDutyConfig` option as an Effect `Config` (the others read the
+ * environment), and the `RetryPolicy` options under `retry`.
+ *
+ * @example
+ * ```ts
+ * import { Config } from "effect"
+ * import type { PagerDuty } from "effect-pagerduty"
+ *
+ * const options: PagerDuty.LayerConfigOptions = {
+ *   routingKey: Config.redacted("CHECKOUT_ROUTING_KEY"),
+ *   retry: { eventsRetry: { 500: 4 } }
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type LayerConfigOptions = PagerDutyConfigFromConfig & {
+  /** The retry policy; default `RetryPolicy.layer()`'s. */
+  readonly retry?: RetryPolicyOptions | undefined
+}
+
+const services = Layer.mergeAll(RestApi.layer, EventsApi.layer, ChangeEventsApi.layer)
+
+const withDependencies = (
+  config: Layer.Layer<PagerDutyConfig, ConfigError.ConfigError>,
+  retry: RetryPolicyOptions | undefined
+): Layer.Layer<Services, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.provideMerge(services, Layer.merge(config, RetryPolicy.layer(retry)))
+
+/**
+ * `RestApi`, `EventsApi` and `ChangeEventsApi` from literal options; the application provides the `HttpClient`.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer, Redacted } from "effect"
+ * import { ChangeEventsApi, EventsApi, PagerDuty, RestApi } from "effect-pagerduty"
+ *
+ * const PagerDutyLive = PagerDuty.layer({
+ *   apiKey: Redacted.make("u+abcdefg"),
+ *   routingKey: Redacted.make("0123456789abcdef0123456789abcdef"),
+ *   region: "eu"
+ * }).pipe(Layer.provide(FetchHttpClient.layer))
+ *
+ * const program = Effect.gen(function*() {
+ *   const rest = yield* RestApi
+ *   const events = yield* EventsApi
+ *   const changes = yield* ChangeEventsApi
+ *   yield* changes.submit("Deployed checkout-api v42")
+ *   const dedupKey = yield* events.trigger("Checkout errors above 5%", "checkout-api")
+ *   return yield* rest.total("/incidents", { params: { incident_key: dedupKey } })
+ * }).pipe(Effect.provide(PagerDutyLive))
+ * ```
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layer = (
+  options: LayerOptions = {}
+): Layer.Layer<Services, ConfigError.ConfigError, HttpClient.HttpClient> => {
+  const { retry, ...config } = options
+  return withDependencies(PagerDutyConfig.layer(config), retry)
+}
+
+/**
+ * `RestApi`, `EventsApi` and `ChangeEventsApi` from Effect's `Config`: `PAGERDUTY_API_KEY`,
+ * `PAGERDUTY_ROUTING_KEY`, `PAGERDUTY_REGION`, … (see `PagerDutyConfig.layerConfig`), with any option given as a
+ * `Config` instead; the application provides the `HttpClient`.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer } from "effect"
+ * import { EventsApi, PagerDuty } from "effect-pagerduty"
+ *
+ * const PagerDutyLive = PagerDuty.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
+ *
+ * const program = Effect.gen(function*() {
+ *   const events = yield* EventsApi
+ *   yield* events.trigger("Queue depth above 10k", "orders-worker", { severity: "warning" })
+ * }).pipe(Effect.provide(PagerDutyLive))
+ * ```
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layerConfig = (
+  options: LayerConfigOptions = {}
+): Layer.Layer<Services, ConfigError.ConfigError, HttpClient.HttpClient> => {
+  const { retry, ...config } = options
+  return withDependencies(PagerDutyConfig.layerConfig(config), retry)
+}
