@@ -33,6 +33,13 @@ export * from "./Endpoints.js"
 export * from "./EventsApi.js"
 
 /**
+ * OAuth helpers: the authorization-code flow with PKCE, code exchange, token refresh.
+ *
+ * @since 0.1.0
+ */
+export * as OAuth from "./OAuth.js"
+
+/**
  * One layer for the three services from one configuration.
  *
  * @since 0.1.0
