@@ -136,7 +136,11 @@ export interface PageOptions<A = unknown, I = unknown> {
   readonly pageSize?: number | undefined
   /** Decode each item with this schema; a failure is a `PDClientError` (reason `Decode`) naming the field. */
   readonly schema?: Schema.Schema<A, I> | undefined
-  /** Drop items whose `id` was already emitted (collections shift while they are paged). Default false. */
+  /**
+   * Drop items whose `id` was already emitted (collections shift while they are paged). Default false. The stream
+   * then keeps the set of ids it has emitted, so its memory grows with the collection (about 50 bytes per item);
+   * without `dedupe` a stream holds one page at a time.
+   */
   readonly dedupe?: boolean | undefined
   readonly timeout?: Duration.DurationInput | undefined
 }
