@@ -9,6 +9,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Metric from "effect/Metric"
@@ -101,10 +102,16 @@ const lowerCaseHeaders = (headers: Readonly<Record<string, string>>): Record<str
   return out
 }
 
-const debugLog = (enabled: boolean, message: string, annotations: Record<string, unknown>) => {
-  const log = Effect.logDebug(message).pipe(Effect.annotateLogs(annotations))
-  return enabled ? Logger.withMinimumLogLevel(log, LogLevel.Debug) : log
-}
+/**
+ * A debug line, built only when it will be emitted (the `debug` option, or a minimum log level at or below Debug):
+ * this runs on every request.
+ */
+const debugLog = (enabled: boolean, message: () => string, annotations: () => Record<string, unknown>) =>
+  Effect.flatMap(FiberRef.get(FiberRef.currentMinimumLogLevel), (minimum) => {
+    if (!enabled && LogLevel.greaterThan(minimum, LogLevel.Debug)) return Effect.void
+    const log = Effect.logDebug(message()).pipe(Effect.annotateLogs(annotations()))
+    return enabled ? Logger.withMinimumLogLevel(log, LogLevel.Debug) : log
+  })
 
 const spanEvent = (name: string, attributes: Record<string, unknown>) =>
   Effect.flatMap(
@@ -143,8 +150,39 @@ const classify = (
   return { _tag: "Transport", timeout: false, description, cause: error.cause }
 }
 
-const endpointLabel = (endpoint: string) => MetricLabel.make("endpoint", endpoint)
-const outcomeLabel = (outcome: string) => MetricLabel.make("outcome", outcome)
+/** The metrics of one endpoint, tagged once and cached: tagging allocates, and this runs on every request. */
+interface EndpointMetrics {
+  readonly attempts: Metric.Metric.Counter<number>
+  readonly rateLimited: Metric.Metric.Counter<number>
+  readonly latency: Metric.Metric.Histogram<number>
+  readonly calls: (outcome: string) => Metric.Metric.Counter<number>
+}
+
+const metricsCache = new Map<string, EndpointMetrics>()
+
+const endpointMetrics = (endpoint: string): EndpointMetrics => {
+  let cached = metricsCache.get(endpoint)
+  if (cached === undefined) {
+    const label = MetricLabel.make("endpoint", endpoint)
+    const byOutcome = new Map<string, Metric.Metric.Counter<number>>()
+    cached = {
+      attempts: Metric.taggedWithLabels(PagerDutyMetrics.attempts, [label]),
+      rateLimited: Metric.taggedWithLabels(PagerDutyMetrics.rateLimited, [label]),
+      latency: Metric.taggedWithLabels(PagerDutyMetrics.latency, [label]),
+      calls: (outcome) => {
+        let counter = byOutcome.get(outcome)
+        if (counter === undefined) {
+          counter = Metric.taggedWithLabels(PagerDutyMetrics.calls, [label, MetricLabel.make("outcome", outcome)])
+          byOutcome.set(outcome, counter)
+        }
+        return counter
+      }
+    }
+    // Endpoints are canonical templates, so the cache stays small; raw paths of undocumented URLs are bounded too.
+    if (metricsCache.size < 2048) metricsCache.set(endpoint, cached)
+  }
+  return cached
+}
 
 /** @internal */
 export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> =>
@@ -168,9 +206,11 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
     const waitForRateLimit = (request: OutgoingRequest) =>
       Effect.flatMap(Effect.all([Ref.get(holdUntil), Clock.currentTimeMillis]), ([until, now]) =>
         until > now
-          ? debugLog(debug, `PagerDuty rate-limit window spent; holding ${request.endpoint} for ${until - now} ms`, {
-            endpoint: request.endpoint
-          }).pipe(Effect.zipRight(Effect.sleep(Duration.millis(until - now))))
+          ? debugLog(
+            debug,
+            () => `PagerDuty rate-limit window spent; holding ${request.endpoint} for ${until - now} ms`,
+            () => ({ endpoint: request.endpoint })
+          ).pipe(Effect.zipRight(Effect.sleep(Duration.millis(until - now))))
           : Effect.void)
 
     const send = <A>(
@@ -186,6 +226,7 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
         let backoffIndex = 0
         let scheduleState: unknown = policy.schedule?.initial
         let refreshed = false
+        const metrics = endpointMetrics(request.endpoint)
         const baseHeaders = lowerCaseHeaders(request.headers)
 
         /** The wait before the next retry, or `None` when a user schedule says stop. */
@@ -215,6 +256,19 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
             return Option.some(computed)
           })
 
+        /**
+         * Whether an answer with this status might be retried (or refreshed) rather than returned: its body is then
+         * not read inside the attempt. Reads the loop's state without changing it.
+         */
+        const mayRetry = (status: number): boolean => {
+          if (status < 400) return false
+          if (status === 401) return true
+          const rule = statusRule(policy, rules, request.method, status)
+          const used = perStatus.get(status) ?? 0
+          return rule.limit !== 0 && (rule.limit === -1 || used < rule.limit) &&
+            (!rule.counted || countedResponses + 1 < policy.maxHttpAttempts)
+        }
+
         while (true) {
           yield* waitForRateLimit(request)
           const authorization: Redacted.Redacted<string> | undefined = credentials === undefined
@@ -230,9 +284,16 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
             httpRequest = HttpClientRequest.bodyText(httpRequest, request.body.text, request.body.contentType)
           }
           attempts += 1
-          yield* Metric.increment(Metric.tagged(PagerDutyMetrics.attempts, "endpoint", request.endpoint))
+          yield* Metric.increment(metrics.attempts)
           const attemptStart = yield* Clock.currentTimeMillis
+          // One timeout covers the request and, when the answer is final, the reading of its body (`consume`): a
+          // timeout is a race of two fibers, and this runs on every request.
           const result = yield* client.execute(httpRequest).pipe(
+            Effect.flatMap((response) =>
+              mayRetry(response.status)
+                ? Effect.succeed({ response, consumed: Option.none<A>() })
+                : Effect.map(consume(response), (value) => ({ response, consumed: Option.some(value) }))
+            ),
             Effect.timeout(request.timeout),
             Effect.either
           )
@@ -242,7 +303,8 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
           if (Either.isLeft(result)) {
             failure = classify(result.left, request.method, request.url)
           } else {
-            response = result.right
+            response = result.right.response
+            const early = result.right.consumed
             const now = yield* Clock.currentTimeMillis
             const status = response.status
             const headers = response.headers
@@ -250,13 +312,20 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
             yield* observeRateLimit(headers, status, now)
             yield* debugLog(
               debug,
-              `PagerDuty ${request.method} ${request.url} -> ${status} (attempt ${attempts}, ${now - attemptStart} ms${
-                requestId !== undefined ? `, x-request-id ${requestId}` : ""
-              })`,
-              { method: request.method, url: request.url, status, attempt: attempts, elapsedMs: now - attemptStart }
+              () =>
+                `PagerDuty ${request.method} ${request.url} -> ${status} (attempt ${attempts}, ${
+                  now - attemptStart
+                } ms${requestId !== undefined ? `, x-request-id ${requestId}` : ""})`,
+              () => ({
+                method: request.method,
+                url: request.url,
+                status,
+                attempt: attempts,
+                elapsedMs: now - attemptStart
+              })
             )
             if (status === 429) {
-              yield* Metric.increment(Metric.tagged(PagerDutyMetrics.rateLimited, "endpoint", request.endpoint))
+              yield* Metric.increment(metrics.rateLimited)
             }
 
             if (status === 401 && credentials !== undefined && authorization !== undefined && !refreshed) {
@@ -286,7 +355,7 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
                   status === 429 ? "rate limited (429)" : `HTTP error ${status}`
                 }; retrying in ${(millis / 1000).toFixed(3)} s`
                 yield* (status === 429
-                  ? debugLog(debug, message, { status, attempt: attempts })
+                  ? debugLog(debug, () => message, () => ({ status, attempt: attempts }))
                   : Effect.logWarning(message).pipe(Effect.annotateLogs({ status, attempt: attempts })))
                 yield* spanEvent("pagerduty.retry", { status, attempt: attempts, "wait.ms": millis })
                 yield* Effect.sleep(delay.value)
@@ -303,7 +372,9 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
               return yield* httpError({ method: request.method, url: request.url, status, headers, bodyText })
             }
 
-            const consumed = yield* consume(response).pipe(Effect.timeout(request.timeout), Effect.either)
+            const consumed = Option.isSome(early)
+              ? Either.right(early.value)
+              : yield* consume(response).pipe(Effect.timeout(request.timeout), Effect.either)
             if (Either.isRight(consumed)) {
               const finished = yield* Clock.currentTimeMillis
               yield* Effect.annotateCurrentSpan({
@@ -311,16 +382,8 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
                 "pagerduty.attempts": attempts,
                 ...(requestId !== undefined ? { "pagerduty.request_id": requestId } : {})
               })
-              yield* Metric.increment(
-                Metric.taggedWithLabels(PagerDutyMetrics.calls, [
-                  endpointLabel(request.endpoint),
-                  outcomeLabel(`${Math.floor(status / 100)}xx`)
-                ])
-              )
-              yield* Metric.update(
-                Metric.tagged(PagerDutyMetrics.latency, "endpoint", request.endpoint),
-                finished - started
-              )
+              yield* Metric.increment(metrics.calls(`${Math.floor(status / 100)}xx`))
+              yield* Metric.update(metrics.latency, finished - started)
               return { response, value: consumed.right, attempts }
             }
             failure = classify(consumed.left, request.method, request.url)
@@ -340,9 +403,7 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
             undefined
           )
           if (Option.isNone(delay)) {
-            yield* Metric.increment(
-              Metric.taggedWithLabels(PagerDutyMetrics.calls, [endpointLabel(request.endpoint), outcomeLabel("error")])
-            )
+            yield* Metric.increment(metrics.calls("error"))
             return yield* new PDClientError({
               reason: failure.timeout ? "Timeout" : "Transport",
               description: `${
@@ -368,6 +429,7 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
       }).pipe(
         Effect.withSpan(`${request.operation} ${request.endpoint}`, {
           kind: "client",
+          captureStackTrace: false,
           attributes: {
             "http.request.method": request.method,
             "url.full": request.url,
