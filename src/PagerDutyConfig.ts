@@ -11,7 +11,7 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import * as internal from "./internal/config.js"
 
 /**
@@ -204,4 +204,24 @@ export class PagerDutyConfig extends Context.Tag("effect-pagerduty/PagerDutyConf
       Effect.flatMap(internal.configFromEnvironment(options), internal.make)
     )
   }
+}
+
+/**
+ * A key shortened for display: `*` and its last four characters (pdpyras's `trunc_key`), so logs and screens can
+ * say which key was used without showing it.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { truncatedKey } from "effect-pagerduty"
+ *
+ * truncatedKey(Redacted.make("y_NbAkKc66ryYTWUXYEu")) // "*XYEu"
+ * ```
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const truncatedKey = (key: Redacted.Redacted<string> | string): string => {
+  const value = typeof key === "string" ? key : Redacted.value(key)
+  return `*${value.slice(-4)}`
 }

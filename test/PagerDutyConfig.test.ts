@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Duration, Effect, Exit, Layer, Option, Redacted } from "effect"
-import { PagerDutyConfig } from "effect-pagerduty"
+import { PagerDutyConfig, truncatedKey } from "effect-pagerduty"
 import { readFileSync } from "node:fs"
 import { version } from "../src/internal/version.js"
 
@@ -97,5 +97,12 @@ describe("PagerDutyConfig", () => {
   it("the user agent's version is package.json's", () => {
     const pkg: unknown = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
     assert.strictEqual((pkg as { version: string }).version, version)
+  })
+})
+
+describe("truncatedKey", () => {
+  it("shows only the last four characters", () => {
+    assert.strictEqual(truncatedKey("abcd1234"), "*1234")
+    assert.strictEqual(truncatedKey(Redacted.make("token")), "*oken")
   })
 })
