@@ -1,0 +1,45 @@
+/**
+ * `npm run demo` is the project's front door: it must run on a fresh machine, against the embedded fake, and exit 0.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { execFile } from "node:child_process"
+import { fileURLToPath } from "node:url"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+
+const runDemo = () =>
+  new Promise<{ readonly code: number | null; readonly stdout: string; readonly stderr: string }>((resolve) => {
+    const env: Record<string, string | undefined> = { ...process.env }
+    delete env.PAGERDUTY_API_KEY
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "examples/demo.ts"],
+      { cwd: root, env, timeout: 90_000 },
+      (error, stdout, stderr) => resolve({ code: error === null ? 0 : (error.code as number | null), stdout, stderr })
+    )
+  })
+
+describe("npm run demo", () => {
+  it("runs every flow against the embedded fake and exits 0", { timeout: 120_000 }, async () => {
+    const { code, stderr, stdout } = await runDemo()
+    expect(stderr).toBe("")
+    expect(code).toBe(0)
+    for (
+      const line of [
+        "no PAGERDUTY_API_KEY set, so running against the embedded fake",
+        "== List users",
+        "found P",
+        "250/250 incidents (of 300)",
+        "PDHTTPError caught: status 404",
+        "triggered db-1: dedup_key",
+        "-> acknowledged",
+        "-> resolved",
+        "change events recorded: 1",
+        "PDClientError caught (InvalidInput)",
+        "Done."
+      ]
+    ) expect(stdout).toContain(line)
+    expect(stdout.match(/-> acknowledged/g)).toHaveLength(3)
+    expect(stdout.match(/-> resolved/g)).toHaveLength(3)
+  })
+})
