@@ -1,10 +1,6 @@
-/** @internal */
-
 /**
  * A query parameter value: arrays are sent as `key[]=a&key[]=b`, `null` and `undefined` are dropped, booleans are
- * sent as `true` / `false`.
- *
- * @internal
+ * sent as `true` / `false`. (Public through `RestApi`'s `ParamValue`.)
  */
 export type ParamValue =
   | string
@@ -14,7 +10,7 @@ export type ParamValue =
   | undefined
   | ReadonlyArray<string | number | boolean>
 
-/** @internal */
+/** Query parameters by name. (Public through `RestApi`'s `Params`.) */
 export type Params = Readonly<Record<string, ParamValue>>
 
 /**

@@ -4,9 +4,7 @@ import { PDClientError } from "../PagerDutyError.js"
 
 /**
  * A resource: a path relative to the base URL, a full URL on the base URL's origin, or an object with a `self` URL
- * (as PagerDuty returns entities).
- *
- * @internal
+ * (as PagerDuty returns entities). (Public through `RestApi`'s `ResourceUrl`.)
  */
 export type ResourceUrl = string | { readonly self: string }
 
