@@ -5,8 +5,9 @@
  *
  * It follows PagerDuty's documented semantics: entity wrappers, classic/cursor/`after`/analytics pagination with the
  * 10,000-record ceiling, `From` enforcement, token authentication, rate-limit headers, incidents with alerts, notes and
- * log entries, Events API v2 deduplication, change events; plus fault injection (statuses, resets, malformed bodies,
- * hangs, latency) and a request log.
+ * log entries, Events API v2 deduplication, change events, PagerDuty's OAuth identity service (`/oauth/token`,
+ * `/oauth/authorize`, with the REST check of the tokens it issued); plus fault injection (statuses, resets, malformed
+ * bodies, hangs, latency) and a request log.
  *
  * @since 0.1.0
  */
@@ -450,6 +451,91 @@ export interface FakeRoute {
 }
 
 /**
+ * An OAuth app registered with the fake's identity service (see {@link FakeOAuthOptions}). A client with a secret is
+ * confidential (client credentials; authorization code with or without PKCE); one without is public (authorization
+ * code with PKCE only). A wrong secret is answered 401 `invalid_client`, and so is a missing one where the grant needs
+ * it.
+ *
+ * @example
+ * ```ts
+ * import type { FakeOAuthClient } from "effect-pagerduty/testing"
+ *
+ * const app: FakeOAuthClient = {
+ *   clientId: "my-app",
+ *   clientSecret: "s3cret",
+ *   scopes: ["as_account-us.acme", "users.read"]
+ * }
+ * const spa: FakeOAuthClient = { clientId: "my-spa", redirectUris: ["http://localhost:3000/callback"] }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FakeOAuthClient {
+  /** The app's client ID. */
+  readonly clientId: string
+  /** The client secret. Absent: a public client (authorization code with PKCE, refresh token). */
+  readonly clientSecret?: string | undefined
+  /** The scopes it may request (others are `invalid_scope`). Absent: any. */
+  readonly scopes?: ReadonlyArray<string> | undefined
+  /** The redirect URIs it registered (`/oauth/authorize` refuses others). Absent: any. */
+  readonly redirectUris?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * The fake's OAuth identity service: `POST /oauth/token` (grants `client_credentials`, `authorization_code` with or
+ * without PKCE, `refresh_token`, which rotates) and `GET /oauth/authorize` (the user consents at once: a 302 to the
+ * redirect URI with a `code`), on any host (`identity.pagerduty.com`, `identity.eu.pagerduty.com`, the loopback
+ * server). Errors are RFC 6749's (`{"error":"invalid_client","error_description":...}`).
+ *
+ * The REST API checks the bearer tokens the service issued: a live one is accepted, an expired or revoked one is
+ * answered 401 (so a client renews); any other credential goes through `apiKeys` (set `apiKeys: []` to accept only
+ * issued tokens). Tokens expire by the caller's `Clock`, so `TestClock` drives expiry. The request log keeps token
+ * requests with `client_secret`, `code`, `code_verifier` and `refresh_token` redacted.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Layer, Redacted } from "effect"
+ * import { Credentials, PagerDutyConfig, RestApi, RetryPolicy } from "effect-pagerduty"
+ * import { FakePagerDuty } from "effect-pagerduty/testing"
+ *
+ * const TestLayer = RestApi.layer.pipe(
+ *   Layer.provide(
+ *     Credentials.layerClientCredentials({
+ *       clientId: "my-app",
+ *       clientSecret: Redacted.make("s3cret"),
+ *       scopes: "as_account-us.acme users.read"
+ *     })
+ *   ),
+ *   Layer.provide(Layer.mergeAll(PagerDutyConfig.layer(), RetryPolicy.layer())),
+ *   Layer.provideMerge(
+ *     FakePagerDuty.layer({
+ *       apiKeys: [],
+ *       oauth: { clients: [{ clientId: "my-app", clientSecret: "s3cret" }], expiresIn: "1 hour" }
+ *     })
+ *   )
+ * )
+ * const program = Effect.gen(function*() {
+ *   const api = yield* RestApi
+ *   const fake = yield* FakePagerDuty
+ *   yield* api.jget("/users")
+ *   yield* fake.revokeOAuthTokens // the next call gets a 401, renews its token and retries
+ *   yield* api.jget("/users")
+ *   return yield* fake.oauthTokenRequests // 2
+ * }).pipe(Effect.provide(TestLayer))
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FakeOAuthOptions {
+  /** The registered clients (more with {@link FakePagerDutyService.registerOAuthClient}). */
+  readonly clients?: ReadonlyArray<FakeOAuthClient> | undefined
+  /** The lifetime of an access token (`expires_in`, whole seconds). Default 1 hour. */
+  readonly expiresIn?: Duration.DurationInput | undefined
+}
+
+/**
  * Options of a fake PagerDuty.
  *
  * @example
@@ -467,7 +553,10 @@ export interface FakeRoute {
  * @category models
  */
 export interface FakePagerDutyOptions {
-  /** The accepted REST credentials (API keys or OAuth tokens). Default: any non-empty credential. */
+  /**
+   * The accepted REST credentials (API keys or OAuth tokens). Default: any non-empty credential. Bearer tokens the
+   * fake's identity service issued are decided by it instead (see {@link FakeOAuthOptions}).
+   */
   readonly apiKeys?: ReadonlyArray<string> | undefined
   /** Latency added to every request (default none). In memory it is `Effect.sleep`, so `TestClock` controls it. */
   readonly latency?: Duration.DurationInput | undefined
@@ -483,6 +572,8 @@ export interface FakePagerDutyOptions {
   readonly subdomain?: string | undefined
   /** Extra routes, served before the built-in ones. */
   readonly routes?: ReadonlyArray<FakeRoute> | undefined
+  /** The OAuth identity service (`/oauth/token`, `/oauth/authorize`): registered clients and the token lifetime. */
+  readonly oauth?: FakeOAuthOptions | undefined
 }
 
 /**
@@ -577,9 +668,24 @@ export interface FakePagerDutyService {
   readonly setRateLimit: (rateLimit: RateLimitOptions | undefined) => Effect.Effect<void>
   /** Restarts every key's rate-limit window. */
   readonly resetRateLimits: Effect.Effect<void>
-  /** Sets the accepted credentials (`undefined`: any non-empty one). */
+  /** Sets the accepted credentials (`undefined`: any non-empty one; issued OAuth tokens are checked regardless). */
   readonly setApiKeys: (apiKeys: ReadonlyArray<string> | undefined) => Effect.Effect<void>
-  /** Back to the initial state: data (re-seeded from the options), counters, logs, events, faults, controls. */
+  /** Registers an app with the OAuth identity service (replacing one with the same client ID). */
+  readonly registerOAuthClient: (client: FakeOAuthClient) => Effect.Effect<void>
+  /**
+   * Revokes every access token issued so far (a rotated secret, an uninstalled app): the REST API answers them 401
+   * from now on. Tokens issued later are good; refresh tokens stay good.
+   */
+  readonly revokeOAuthTokens: Effect.Effect<void>
+  /**
+   * How many requests the identity service answered at `POST /oauth/token`, whatever the outcome (not counting those
+   * answered by an injected fault).
+   */
+  readonly oauthTokenRequests: Effect.Effect<number>
+  /**
+   * Back to the initial state: data (re-seeded from the options), counters, logs, events, faults, controls, OAuth
+   * (the clients of the options; no tokens or codes).
+   */
   readonly reset: Effect.Effect<void>
 }
 

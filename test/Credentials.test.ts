@@ -1,8 +1,7 @@
-import type { HttpClient } from "@effect/platform"
+import { HttpClient } from "@effect/platform"
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Cause, Clock, ConfigProvider, DateTime, Effect, Exit, Fiber, Layer, Option, Redacted, TestClock } from "effect"
 import { Credentials } from "../src/Credentials.js"
-import { checkBearer } from "../src/internal/fake/oauth.js"
 import * as OAuth from "../src/OAuth.js"
 import { PagerDutyConfig } from "../src/PagerDutyConfig.js"
 import type { PagerDutyConfigOptions } from "../src/PagerDutyConfig.js"
@@ -38,10 +37,13 @@ const listUsers = Effect.flatMap(RestApi, (api) => api.jget("/users"))
 
 const bearerOf = (request: { readonly headers: Readonly<Record<string, string>> }) => request.headers.authorization
 
+/** What the fake answers to `GET /users` when it has no users. */
+const noUsers = { users: [], limit: 25, offset: 0, more: false, total: null }
+
 describe("Credentials.layerClientCredentials", () => {
   it.effect("obtains a token once, caches it and sends it as a bearer token", () =>
     Effect.gen(function*() {
-      const harness = makeHarness()
+      const harness = yield* makeHarness()
       yield* Effect.gen(function*() {
         yield* listUsers
         yield* listUsers
@@ -50,14 +52,14 @@ describe("Credentials.layerClientCredentials", () => {
       expect(harness.tokenRequests()).toHaveLength(1)
       const rest = harness.restRequests()
       expect(rest).toHaveLength(3)
-      const issued = [...harness.oauth.issued.keys()]
+      const issued = harness.issuedTokens()
       expect(issued).toHaveLength(1)
       for (const request of rest) expect(bearerOf(request)).toBe(`Bearer ${issued[0]}`)
     }))
 
   it.effect("sends the documented form to the identity service, without an Authorization header", () =>
     Effect.gen(function*() {
-      const harness = makeHarness()
+      const harness = yield* makeHarness()
       yield* listUsers.pipe(Effect.provide(clientCredentials(harness)))
       const [token] = harness.tokenRequests()
       expect(token.method).toBe("POST")
@@ -73,7 +75,7 @@ describe("Credentials.layerClientCredentials", () => {
 
   it.effect("uses identity.eu.pagerduty.com in the EU region", () =>
     Effect.gen(function*() {
-      const harness = makeHarness()
+      const harness = yield* makeHarness()
       yield* listUsers.pipe(Effect.provide(clientCredentials(harness, { region: "eu" })))
       expect(harness.tokenRequests().map((r) => r.url)).toEqual(["https://identity.eu.pagerduty.com/oauth/token"])
       expect(harness.restRequests().map((r) => r.url)).toEqual(["https://api.eu.pagerduty.com/users"])
@@ -81,7 +83,7 @@ describe("Credentials.layerClientCredentials", () => {
 
   it.effect("renews the token before it expires (expires_in − margin), by the clock", () =>
     Effect.gen(function*() {
-      const harness = makeHarness({ expiresIn: "1 hour" })
+      const harness = yield* makeHarness({ expiresIn: "1 hour" })
       yield* Effect.gen(function*() {
         yield* listUsers
         yield* TestClock.adjust("3299 seconds") // 1 s before expires_in − 5 min
@@ -91,18 +93,18 @@ describe("Credentials.layerClientCredentials", () => {
         yield* listUsers
         expect(harness.tokenRequests()).toHaveLength(2)
       }).pipe(Effect.provide(clientCredentials(harness)))
-      const [first, second] = [...harness.oauth.issued.keys()]
+      const [first, second] = harness.issuedTokens()
       const bearers = harness.restRequests().map(bearerOf)
       expect(bearers).toEqual([`Bearer ${first}`, `Bearer ${first}`, `Bearer ${second}`])
       // The old token was still valid when it was replaced: renewed before expiry, not after a 401.
-      expect(checkBearer(harness.oauth, `Bearer ${first}`, 3301_000)).toBe("Valid")
-      expect(harness.restRequests().every((r) => checkBearer(harness.oauth, bearerOf(r), 3301_000) === "Valid"))
-        .toBe(true)
+      expect(yield* Clock.currentTimeMillis).toBe(3301_000)
+      expect(yield* harness.accepts(`Bearer ${first}`)).toBe(true)
+      for (const request of harness.restRequests()) expect(yield* harness.accepts(bearerOf(request))).toBe(true)
     }))
 
   it.effect("honours a custom refresh margin, capped at half the token's lifetime", () =>
     Effect.gen(function*() {
-      const harness = makeHarness({ expiresIn: "10 minutes" })
+      const harness = yield* makeHarness({ expiresIn: "10 minutes" })
       const layer = restWith(
         harness,
         Credentials.layerClientCredentials({
@@ -125,17 +127,15 @@ describe("Credentials.layerClientCredentials", () => {
 
   it.effect("a failed early renewal keeps using the token until it expires, then fails", () =>
     Effect.gen(function*() {
-      const harness = makeHarness({ expiresIn: "1 hour" })
+      const harness = yield* makeHarness({ expiresIn: "1 hour" })
       const logs = captureLogs()
       const exit = yield* Effect.gen(function*() {
         yield* listUsers
         yield* TestClock.adjust("3400 seconds") // inside the margin, not expired
-        harness.tokenReply = {
-          _tag: "Response",
-          status: 503,
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ error: "temporarily_unavailable", error_description: "Try again later." })
-        }
+        yield* harness.replyToTokenRequests(503, {
+          error: "temporarily_unavailable",
+          error_description: "Try again later."
+        })
         yield* listUsers
         expect(harness.tokenRequests()).toHaveLength(2)
         yield* TestClock.adjust("200 seconds") // expired
@@ -153,7 +153,7 @@ describe("Credentials.layerClientCredentials", () => {
 
   it.effect("sends one token request for 50 concurrent requests, first and at renewal", () =>
     Effect.gen(function*() {
-      const harness = makeHarness({ expiresIn: "1 hour", tokenLatency: "1 second" })
+      const harness = yield* makeHarness({ expiresIn: "1 hour", tokenLatency: "1 second" })
       const fifty = Effect.all(Array.from({ length: 50 }, () => listUsers), { concurrency: "unbounded" })
       yield* Effect.gen(function*() {
         const first = yield* Effect.fork(fifty)
@@ -169,7 +169,7 @@ describe("Credentials.layerClientCredentials", () => {
         expect(harness.tokenRequests()).toHaveLength(2)
         expect(harness.restRequests()).toHaveLength(100)
       }).pipe(Effect.provide(clientCredentials(harness)))
-      const [firstToken, secondToken] = [...harness.oauth.issued.keys()]
+      const [firstToken, secondToken] = harness.issuedTokens()
       const bearers = harness.restRequests().map(bearerOf)
       expect(new Set(bearers.slice(0, 50))).toEqual(new Set([`Bearer ${firstToken}`]))
       expect(new Set(bearers.slice(50))).toEqual(new Set([`Bearer ${secondToken}`]))
@@ -177,15 +177,15 @@ describe("Credentials.layerClientCredentials", () => {
 
   it.effect("on a 401 to the cached token: one renewal, one retry, success", () =>
     Effect.gen(function*() {
-      const harness = makeHarness()
+      const harness = yield* makeHarness()
       yield* Effect.gen(function*() {
         yield* listUsers
-        harness.oauth.revokeAll()
+        yield* harness.fake.revokeOAuthTokens
         const result = yield* listUsers
-        expect(result).toEqual({ users: [] })
+        expect(result).toEqual(noUsers)
         yield* listUsers
       }).pipe(Effect.provide(clientCredentials(harness)))
-      const [first, second] = [...harness.oauth.issued.keys()]
+      const [first, second] = harness.issuedTokens()
       expect(harness.tokenRequests()).toHaveLength(2)
       expect(harness.restRequests().map(bearerOf)).toEqual([
         `Bearer ${first}`,
@@ -197,12 +197,12 @@ describe("Credentials.layerClientCredentials", () => {
 
   it.effect("renews once for 50 concurrent requests rejected with 401", () =>
     Effect.gen(function*() {
-      const harness = makeHarness({ tokenLatency: "1 second" })
+      const harness = yield* makeHarness({ tokenLatency: "1 second" })
       yield* Effect.gen(function*() {
         const warm = yield* Effect.fork(listUsers)
         yield* TestClock.adjust("1 second")
         yield* Fiber.join(warm)
-        harness.oauth.revokeAll()
+        yield* harness.fake.revokeOAuthTokens
         const fiber = yield* Effect.fork(
           Effect.all(Array.from({ length: 50 }, () => listUsers), { concurrency: "unbounded" })
         )
@@ -215,10 +215,10 @@ describe("Credentials.layerClientCredentials", () => {
 
   it.effect("a 401 after the renewal fails the call: exactly one renewal and one retry", () =>
     Effect.gen(function*() {
-      const harness = makeHarness()
+      const harness = yield* makeHarness()
       const exit = yield* Effect.gen(function*() {
         yield* listUsers
-        harness.rejectAll = true
+        yield* harness.rejectRest
         return yield* Effect.exit(listUsers)
       }).pipe(Effect.provide(clientCredentials(harness)))
       assert(Exit.isFailure(exit))
@@ -231,7 +231,7 @@ describe("Credentials.layerClientCredentials", () => {
 
   it.effect("bad client credentials: a typed error naming invalid_client, no secret anywhere", () =>
     Effect.gen(function*() {
-      const harness = makeHarness()
+      const harness = yield* makeHarness()
       const wrong = "WRONG-secret-do-not-leak"
       const logs = captureLogs()
       const exit = yield* Effect.gen(function*() {
@@ -260,7 +260,7 @@ describe("Credentials.layerClientCredentials", () => {
 
   it.effect("a scope the app may not request: a typed error naming invalid_scope", () =>
     Effect.gen(function*() {
-      const harness = makeHarness()
+      const harness = yield* makeHarness()
       const layer = restWith(
         harness,
         Credentials.layerClientCredentials({ clientId: appClient.clientId, clientSecret: secret, scopes: "write" })
@@ -274,10 +274,10 @@ describe("Credentials.layerClientCredentials", () => {
 
   it.effect("no token, code or secret in logs on success either", () =>
     Effect.gen(function*() {
-      const harness = makeHarness()
+      const harness = yield* makeHarness()
       const logs = captureLogs()
       yield* listUsers.pipe(Effect.provide(clientCredentials(harness)), Effect.provide(logs.layer))
-      const [token] = [...harness.oauth.issued.keys()]
+      const [token] = harness.issuedTokens()
       expect(logs.lines.length).toBeGreaterThan(0)
       for (const line of logs.lines) {
         expect(line).not.toContain(secret)
@@ -289,7 +289,7 @@ describe("Credentials.layerClientCredentials", () => {
 describe("Credentials.layerClientCredentialsConfig", () => {
   it.effect("reads PAGERDUTY_CLIENT_ID, PAGERDUTY_CLIENT_SECRET and PAGERDUTY_SCOPES (spaces or commas)", () =>
     Effect.gen(function*() {
-      const harness = makeHarness()
+      const harness = yield* makeHarness()
       const provider = ConfigProvider.fromMap(
         new Map([
           ["PAGERDUTY_CLIENT_ID", "app-client"],
@@ -310,7 +310,7 @@ describe("Credentials.layerClientCredentialsConfig", () => {
 
   it.effect("a missing variable is a ConfigError naming it", () =>
     Effect.gen(function*() {
-      const harness = makeHarness()
+      const harness = yield* makeHarness()
       const provider = ConfigProvider.fromMap(new Map([["PAGERDUTY_CLIENT_SECRET", secret]]))
       const error = yield* Effect.flip(
         listUsers.pipe(
@@ -324,28 +324,29 @@ describe("Credentials.layerClientCredentialsConfig", () => {
 })
 
 describe("Credentials.layerFromToken", () => {
+  /** A user's token: consent at `/oauth/authorize` (no PKCE), then the code exchange. */
   const userToken = (harness: Harness) =>
     Effect.gen(function*() {
-      const code = harness.oauth.issueCode(
-        {
-          clientId: userClient.clientId,
-          redirectUri: "https://app.example.com/callback",
-          scopes: ["read"],
-          codeChallenge: undefined
-        },
-        yield* Clock.currentTimeMillis
-      )
+      const client = yield* HttpClient.HttpClient
+      const consent = yield* client.get(OAuth.authorizeUrl({
+        clientId: userClient.clientId,
+        redirectUri: "https://app.example.com/callback",
+        scopes: ["read"]
+      }))
+      expect(consent.status).toBe(302)
+      const code = new URL(consent.headers.location).searchParams.get("code")
+      assert(code !== null)
       return yield* OAuth.exchangeCode({
         clientId: userClient.clientId,
         clientSecret: userClient.clientSecret,
         code,
         redirectUri: "https://app.example.com/callback"
-      }).pipe(Effect.provide(base(harness)))
-    })
+      })
+    }).pipe(Effect.provide(base(harness)))
 
   it.effect("renews a user's token with its refresh token before expiry and reports it", () =>
     Effect.gen(function*() {
-      const harness = makeHarness({ expiresIn: "1 hour" })
+      const harness = yield* makeHarness({ expiresIn: "1 hour" })
       const token = yield* userToken(harness)
       const renewed: Array<OAuth.OAuthToken> = []
       const layer = restWith(
@@ -383,22 +384,22 @@ describe("Credentials.layerFromToken", () => {
 
   it.effect("renews on a 401 and retries once", () =>
     Effect.gen(function*() {
-      const harness = makeHarness()
+      const harness = yield* makeHarness()
       const token = yield* userToken(harness)
-      harness.oauth.revokeAll()
+      yield* harness.fake.revokeOAuthTokens
       const layer = restWith(
         harness,
         Credentials.layerFromToken({ clientId: userClient.clientId, clientSecret: userClient.clientSecret, token })
       )
       const result = yield* listUsers.pipe(Effect.provide(layer))
-      expect(result).toEqual({ users: [] })
+      expect(result).toEqual(noUsers)
       expect(harness.restRequests()).toHaveLength(2)
       expect(harness.tokenRequests()).toHaveLength(2)
     }))
 
   it.effect("without a refresh token, a 401 is returned as it is (nothing to renew with)", () =>
     Effect.gen(function*() {
-      const harness = makeHarness()
+      const harness = yield* makeHarness()
       const token: OAuth.OAuthToken = {
         accessToken: Redacted.make("not-issued"),
         tokenType: "bearer",

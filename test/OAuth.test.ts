@@ -92,7 +92,7 @@ const authorize = (url: string) =>
 describe("the authorization-code flow", () => {
   it.effect("authorize with PKCE, exchange the code, refresh the token", () =>
     Effect.gen(function*() {
-      const harness = makeHarness({ expiresIn: "2 hours" })
+      const harness = yield* makeHarness({ expiresIn: "2 hours" })
       yield* Effect.gen(function*() {
         yield* TestClock.adjust("1 minute")
         const pkce = yield* OAuth.makePkce
@@ -121,7 +121,8 @@ describe("the authorization-code flow", () => {
         expect(token.scopes).toEqual(["read", "write"])
         expect(DateTime.toEpochMillis(token.expiresAt)).toBe(60_000 + 2 * 3600_000)
         assert(Option.isSome(token.refreshToken))
-        expect(harness.oauth.issued.has(Redacted.value(token.accessToken))).toBe(true)
+        expect(harness.issuedTokens()).toContain(Redacted.value(token.accessToken))
+        expect(yield* harness.accepts(`Bearer ${Redacted.value(token.accessToken)}`)).toBe(true)
 
         yield* TestClock.adjust("1 hour")
         const renewed = yield* OAuth.refreshToken({
@@ -148,7 +149,7 @@ describe("the authorization-code flow", () => {
 
   it.effect("a wrong PKCE verifier is invalid_grant; a code is good once", () =>
     Effect.gen(function*() {
-      const harness = makeHarness()
+      const harness = yield* makeHarness()
       yield* Effect.gen(function*() {
         const pkce = yield* OAuth.makePkce
         const other = yield* OAuth.makePkce
@@ -175,7 +176,7 @@ describe("the authorization-code flow", () => {
 
   it.effect("a confidential client without PKCE sends its secret and the scopes", () =>
     Effect.gen(function*() {
-      const harness = makeHarness()
+      const harness = yield* makeHarness()
       const token = yield* Effect.gen(function*() {
         const code =
           (yield* authorize(OAuth.authorizeUrl({ clientId: userClient.clientId, redirectUri, scopes: "read" })))
@@ -198,7 +199,7 @@ describe("the authorization-code flow", () => {
 describe("OAuth.clientCredentialsToken", () => {
   it.effect("a one-off scoped app token, EU region", () =>
     Effect.gen(function*() {
-      const harness = makeHarness({ expiresIn: "1 hour" })
+      const harness = yield* makeHarness({ expiresIn: "1 hour" })
       const token = yield* OAuth.clientCredentialsToken({
         clientId: appClient.clientId,
         clientSecret: Redacted.make(secret),
@@ -227,13 +228,8 @@ describe("token responses PagerDuty should not send", () => {
 
   it.effect("a 200 without expires_in: UnexpectedShape, with neither the body nor the token", () =>
     Effect.gen(function*() {
-      const harness = makeHarness()
-      harness.tokenReply = {
-        _tag: "Response",
-        status: 200,
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ access_token: leaky, token_type: "bearer", expires_in: "soon" })
-      }
+      const harness = yield* makeHarness()
+      yield* harness.replyToTokenRequests(200, { access_token: leaky, token_type: "bearer", expires_in: "soon" })
       const error = yield* Effect.flip(
         OAuth.clientCredentialsToken({ clientId: appClient.clientId, clientSecret: secret, scopes: "read" }).pipe(
           Effect.provide(base(harness))
@@ -248,8 +244,8 @@ describe("token responses PagerDuty should not send", () => {
 
   it.effect("a 200 that is not JSON: a Decode error without a body snippet", () =>
     Effect.gen(function*() {
-      const harness = makeHarness()
-      harness.tokenReply = { _tag: "Response", status: 200, headers: {}, body: `access_token=${leaky}` }
+      const harness = yield* makeHarness()
+      yield* harness.replyToTokenRequests(200, `access_token=${leaky}`, { "content-type": "text/plain" })
       const error = yield* Effect.flip(
         OAuth.clientCredentialsToken({ clientId: appClient.clientId, clientSecret: secret, scopes: "read" }).pipe(
           Effect.provide(base(harness))
@@ -263,13 +259,8 @@ describe("token responses PagerDuty should not send", () => {
 
   it.effect("an error body that is not OAuth's keeps PagerDuty's details", () =>
     Effect.gen(function*() {
-      const harness = makeHarness()
-      harness.tokenReply = {
-        _tag: "Response",
-        status: 403,
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ error: { message: "Forbidden", code: 2010 } })
-      }
+      const harness = yield* makeHarness()
+      yield* harness.replyToTokenRequests(403, { error: { message: "Forbidden", code: 2010 } })
       const error = yield* Effect.flip(
         OAuth.clientCredentialsToken({ clientId: appClient.clientId, clientSecret: secret, scopes: "read" }).pipe(
           Effect.provide(base(harness))

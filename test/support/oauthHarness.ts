@@ -1,31 +1,37 @@
 /**
- * An in-memory PagerDuty for the OAuth tests: `/oauth/token` and `/oauth/authorize` are served by the fake's OAuth
- * module, every other path is a REST stub that accepts only live bearer tokens the fake issued.
+ * The OAuth tests' PagerDuty: a `FakePagerDuty` (its OAuth identity service and REST API, accepting only the tokens it
+ * issued) behind its in-memory `HttpClient`, with every request recorded as sent. The fake's own request log redacts
+ * secrets and bearer tokens; these tests assert on them, so the harness keeps them.
  */
-import { HttpClient, HttpClientResponse } from "@effect/platform"
+import { HttpClient } from "@effect/platform"
 import type { Duration } from "effect"
-import { Clock, Effect, HashMap, Layer, Logger, LogLevel } from "effect"
-import type { FakeResponse } from "../../src/FakePagerDuty.js"
-import type { FakeOAuthClient } from "../../src/internal/fake/oauth.js"
-import { checkBearer, FakeOAuth, handleOAuthAuthorize, handleOAuthToken } from "../../src/internal/fake/oauth.js"
+import { Effect, HashMap, Layer, Logger, LogLevel } from "effect"
+import type { FakeOAuthClient, FakePagerDutyService, FakeReply, FakeRequest } from "../../src/FakePagerDuty.js"
+import { FakeFault, FakePagerDuty } from "../../src/FakePagerDuty.js"
 
-export interface SentRequest {
-  readonly method: string
-  readonly url: string
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string
-}
+export type SentRequest = FakeRequest
 
 export interface Harness {
-  readonly oauth: FakeOAuth
-  readonly requests: Array<SentRequest>
+  /** The fake behind the client: its controls (`revokeOAuthTokens`, `injectFault`, ...). */
+  readonly fake: FakePagerDutyService
+  /** Every request, as sent (secrets and tokens included). */
+  readonly requests: ReadonlyArray<SentRequest>
   readonly tokenRequests: () => ReadonlyArray<SentRequest>
+  /** The requests to the REST API (neither `/oauth/token` nor `/oauth/authorize`). */
   readonly restRequests: () => ReadonlyArray<SentRequest>
+  /** The access tokens of the successful answers to token requests, in order. */
+  readonly issuedTokens: () => ReadonlyArray<string>
+  /** Whether the REST API accepts this `Authorization` header now (by the caller's clock). */
+  readonly accepts: (authorization: string) => Effect.Effect<boolean>
+  /** From now on the REST API answers 401, whatever the token. */
+  readonly rejectRest: Effect.Effect<void>
+  /** From now on the token endpoint answers this instead. */
+  readonly replyToTokenRequests: (
+    status: number,
+    body: unknown,
+    headers?: Readonly<Record<string, string>>
+  ) => Effect.Effect<void>
   readonly layer: Layer.Layer<HttpClient.HttpClient>
-  /** When set, the REST stub answers 401 whatever the token. */
-  rejectAll: boolean
-  /** When set, the token endpoint answers this instead. */
-  tokenReply: FakeResponse | undefined
 }
 
 export const secret = "s3cr3t-CLIENT-secret-value"
@@ -42,65 +48,65 @@ export const userClient: FakeOAuthClient = {
   redirectUris: ["https://app.example.com/callback"]
 }
 
-const decoder = new TextDecoder()
+const pathOf = (request: SentRequest) => new URL(request.url).pathname
 
-const json = (status: number, body: unknown): FakeResponse => ({
-  _tag: "Response",
-  status,
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify(body)
-})
+const accessTokenOf = (reply: FakeReply): string | undefined => {
+  if (reply._tag !== "Response" || reply.status !== 200) return undefined
+  let body: unknown
+  try {
+    body = JSON.parse(reply.body)
+  } catch {
+    return undefined
+  }
+  if (typeof body !== "object" || body === null || !("access_token" in body)) return undefined
+  return typeof body.access_token === "string" ? body.access_token : undefined
+}
 
 export const makeHarness = (options: {
   readonly expiresIn?: Duration.DurationInput
   /** How long the token endpoint takes to answer (TestClock time). */
   readonly tokenLatency?: Duration.DurationInput
-} = {}): Harness => {
-  const oauth = new FakeOAuth({ clients: [appClient, userClient], expiresIn: options.expiresIn ?? "1 hour" })
-  const requests: Array<SentRequest> = []
-  const isToken = (request: SentRequest) => new URL(request.url).pathname === "/oauth/token"
-  const harness: Harness = {
-    oauth,
-    requests,
-    tokenRequests: () => requests.filter(isToken),
-    restRequests: () => requests.filter((request) => !new URL(request.url).pathname.startsWith("/oauth/")),
-    layer: Layer.succeed(
-      HttpClient.HttpClient,
-      HttpClient.make((request, url) =>
-        Effect.gen(function*() {
-          const headers: Record<string, string> = { ...request.headers }
-          let body = ""
-          if (request.body._tag === "Uint8Array") {
-            body = decoder.decode(request.body.body)
-            headers["content-type"] = request.body.contentType
-          }
-          const sent: SentRequest = { method: request.method, url: url.toString(), headers, body }
-          requests.push(sent)
-          const parsed = { method: sent.method, url: sent.url, headers, bodyText: body }
-          let reply: FakeResponse
-          if (url.pathname === "/oauth/token") {
-            if (options.tokenLatency !== undefined) yield* Effect.sleep(options.tokenLatency)
-            reply = harness.tokenReply ?? (yield* handleOAuthToken(oauth, parsed, yield* Clock.currentTimeMillis))
-          } else if (url.pathname === "/oauth/authorize") {
-            reply = handleOAuthAuthorize(oauth, parsed, yield* Clock.currentTimeMillis)
-          } else {
-            const check = checkBearer(oauth, headers.authorization, yield* Clock.currentTimeMillis)
-            reply = check === "Valid" && !harness.rejectAll
-              ? json(200, { users: [] })
-              : json(401, { error: { message: "Unauthorized", code: 2006 } })
-          }
-          return HttpClientResponse.fromWeb(
-            request,
-            new Response(reply.body === "" ? null : reply.body, { status: reply.status, headers: reply.headers })
-          )
+} = {}): Effect.Effect<Harness> =>
+  Effect.map(
+    FakePagerDuty.make({
+      apiKeys: [],
+      oauth: { clients: [appClient, userClient], expiresIn: options.expiresIn ?? "1 hour" }
+    }),
+    (fake) => {
+      const requests: Array<SentRequest> = []
+      const issued: Array<string> = []
+      const handle = (request: FakeRequest): Effect.Effect<FakeReply> => {
+        requests.push(request)
+        if (pathOf(request) !== "/oauth/token") return fake.handle(request)
+        const reply = Effect.tap(fake.handle(request), (reply) => {
+          const token = accessTokenOf(reply)
+          if (token !== undefined) issued.push(token)
         })
-      )
-    ),
-    rejectAll: false,
-    tokenReply: undefined
-  }
-  return harness
-}
+        return options.tokenLatency === undefined ? reply : Effect.zipRight(Effect.sleep(options.tokenLatency), reply)
+      }
+      return {
+        fake,
+        requests,
+        tokenRequests: () => requests.filter((request) => pathOf(request) === "/oauth/token"),
+        restRequests: () => requests.filter((request) => !pathOf(request).startsWith("/oauth/")),
+        issuedTokens: () => issued.slice(),
+        accepts: (authorization) =>
+          Effect.map(
+            fake.handle({
+              method: "GET",
+              url: "https://api.pagerduty.com/users",
+              headers: { authorization },
+              body: ""
+            }),
+            (reply) => reply._tag === "Response" && reply.status === 200
+          ),
+        rejectRest: fake.injectFault(FakeFault.status(401), { path: /^\/(?!oauth\/)/, times: Infinity }),
+        replyToTokenRequests: (status, body, headers) =>
+          fake.injectFault(FakeFault.status(status, { body, headers }), { path: "/oauth/token", times: Infinity }),
+        layer: Layer.succeed(HttpClient.HttpClient, FakePagerDuty.httpClient({ ...fake, handle }))
+      }
+    }
+  )
 
 /** A logger that keeps every line (message and annotations), at every level. */
 export const captureLogs = () => {

@@ -1,8 +1,8 @@
 /**
  * The engine: a function from a request record to an Effect of a reply, shared by the in-memory HttpClient and the
  * loopback server. Order of work per request: log it, pick an armed fault, wait the configured latency, then route:
- * plugin routes (the Events API, and whatever `builtinPlugins` adds), else the REST API (authentication, rate
- * limit, content negotiation, then the endpoint).
+ * plugin routes (the Events API, the OAuth identity service, and whatever else `builtinPlugins` adds), else the REST
+ * API (authentication, rate limit, content negotiation, then the endpoint).
  *
  * @internal
  */
@@ -21,6 +21,7 @@ import type {
 import { canonicalPath } from "../endpoints.js"
 import { DEFAULT_RATE_LIMIT, rateLimitHeaders } from "./controls.js"
 import { handleAlertEvent, handleChangeEvent } from "./events.js"
+import { checkBearer, handleOAuthAuthorize, handleOAuthToken, redactTokenRequestBody } from "./oauth.js"
 import { defaultErrorBody, JSON_CONTENT_TYPE, notAcceptable, rateLimited, unauthorized } from "./reply.js"
 import { type ParsedRequest, parseRequest } from "./request.js"
 import { handleRest } from "./rest.js"
@@ -57,9 +58,8 @@ export type AuthDecision = "accept" | "reject" | undefined
 
 /**
  * The extension point of the engine: a plugin adds routes (served before the REST API, after latency and faults),
- * may take part in REST authentication, and resets with the fake. The OAuth identity service (`POST /oauth/token` on
- * the identity host, and the REST check of the bearer tokens it issued) plugs in here: add its factory to
- * `builtinPlugins`.
+ * may take part in REST authentication, redacts what the request log keeps, and resets with the fake. The Events API
+ * (`eventsPlugin`) and the OAuth identity service (`oauthPlugin`) are plugins.
  *
  * @internal
  */
@@ -102,12 +102,51 @@ export const eventsPlugin: EnginePluginFactory = () => ({
   ]
 })
 
+const OAUTH_TOKEN_PATH = "/oauth/token"
+
+/**
+ * PagerDuty's OAuth identity service (`identity.pagerduty.com`, `identity.eu.pagerduty.com`, or the loopback server;
+ * any host): `POST /oauth/token` and `GET /oauth/authorize`, over `state.oauth`. At the REST API it decides the
+ * bearer tokens it issued (live: accepted; expired or revoked: 401) and leaves every other credential to `apiKeys`.
+ * The request log keeps token requests with `client_secret`, `code`, `code_verifier` and `refresh_token` redacted.
+ *
+ * @internal
+ */
+export const oauthPlugin: EnginePluginFactory = (state) => ({
+  routes: [
+    {
+      method: "POST",
+      path: OAUTH_TOKEN_PATH,
+      handle: ({ now, request }) => handleOAuthToken(state.oauth, request, now)
+    },
+    {
+      method: "GET",
+      path: "/oauth/authorize",
+      handle: ({ now, request }) => handleOAuthAuthorize(state.oauth, request, now)
+    }
+  ],
+  authenticate: (authorization, now) => {
+    switch (checkBearer(state.oauth, authorization, now)) {
+      case "Valid":
+        return "accept"
+      case "Expired":
+      case "Revoked":
+        return "reject"
+      case "NotIssued":
+        return undefined
+    }
+  },
+  redactBody: (request, body) =>
+    request.path === OAUTH_TOKEN_PATH ? redactTokenRequestBody(request.bodyText, body) : body,
+  reset: () => state.oauth.reset()
+})
+
 /**
  * The plugins every fake has.
  *
  * @internal
  */
-export const builtinPlugins: ReadonlyArray<EnginePluginFactory> = [eventsPlugin]
+export const builtinPlugins: ReadonlyArray<EnginePluginFactory> = [eventsPlugin, oauthPlugin]
 
 const userRoute = (route: FakeRoute): Route => ({
   method: route.method.toUpperCase(),

@@ -5,40 +5,15 @@
  *
  * Tokens expire `expiresIn` after they are issued, by the caller's clock (`now`), so `TestClock` drives expiry.
  * State is mutated synchronously once a request is decided, so every request sees and leaves a consistent state.
+ * The state lives in `EngineState.oauth`; `oauthPlugin` (engine.ts) serves the routes, the REST check and the
+ * request-log redaction.
  *
  * @internal
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Encoding from "effect/Encoding"
-import type { FakeResponse } from "../../FakePagerDuty.js"
-
-/**
- * An OAuth client the fake knows.
- *
- * @internal
- */
-export interface FakeOAuthClient {
-  readonly clientId: string
-  /** The client secret. Absent: a public client (authorization code with PKCE, refresh token). */
-  readonly clientSecret?: string | undefined
-  /** The scopes it may request. Absent: any. */
-  readonly scopes?: ReadonlyArray<string> | undefined
-  /** The redirect URIs it registered. Absent: any. */
-  readonly redirectUris?: ReadonlyArray<string> | undefined
-}
-
-/**
- * The fake's OAuth options.
- *
- * @internal
- */
-export interface FakeOAuthOptions {
-  /** The registered clients. */
-  readonly clients?: ReadonlyArray<FakeOAuthClient> | undefined
-  /** The lifetime of an access token (`expires_in`). Default 1 hour. */
-  readonly expiresIn?: Duration.DurationInput | undefined
-}
+import type { FakeOAuthClient, FakeOAuthOptions, FakeResponse } from "../../FakePagerDuty.js"
 
 /** An access token the fake issued. @internal */
 export interface IssuedToken {
@@ -69,10 +44,15 @@ interface Grant {
 /** How long an authorization code can be exchanged. @internal */
 export const CODE_LIFETIME_MILLIS = 10 * 60 * 1000
 
+const lifetimeSeconds = (options: FakeOAuthOptions | undefined): number =>
+  options?.expiresIn === undefined
+    ? 3600
+    : Math.max(0, Math.round(Duration.toSeconds(Duration.decode(options.expiresIn))))
+
 /** @internal */
 export class FakeOAuth {
   readonly clients = new Map<string, FakeOAuthClient>()
-  expiresInSeconds: number
+  readonly expiresInSeconds: number
   /** Requests to `/oauth/token`, whatever their outcome. */
   tokenRequests = 0
   /** Access tokens issued, by value. */
@@ -81,11 +61,13 @@ export class FakeOAuth {
   private readonly codes = new Map<string, PendingCode>()
   private counter = 0
 
-  constructor(options?: FakeOAuthOptions) {
-    for (const client of options?.clients ?? []) this.clients.set(client.clientId, client)
-    this.expiresInSeconds = options?.expiresIn === undefined
-      ? 3600
-      : Math.max(0, Math.round(Duration.toSeconds(Duration.decode(options.expiresIn))))
+  constructor(private readonly options?: FakeOAuthOptions | undefined) {
+    this.expiresInSeconds = lifetimeSeconds(options)
+    this.registerInitialClients()
+  }
+
+  private registerInitialClients(): void {
+    for (const client of this.options?.clients ?? []) this.clients.set(client.clientId, client)
   }
 
   registerClient(client: FakeOAuthClient): void {
@@ -97,8 +79,13 @@ export class FakeOAuth {
     for (const token of this.issued.values()) token.revoked = true
   }
 
-  /** Forgets tokens, codes and counters; keeps the clients and the lifetime. */
+  /**
+   * Back to the options: forgets tokens, codes and counters, and the clients registered since (the clients of the
+   * options stay registered).
+   */
   reset(): void {
+    this.clients.clear()
+    this.registerInitialClients()
     this.issued.clear()
     this.refreshTokens.clear()
     this.codes.clear()
@@ -377,6 +364,24 @@ export const redactOAuthForm = (bodyText: string): string => {
   const out = new URLSearchParams()
   for (const [name, value] of form) out.append(name, SECRET_FIELDS.has(name) ? "<redacted>" : value)
   return out.toString()
+}
+
+/**
+ * What the request log keeps of a token request's body (`parsed`: the JSON value, or the text when it is not JSON):
+ * the form with its secrets redacted (see `redactOAuthForm`); for a JSON object (a client that sends JSON, which the
+ * endpoint refuses), the object with the same fields redacted; any other JSON value, `<redacted>`.
+ *
+ * @internal
+ */
+export const redactTokenRequestBody = (bodyText: string, parsed: unknown): unknown => {
+  if (parsed === undefined) return undefined
+  if (parsed === bodyText) return redactOAuthForm(bodyText)
+  if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+    const out: Record<string, unknown> = {}
+    for (const [name, value] of Object.entries(parsed)) out[name] = SECRET_FIELDS.has(name) ? "<redacted>" : value
+    return out
+  }
+  return "<redacted>"
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -97,6 +97,9 @@ export const make = (options?: FakePagerDutyOptions): Effect.Effect<FakePagerDut
           state.rateLimiter.reset()
         }),
       resetRateLimits: Effect.sync(() => state.rateLimiter.reset()),
+      registerOAuthClient: (client) => Effect.sync(() => state.oauth.registerClient(client)),
+      revokeOAuthTokens: Effect.sync(() => state.oauth.revokeAll()),
+      oauthTokenRequests: Effect.sync(() => state.oauth.tokenRequests),
       setApiKeys: (apiKeys) =>
         Effect.sync(() => {
           state.apiKeys = apiKeys === undefined ? undefined : new Set(apiKeys)

@@ -10,6 +10,7 @@ import { canonicalPath, isPathParam, lookupEndpoint } from "../endpoints.js"
 import { Faults, RateLimiter, RequestLog } from "./controls.js"
 import { hexKey, recordId } from "./ids.js"
 import { asString, isObject, isoSeconds, type JsonObject, singular } from "./json.js"
+import { FakeOAuth } from "./oauth.js"
 import { type Collection, Store } from "./store.js"
 
 /** How records of a collection are typed and addressed. @internal */
@@ -72,6 +73,8 @@ export class EngineState {
   /** Open alerts by service and dedup key (see `openAlertKey`), to their incident id. */
   readonly openAlerts = new Map<string, string>()
   apiKeys: Set<string> | undefined
+  /** The OAuth identity service: clients, issued tokens and codes (served and reset by `oauthPlugin`). */
+  readonly oauth: FakeOAuth
   latencyMillis: number
   /** The origin used for `self` URLs outside a request (the server sets its own URL). */
   defaultOrigin = "https://api.pagerduty.com"
@@ -88,6 +91,7 @@ export class EngineState {
     this.rateLimiter = new RateLimiter(options?.rateLimit?.perMinute)
     this.requestLog = new RequestLog(options?.recordRequests ?? true, options?.maxRecordedRequests ?? 10_000)
     this.subdomain = options?.subdomain ?? "fake"
+    this.oauth = new FakeOAuth(options?.oauth)
   }
 
   /** Clears data, counters, logs, events and faults (keeps the options-level settings). */
