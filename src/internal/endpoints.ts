@@ -133,7 +133,8 @@ const matchSegments = (node: TrieNode, segments: ReadonlyArray<string>, i: numbe
 
 const SCHEME_AND_AUTHORITY = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/
 
-const decodeSegment = (segment: string): string => {
+/** Percent-decodes one path segment; a malformed escape is kept as is. @internal */
+export const decodeSegment = (segment: string): string => {
   if (segment.indexOf("%") === -1) return segment
   try {
     return decodeURIComponent(segment)

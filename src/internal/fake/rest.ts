@@ -7,7 +7,7 @@
  */
 import * as Option from "effect/Option"
 import type { FakeResponse } from "../../FakePagerDuty.js"
-import { canonicalPath, isPathParam, lookupEndpoint } from "../endpoints.js"
+import { canonicalPath, decodeSegment, isPathParam, lookupEndpoint } from "../endpoints.js"
 import type { EndpointEntry } from "../endpointTypes.js"
 import { handleChangeEvent } from "./events.js"
 import {
@@ -38,15 +38,6 @@ interface RestContext {
 }
 
 type Handler = (context: RestContext) => FakeResponse
-
-const decodeSegment = (segment: string): string => {
-  if (segment.indexOf("%") === -1) return segment
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    return segment
-  }
-}
 
 const pathSegments = (path: string): Array<string> => {
   let start = 0
