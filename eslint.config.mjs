@@ -4,7 +4,15 @@ import tseslint from "typescript-eslint"
 
 export default tseslint.config(
   {
-    ignores: ["dist/**", "node_modules/**", "coverage/**", "docs/**", "**/*.generated.ts"]
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "coverage/**",
+      "docs/**",
+      ".scratch/**",
+      ".consumer-check/**",
+      "**/*.generated.ts"
+    ]
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,

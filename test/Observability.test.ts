@@ -4,7 +4,7 @@
  * reaches a span, and no trace header reaches PagerDuty.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Metric, Tracer } from "effect"
+import { Effect, Exit, Fiber, Layer, Metric, Tracer } from "effect"
 import { PagerDutyConfig, PagerDutyMetrics, RestApi, RetryPolicy } from "effect-pagerduty"
 import { runToEnd } from "./support/clock.js"
 import { json, scripted } from "./support/scriptedClient.js"
@@ -54,6 +54,26 @@ describe("observability", () => {
       for (const request of yield* fake.requests) {
         assert.isUndefined(request.headers["traceparent"])
         assert.isUndefined(request.headers["b3"])
+      }
+    }))
+
+  it.effect("a call that fails after its last response ends its span as failed (404, missing wrapper)", () =>
+    Effect.gen(function*() {
+      const fake = yield* scripted((request) =>
+        request.url.pathname.endsWith("PNOPE") ? json(404, { error: { message: "Not Found" } }) : json(200, {})
+      )
+      const { recording, spans } = yield* recordingTracer
+      const api = yield* Effect.provide(
+        RestApi,
+        RestApi.layer.pipe(Layer.provide([PagerDutyConfig.layer({ apiKey: KEY }), RetryPolicy.layer(), fake.layer]))
+      ).pipe(Effect.orDie)
+      yield* Effect.flip(Effect.withTracer(api.rget("/users/PNOPE"), recording))
+      yield* Effect.flip(Effect.withTracer(api.rget("/users/PEMPTY"), recording))
+      const calls = spans.filter((span) => span.name === "RestApi.rget GET /users/{id}")
+      assert.lengthOf(calls, 2)
+      for (const span of calls) {
+        assert.strictEqual(span.status._tag, "Ended")
+        if (span.status._tag === "Ended") assert.isTrue(Exit.isFailure(span.status.exit))
       }
     }))
 

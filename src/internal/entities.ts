@@ -76,26 +76,34 @@ export const makeEntityMethods = (core: RestCore): Effect.Effect<EntityMethods> 
           const body = json !== undefined && bodyMethods.has(method) && Option.isSome(wrappers.request)
             ? wrapRequest(json, wrappers.request.value)
             : json
-          const response = yield* core.json(method, absolute, {
-            params: options?.params,
-            headers: options?.headers,
-            timeout: options?.timeout,
-            json: body
-          }, { operation: `RestApi.r${method.toLowerCase()}` })
-          // 204 or an empty body: `undefined` (still decoded when a schema is given: the result is what it claims).
-          let value: unknown = response.json
-          if (value !== undefined && Option.isSome(wrappers.response)) {
-            const unwrapped = unwrapBody(response, response.json, wrappers.response.value)
-            if (unwrapped._tag === "Left") return yield* unwrapped.error
-            value = unwrapped.value
-          }
-          const schema = options?.schema
-          if (schema === undefined) return value as A
-          return yield* decodeOne(schema, value, {
+          // Unwrapping and decoding run inside the call's span (`finish`), so their failures are the span's.
+          return yield* core.json(
             method,
-            url: response.url,
-            what: `the entity of ${method} ${template.value}`
-          })
+            absolute,
+            {
+              params: options?.params,
+              headers: options?.headers,
+              timeout: options?.timeout,
+              json: body
+            },
+            { operation: `RestApi.r${method.toLowerCase()}` },
+            (response): Effect.Effect<A, RestApiError> => {
+              // 204 or an empty body: `undefined` (still decoded when a schema is given: the result is what it claims).
+              let value: unknown = response.json
+              if (value !== undefined && Option.isSome(wrappers.response)) {
+                const unwrapped = unwrapBody(response, response.json, wrappers.response.value)
+                if (unwrapped._tag === "Left") return Effect.fail(unwrapped.error)
+                value = unwrapped.value
+              }
+              const schema = options?.schema
+              if (schema === undefined) return Effect.succeed(value as A)
+              return decodeOne(schema, value, {
+                method,
+                url: response.url,
+                what: `the entity of ${method} ${template.value}`
+              })
+            }
+          )
         })
 
     const rget = entityVerb("GET")

@@ -520,27 +520,33 @@ const makeSender = Effect.gen(function*() {
         )
       }
       const url = `${config.eventsUrl}${outgoing.path}`
-      const sent = yield* executor.send({
-        method: "POST",
-        url,
-        endpoint: `POST ${outgoing.path}`,
-        operation: outgoing.operation,
-        headers,
-        body: { contentType: "application/json", text },
-        timeout: config.timeout,
-        attributes: outgoing.attributes
-      }, (response) => response.text)
-      const facts: ResponseFacts = {
-        method: "POST",
-        url,
-        status: sent.response.status,
-        headers: sent.response.headers,
-        bodyText: scrub(sent.value, key)
-      }
-      if (facts.status < 200 || facts.status >= 300) return yield* httpError(facts)
-      const parsed = parseJson(facts)
-      if (parsed._tag === "Left") return yield* parsed.error
-      return { facts, json: parsed.value }
+      // The status check and parsing run inside the call's span (`finish`), so their failures are the span's.
+      return yield* executor.send(
+        {
+          method: "POST",
+          url,
+          endpoint: `POST ${outgoing.path}`,
+          operation: outgoing.operation,
+          headers,
+          body: { contentType: "application/json", text },
+          timeout: config.timeout,
+          attributes: outgoing.attributes
+        },
+        (response) => response.text,
+        (sent): Effect.Effect<Answer, PDHTTPError | PDClientError> => {
+          const facts: ResponseFacts = {
+            method: "POST",
+            url,
+            status: sent.response.status,
+            headers: sent.response.headers,
+            bodyText: scrub(sent.value, key)
+          }
+          if (facts.status < 200 || facts.status >= 300) return Effect.fail(httpError(facts))
+          const parsed = parseJson(facts)
+          if (parsed._tag === "Left") return Effect.fail(parsed.error)
+          return Effect.succeed({ facts, json: parsed.value })
+        }
+      )
     }).pipe(Effect.mapError((error) => redactError(error, secret.length >= 8 ? secret : "")))
   }
 

@@ -71,10 +71,16 @@ export interface ExecutorOptions {
 
 /** @internal */
 export interface Executor {
-  readonly send: <A>(
+  /**
+   * Sends the request under the retry rules and returns the final response with what `consume` read of it. Then
+   * `finish` turns it into the call's result (status check, decoding, unwrapping) INSIDE the call's span, so a call
+   * that fails after its last response still shows as failed in traces.
+   */
+  readonly send: <A, B = Sent<A>, E = never>(
     request: OutgoingRequest,
-    consume: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, HttpClientError.ResponseError>
-  ) => Effect.Effect<Sent<A>, PDClientError | PDHTTPError>
+    consume: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, HttpClientError.ResponseError>,
+    finish?: (sent: Sent<A>) => Effect.Effect<B, E>
+  ) => Effect.Effect<B, PDClientError | PDHTTPError | E>
 }
 
 /**
@@ -213,7 +219,7 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
           ).pipe(Effect.zipRight(Effect.sleep(Duration.millis(until - now))))
           : Effect.void)
 
-    const send = <A>(
+    const attempt = <A>(
       request: OutgoingRequest,
       consume: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, HttpClientError.ResponseError>
     ): Effect.Effect<Sent<A>, PDClientError | PDHTTPError> =>
@@ -426,18 +432,27 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
           })
           yield* Effect.sleep(delay.value)
         }
-      }).pipe(
-        Effect.withSpan(`${request.operation} ${request.endpoint}`, {
-          kind: "client",
-          captureStackTrace: false,
-          attributes: {
-            "http.request.method": request.method,
-            "url.full": request.url,
-            "pagerduty.endpoint": request.endpoint,
-            ...request.attributes
-          }
-        })
-      )
+      })
+
+    const send = <A, B = Sent<A>, E = never>(
+      request: OutgoingRequest,
+      consume: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, HttpClientError.ResponseError>,
+      finish?: (sent: Sent<A>) => Effect.Effect<B, E>
+    ): Effect.Effect<B, PDClientError | PDHTTPError | E> =>
+      (finish === undefined
+        ? attempt(request, consume) as Effect.Effect<B, PDClientError | PDHTTPError>
+        : Effect.flatMap(attempt(request, consume), finish)).pipe(
+          Effect.withSpan(`${request.operation} ${request.endpoint}`, {
+            kind: "client",
+            captureStackTrace: false,
+            attributes: {
+              "http.request.method": request.method,
+              "url.full": request.url,
+              "pagerduty.endpoint": request.endpoint,
+              ...request.attributes
+            }
+          })
+        )
 
     return { send }
   })

@@ -203,13 +203,16 @@ export const makePaginationCore = (core: RestCore): PaginationMethods => {
     context: CallContext,
     json?: unknown
   ): Effect.Effect<Page, RestApiError> =>
-    Effect.flatMap(
-      core.json(c.method, c.url, {
+    core.json(
+      c.method,
+      c.url,
+      {
         params,
         headers: options?.headers,
         timeout: options?.timeout,
         ...(json !== undefined ? { json } : {})
-      }, context),
+      },
+      context,
       (response): Effect.Effect<Page, PDHTTPError> => {
         const items = pageItems(response, response.json, c.wrapper)
         if (items._tag === "Left") return Effect.fail(items.error)

@@ -59,13 +59,17 @@ export interface RestCore {
     options: RequestOptions | undefined,
     context: CallContext
   ) => Effect.Effect<HttpClientResponse.HttpClientResponse, PDClientError | PDHTTPError>
-  /** The JSON verb path: a non-2xx fails with `PDHTTPError`; an empty body is `undefined`. */
-  readonly json: (
+  /**
+   * The JSON verb path: a non-2xx fails with `PDHTTPError`; an empty body is `undefined`. `finish` (unwrapping,
+   * decoding) runs inside the call's span, so its failures are the span's.
+   */
+  readonly json: <B = JsonResponse, E = never>(
     method: RestMethod,
     url: ResourceUrl,
     options: RequestOptions | undefined,
-    context: CallContext
-  ) => Effect.Effect<JsonResponse, PDClientError | PDHTTPError>
+    context: CallContext,
+    finish?: (response: JsonResponse) => Effect.Effect<B, E>
+  ) => Effect.Effect<B, PDClientError | PDHTTPError | E>
 }
 
 const hasHeader = (headers: Readonly<Record<string, string>> | undefined, name: string): boolean =>
@@ -160,22 +164,33 @@ export const makeRestCore = (options: {
         (request) => Effect.map(executor.send(request, Effect.succeed), (sent) => sent.response)
       )
 
-    const json: RestCore["json"] = (method, url, requestOptions, context) =>
-      Effect.gen(function*() {
-        const request = yield* prepare(method, url, requestOptions, context)
-        const sent = yield* executor.send(request, (response) => response.text)
-        const facts: ResponseFacts = {
-          method: request.method as HttpMethodName,
-          url: request.url,
-          status: sent.response.status,
-          headers: sent.response.headers,
-          bodyText: sent.value
-        }
-        if (facts.status < 200 || facts.status >= 300) return yield* httpError(facts)
-        const parsed = parseJson(facts)
-        if (parsed._tag === "Left") return yield* parsed.error
-        return { ...facts, json: parsed.value, canonical: canonical(request.url) }
-      })
+    const json: RestCore["json"] = <B = JsonResponse, E = never>(
+      method: RestMethod,
+      url: ResourceUrl,
+      requestOptions: RequestOptions | undefined,
+      context: CallContext,
+      finish?: (response: JsonResponse) => Effect.Effect<B, E>
+    ) =>
+      Effect.flatMap(prepare(method, url, requestOptions, context), (request) =>
+        executor.send(request, (response) =>
+          response.text, (sent): Effect.Effect<B, E | PDClientError | PDHTTPError> => {
+          const facts: ResponseFacts = {
+            method: request.method as HttpMethodName,
+            url: request.url,
+            status: sent.response.status,
+            headers: sent.response.headers,
+            bodyText: sent.value
+          }
+          if (facts.status < 200 || facts.status >= 300) {
+            return Effect.fail(httpError(facts))
+          }
+          const parsed = parseJson(facts)
+          if (parsed._tag === "Left") {
+            return Effect.fail(parsed.error)
+          }
+          const response: JsonResponse = { ...facts, json: parsed.value, canonical: canonical(request.url) }
+          return finish === undefined ? Effect.succeed(response as B) : finish(response)
+        }))
 
     return { config, base, resolve, canonical, raw, json }
   })
