@@ -13,7 +13,7 @@
 import { FetchHttpClient } from "@effect/platform"
 import { NodeRuntime } from "@effect/platform-node"
 import { Console, Effect, Layer, Schema } from "effect"
-import { Credentials, PagerDutyConfig, RestApi, RetryPolicy } from "../src/index.js"
+import { Credentials, PagerDutyConfig, RestApi, RetryPolicy } from "effect-pagerduty"
 
 const Users = Schema.Struct({
   users: Schema.Array(Schema.Struct({ id: Schema.String, name: Schema.String, email: Schema.String }))
