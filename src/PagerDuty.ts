@@ -8,6 +8,7 @@
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
 import { ChangeEventsApi } from "./ChangeEventsApi.js"
+import type { Credentials } from "./Credentials.js"
 import { EventsApi } from "./EventsApi.js"
 import type { HttpClient } from "./internal/http.js"
 import { PagerDutyConfig } from "./PagerDutyConfig.js"
@@ -52,7 +53,33 @@ export type Services = RestApi | EventsApi | ChangeEventsApi | PagerDutyConfig |
 export interface LayerOptions extends PagerDutyConfigOptions {
   /** The retry policy; default `RetryPolicy.layer()`'s. */
   readonly retry?: RetryPolicyOptions | undefined
+  /**
+   * Where the REST API's `Authorization` comes from instead of `apiKey`, for example
+   * `Credentials.layerClientCredentials({ ... })` (OAuth app tokens, refreshed). It gets this layer's configuration,
+   * retry policy and HTTP client.
+   */
+  readonly credentials?: CredentialsLayer | undefined
 }
+
+/**
+ * A `Credentials` layer that {@link layer} and {@link layerConfig} can take: it may read the configuration, the retry
+ * policy and the HTTP client they provide.
+ *
+ * @example
+ * ```ts
+ * import { Credentials, PagerDuty } from "effect-pagerduty"
+ *
+ * const credentials: PagerDuty.CredentialsLayer = Credentials.layerClientCredentialsConfig()
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CredentialsLayer = Layer.Layer<
+  Credentials,
+  ConfigError.ConfigError,
+  PagerDutyConfig | RetryPolicy | HttpClient.HttpClient
+>
 
 /**
  * The options of {@link layerConfig}: any `PagerDutyConfig` option as an Effect `Config` (the others read the
@@ -75,15 +102,22 @@ export interface LayerOptions extends PagerDutyConfigOptions {
 export type LayerConfigOptions = PagerDutyConfigFromConfig & {
   /** The retry policy; default `RetryPolicy.layer()`'s. */
   readonly retry?: RetryPolicyOptions | undefined
+  /** As {@link LayerOptions.credentials}: e.g. `Credentials.layerClientCredentialsConfig()`. */
+  readonly credentials?: CredentialsLayer | undefined
 }
 
 const services = Layer.mergeAll(RestApi.layer, EventsApi.layer, ChangeEventsApi.layer)
 
 const withDependencies = (
   config: Layer.Layer<PagerDutyConfig, ConfigError.ConfigError>,
-  retry: RetryPolicyOptions | undefined
-): Layer.Layer<Services, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.provideMerge(services, Layer.merge(config, RetryPolicy.layer(retry)))
+  retry: RetryPolicyOptions | undefined,
+  credentials: CredentialsLayer | undefined
+): Layer.Layer<Services, ConfigError.ConfigError, HttpClient.HttpClient> => {
+  const dependencies = Layer.merge(config, RetryPolicy.layer(retry))
+  return credentials === undefined
+    ? Layer.provideMerge(services, dependencies)
+    : Layer.provideMerge(services, Layer.provideMerge(credentials, dependencies))
+}
 
 /**
  * `RestApi`, `EventsApi` and `ChangeEventsApi` from literal options; the application provides the `HttpClient`.
@@ -116,8 +150,8 @@ const withDependencies = (
 export const layer = (
   options: LayerOptions = {}
 ): Layer.Layer<Services, ConfigError.ConfigError, HttpClient.HttpClient> => {
-  const { retry, ...config } = options
-  return withDependencies(PagerDutyConfig.layer(config), retry)
+  const { credentials, retry, ...config } = options
+  return withDependencies(PagerDutyConfig.layer(config), retry, credentials)
 }
 
 /**
@@ -145,6 +179,6 @@ export const layer = (
 export const layerConfig = (
   options: LayerConfigOptions = {}
 ): Layer.Layer<Services, ConfigError.ConfigError, HttpClient.HttpClient> => {
-  const { retry, ...config } = options
-  return withDependencies(PagerDutyConfig.layerConfig(config), retry)
+  const { credentials, retry, ...config } = options
+  return withDependencies(PagerDutyConfig.layerConfig(config), retry, credentials)
 }

@@ -6,8 +6,10 @@
  * - **401 and every other 4xx except 429**: never retried; the call fails at once.
  * - **429**: retried with no count limit (these retries do not count toward `maxHttpAttempts`), unless the `retry`
  *   map has an entry for 429, which then limits them like any other status. The wait PagerDuty gives
- *   (`ratelimit-reset`, in seconds, or `Retry-After`) is honoured in full plus a little jitter, never shortened;
- *   without one, the exponential backoff below.
+ *   (`ratelimit-reset`, in seconds, or `Retry-After`) is honoured in full, never shortened, plus a jitter of at most
+ *   250 ms + `staggerCooldown` × that wait (so that many clients do not all return at the same instant); without
+ *   one, the exponential backoff below. A response that says the window is spent (`ratelimit-remaining: 0`) also
+ *   holds the service's next requests until `ratelimit-reset`, so concurrent callers do not walk into 429s.
  * - **Transport errors** (connection refused or reset, DNS, timeout of one attempt): `maxNetworkAttempts` retries
  *   (default 3, so at most 4 requests).
  * - **5xx**: the `retry` map of per-status counts. REST default: 502, 503 and 504 retried twice, on `GET` only (safe

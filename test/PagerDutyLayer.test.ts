@@ -125,3 +125,35 @@ describe("PagerDuty.layerConfig", () => {
       expect((http.requests[1].json as { routing_key: string }).routing_key).toBe(ROUTING_KEY)
     }))
 })
+
+describe("PagerDuty.layer with OAuth credentials", () => {
+  it.effect("takes a Credentials layer: REST calls carry the app token, built from the same config", () =>
+    Effect.gen(function*() {
+      const { FakePagerDuty } = yield* Effect.promise(() => import("../src/FakePagerDuty.js"))
+      const { Credentials } = yield* Effect.promise(() => import("../src/Credentials.js"))
+      const layer = PagerDuty.layer({
+        credentials: Credentials.layerClientCredentials({
+          clientId: "app",
+          clientSecret: "app-secret",
+          scopes: "users.read"
+        })
+      }).pipe(
+        Layer.provideMerge(
+          FakePagerDuty.layer({
+            apiKeys: [],
+            oauth: { clients: [{ clientId: "app", clientSecret: "app-secret" }] },
+            seed: { users: [{ name: "Ada", email: "ada@example.com" }] }
+          })
+        )
+      )
+      const result = yield* Effect.gen(function*() {
+        const api = yield* RestApi
+        const fake = yield* FakePagerDuty
+        const users = yield* api.listAll("/users")
+        const requests = yield* fake.requests
+        return { users: users.length, authorizations: requests.map((request) => request.headers["authorization"]) }
+      }).pipe(Effect.provide(layer))
+      expect(result.users).toBe(1)
+      expect(result.authorizations.some((value) => value !== undefined && value.startsWith("Bearer "))).toBe(true)
+    }))
+})
