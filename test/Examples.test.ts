@@ -353,7 +353,6 @@ const examples: ReadonlyArray<ExampleSpec> = [
     expect: [
       /\[span\] {3}RestApi\.iterAll GET \/users \(Success, [\d.]+ ms\) .*pagerduty\.page\.offset=0 .*pagerduty\.attempts=2/,
       "event: pagerduty.retry",
-      /\[span\] {5}http\.client GET .*http\.response\.status_code=429/,
       /\[span\] {3}RestApi\.rget GET \/users\/\{id\} .*http\.response\.status_code=404/,
       /\[metrics\] GET \/users +2 +3 +1 /,
       /\[metrics\] GET \/users\/\{id\} +1 +1 +0 /,
