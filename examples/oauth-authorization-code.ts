@@ -9,7 +9,7 @@
  *   PAGERDUTY_CLIENT_ID=... PAGERDUTY_SCOPES="users.read" npx tsx examples/oauth-authorization-code.ts
  *
  * PAGERDUTY_CLIENT_SECRET is optional (a public client uses PKCE alone); PAGERDUTY_REGION=eu uses
- * identity.eu.pagerduty.com; OAUTH_CALLBACK_PORT changes the port (0: any free port).
+ * identity.eu.pagerduty.com; OAUTH_CALLBACK_PORT changes the port (0: a free port).
  */
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Config, Console, DateTime, Deferred, Effect, Layer, Option, Schema } from "effect"

@@ -476,9 +476,9 @@ export interface FakeOAuthClient {
   readonly clientId: string
   /** The client secret. Absent: a public client (authorization code with PKCE, refresh token). */
   readonly clientSecret?: string | undefined
-  /** The scopes it may request (others are `invalid_scope`). Absent: any. */
+  /** The scopes it may request (others are `invalid_scope`). Absent: all of them. */
   readonly scopes?: ReadonlyArray<string> | undefined
-  /** The redirect URIs it registered (`/oauth/authorize` refuses others). Absent: any. */
+  /** The redirect URIs it registered (`/oauth/authorize` refuses others). Absent: all of them. */
   readonly redirectUris?: ReadonlyArray<string> | undefined
 }
 
@@ -554,7 +554,7 @@ export interface FakeOAuthOptions {
  */
 export interface FakePagerDutyOptions {
   /**
-   * The accepted REST credentials (API keys or OAuth tokens). Default: any non-empty credential. Bearer tokens the
+   * The accepted REST credentials (API keys or OAuth tokens). Default: every non-empty credential. Bearer tokens the
    * fake's identity service issued are decided by it instead (see {@link FakeOAuthOptions}).
    */
   readonly apiKeys?: ReadonlyArray<string> | undefined
@@ -668,7 +668,7 @@ export interface FakePagerDutyService {
   readonly setRateLimit: (rateLimit: RateLimitOptions | undefined) => Effect.Effect<void>
   /** Restarts every key's rate-limit window. */
   readonly resetRateLimits: Effect.Effect<void>
-  /** Sets the accepted credentials (`undefined`: any non-empty one; issued OAuth tokens are checked regardless). */
+  /** Sets the accepted credentials (`undefined`: every non-empty one; issued OAuth tokens are checked regardless). */
   readonly setApiKeys: (apiKeys: ReadonlyArray<string> | undefined) => Effect.Effect<void>
   /** Registers an app with the OAuth identity service (replacing one with the same client ID). */
   readonly registerOAuthClient: (client: FakeOAuthClient) => Effect.Effect<void>

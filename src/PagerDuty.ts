@@ -82,7 +82,7 @@ export type CredentialsLayer = Layer.Layer<
 >
 
 /**
- * The options of {@link layerConfig}: any `PagerDutyConfig` option as an Effect `Config` (the others read the
+ * The options of {@link layerConfig}: each `PagerDutyConfig` option as an Effect `Config` (the others read the
  * environment), and the `RetryPolicy` options under `retry`.
  *
  * @example

@@ -180,7 +180,7 @@ describe("FakePagerDuty's OAuth identity service, end to end", () => {
       const error = yield* Effect.flip(listUsers.pipe(Effect.provide(withToken)))
       assert(error instanceof PDHTTPError)
       expect(error.status).toBe(401)
-      // Not one the fake issued: the `apiKeys` rule (here: any credential) decides.
+      // Not one the fake issued: the `apiKeys` rule (here: every credential) decides.
       yield* listUsers.pipe(Effect.provide(staticRestOver({ apiKey: "fake_at_unknown", authType: "bearer" })))
     }).pipe(Effect.provide(Layer.merge(config(), FakePagerDuty.layer(anyCredential)))))
 

@@ -1,5 +1,5 @@
 /**
- * The REST API v2: any operation of the endpoint table is served generically from the store (list in the
+ * The REST API v2: every operation of the endpoint table is served generically from the store (list in the
  * operation's pagination style, create, read, update, delete, with the table's wrappers), plus the routes whose
  * semantics go beyond storage (incidents, notes, integrations, `/users/me`, change events).
  *
