@@ -2,7 +2,8 @@
  * The loopback transport: a `node:http` server on 127.0.0.1 answering with the engine. `node:http` directly (not
  * platform-node) because faults act on the socket (a reset destroys it, a hang leaves it open) and to keep the testing
  * entry free of platform-node's peers. It serves in real time (the live `Clock`), whatever clock the caller's tests
- * run on.
+ * run on. `node:http` is loaded when a server starts, so the testing entry (and `FakePagerDuty.layer`, which needs no
+ * socket) also loads in runtimes without it, such as a browser test runner.
  *
  * @internal
  */
@@ -11,7 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberSet from "effect/FiberSet"
 import type * as Scope from "effect/Scope"
-import * as Http from "node:http"
+import type * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import type { Socket } from "node:net"
 import type { FakeReply, FakeRequest } from "../../FakePagerDuty.js"
@@ -41,6 +42,7 @@ export const startServer = (
   port: number
 ): Effect.Effect<ServerInfo, never, Scope.Scope> =>
   Effect.gen(function*() {
+    const Http = yield* Effect.promise(() => import("node:http"))
     const run = yield* FiberSet.makeRuntime<never, FakeReply, never>()
     const liveClock = Clock.make()
     const sockets = new Set<Socket>()
