@@ -11,7 +11,9 @@
  *   one, the exponential backoff below. A response that says the window is spent (`ratelimit-remaining: 0`) also
  *   holds the service's next requests until `ratelimit-reset`, so concurrent callers do not walk into 429s.
  * - **Transport errors** (connection refused or reset, DNS, timeout of one attempt): `maxNetworkAttempts` retries
- *   (default 3, so at most 4 requests).
+ *   (default 3, so at most 4 requests), for every method, as pdpyras does. A write whose connection dropped after
+ *   PagerDuty received it may then be applied twice (use an idempotent call, such as `persist` or an Events API
+ *   `dedupKey`, or set `maxNetworkAttempts: 0` for such writes).
  * - **5xx**: the `retry` map of per-status counts. REST default: 502, 503 and 504 retried twice, on `GET` only (safe
  *   to repeat); a status the user puts in the map is retried for every method. Events API default:
  *   `{ 500: 2, 502: 4, 503: 6, 504: 6 }`, PagerDuty's guidance. A count of `-1` means no per-status limit, `0`
