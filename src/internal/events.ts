@@ -571,9 +571,6 @@ const withoutRoutingKey = (event: Readonly<Record<string, unknown>>): Record<str
   return out
 }
 
-const fromEither = <A>(either: Either.Either<A, PDClientError>): Effect.Effect<A, PDClientError> =>
-  Either.match(either, { onLeft: Effect.fail, onRight: Effect.succeed })
-
 /** @internal */
 export const makeEventsApi: Effect.Effect<
   EventsApiService,
@@ -619,7 +616,7 @@ export const makeEventsApi: Effect.Effect<
     trigger: (summary, source, options = {}) =>
       Effect.suspend(() =>
         Effect.flatMap(
-          fromEither(buildTrigger(summary, source, options)),
+          buildTrigger(summary, source, options),
           (event) => sendEvent("EventsApi.trigger", event, options.routingKey)
         )
       ).pipe(Effect.map((result) => result.dedupKey)),
@@ -667,7 +664,7 @@ export const makeChangeEventsApi: Effect.Effect<
     submit: (summary, options = {}) =>
       Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
-        const event = yield* fromEither(buildChange(summary, options, now))
+        const event = yield* buildChange(summary, options, now)
         const result = yield* sendChange("ChangeEventsApi.submit", event, options.routingKey)
         return result.id
       }),

@@ -7,7 +7,6 @@
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type { CredentialsService } from "../Credentials.js"
 import type { PagerDutyConfigService } from "../PagerDutyConfig.js"
@@ -93,11 +92,9 @@ export const makeRestCore = (options: {
       debug: config.debug
     })
 
-    const resolve = (url: ResourceUrl, method?: string) =>
-      Either.match(resolveUrl(base, url, method), {
-        onLeft: Effect.fail,
-        onRight: Effect.succeed
-      })
+    // An `Either` is an `Effect` in effect 3: no conversion needed.
+    const resolve = (url: ResourceUrl, method?: string): Effect.Effect<string, PDClientError> =>
+      resolveUrl(base, url, method)
 
     const canonical = (absoluteUrl: string) => canonicalPath(relativePath(base, absoluteUrl))
 
@@ -154,7 +151,9 @@ export const makeRestCore = (options: {
           headers,
           body,
           timeout: requestOptions?.timeout !== undefined ? Duration.decode(requestOptions.timeout) : config.timeout,
-          attributes: context.attributes
+          attributes: context.attributes,
+          /** Computed once here, reused for the response (this runs on every request). */
+          template
         } as const
       })
 
@@ -188,7 +187,7 @@ export const makeRestCore = (options: {
           if (parsed._tag === "Left") {
             return Effect.fail(parsed.error)
           }
-          const response: JsonResponse = { ...facts, json: parsed.value, canonical: canonical(request.url) }
+          const response: JsonResponse = { ...facts, json: parsed.value, canonical: request.template }
           return finish === undefined ? Effect.succeed(response as B) : finish(response)
         }))
 
