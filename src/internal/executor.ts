@@ -215,15 +215,18 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
       return Effect.void
     }
 
+    // Runs before every attempt: the clock is read only when a hold was ever set.
     const waitForRateLimit = (request: OutgoingRequest) =>
-      Effect.flatMap(Effect.all([Ref.get(holdUntil), Clock.currentTimeMillis]), ([until, now]) =>
-        until > now
-          ? debugLog(
-            debug,
-            () => `PagerDuty rate-limit window spent; holding ${request.endpoint} for ${until - now} ms`,
-            () => ({ endpoint: request.endpoint })
-          ).pipe(Effect.zipRight(Effect.sleep(Duration.millis(until - now))))
-          : Effect.void)
+      Effect.flatMap(Ref.get(holdUntil), (until) =>
+        until === 0 ? Effect.void : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          until > now
+            ? debugLog(
+              debug,
+              () =>
+                `PagerDuty rate-limit window spent; holding ${request.endpoint} for ${until - now} ms`,
+              () => ({ endpoint: request.endpoint })
+            ).pipe(Effect.zipRight(Effect.sleep(Duration.millis(until - now))))
+            : Effect.void))
 
     const attempt = <A>(
       request: OutgoingRequest,
@@ -250,7 +253,9 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
               const now = yield* Clock.currentTimeMillis
               const [state, , decision] = yield* policy.schedule.step(now, input, scheduleState)
               scheduleState = state
-              if (ScheduleDecision.isDone(decision)) return Option.none<Duration.Duration>()
+              if (ScheduleDecision.isDone(decision)) {
+                return Option.none<Duration.Duration>()
+              }
               computed = Duration.millis(Math.max(0, ScheduleIntervals.start(decision.intervals) - now))
             } else {
               const raw = Duration.toMillis(policy.sleepTimer) * Math.pow(policy.sleepTimerBase, backoffIndex)
@@ -273,8 +278,12 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
          * not read inside the attempt. Reads the loop's state without changing it.
          */
         const mayRetry = (status: number): boolean => {
-          if (status < 400) return false
-          if (status === 401) return true
+          if (status < 400) {
+            return false
+          }
+          if (status === 401) {
+            return true
+          }
           const rule = statusRule(policy, rules, request.method, status)
           const used = perStatus.get(status) ?? 0
           return rule.limit !== 0 && (rule.limit === -1 || used < rule.limit) &&
@@ -349,7 +358,9 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
             }
 
             const rule = statusRule(policy, rules, request.method, status)
-            if (rule.counted) countedResponses += 1
+            if (rule.counted) {
+              countedResponses += 1
+            }
             const used = perStatus.get(status) ?? 0
             const retryable = status >= 400 && rule.limit !== 0 &&
               (rule.limit === -1 || used < rule.limit) &&
@@ -367,7 +378,8 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
                   status === 429 ? "rate limited (429)" : `HTTP error ${status}`
                 }; retrying in ${(millis / 1000).toFixed(3)} s`
                 yield* (status === 429
-                  ? debugLog(debug, () => message, () => ({ status, attempt: attempts }))
+                  ? debugLog(debug, () =>
+                    message, () => ({ status, attempt: attempts }))
                   : Effect.logWarning(message).pipe(Effect.annotateLogs({ status, attempt: attempts })))
                 yield* spanEvent("pagerduty.retry", { status, attempt: attempts, "wait.ms": millis })
                 yield* Effect.sleep(delay.value)
