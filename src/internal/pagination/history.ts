@@ -19,7 +19,7 @@ import { CURSOR, cursorStream } from "./cursor.js"
 import { OFFSET_CEILING } from "./decisions.js"
 import { offsetSetup, sequentialOffset } from "./offset.js"
 import type { Collection } from "./shared.js"
-import { idOf, invalidInput, totalOf, warn, withoutKeys } from "./shared.js"
+import { idOf, invalidInput, pageSizeOf, totalOf, warn, withoutKeys } from "./shared.js"
 
 /** @internal */
 export const historyStream = (
@@ -41,6 +41,8 @@ export const historyStream = (
     const to = DateTime.toEpochMillis(until.value)
     if (from > to) return yield* invalidInput("iterHistory: \"since\" must not be after \"until\"")
     if (from === to) return Stream.empty
+    // Checked before the first request (the leaves check it again, on the same options).
+    yield* pageSizeOf(c, options, [])
     const iso = (millis: number) => DateTime.formatIso(DateTime.unsafeMake(millis))
     const window = (s: number, u: number): Params => ({ since: iso(s), until: iso(u) })
     if (c.style === "cursor") return cursorStream(core, c, options, window(from, to), CURSOR, "RestApi.iterHistory")
