@@ -142,7 +142,7 @@ export interface LogLine {
   readonly message: string
 }
 
-/** Runs an effect with a logger that records every line. */
+/** Runs an effect with a logger that records every line (instead of printing it). */
 export const withLogs = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function*() {
     const lines: Array<LogLine> = []
@@ -150,6 +150,6 @@ export const withLogs = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       const parts = Array.isArray(message) ? message : [message]
       lines.push({ level: logLevel.label, message: parts.map(String).join(" ") })
     })
-    const result = yield* Effect.provide(effect, Logger.add(logger))
+    const result = yield* Effect.provide(effect, Logger.replace(Logger.defaultLogger, logger))
     return [result, lines] as const
   })
