@@ -41,7 +41,9 @@ export class RateLimitInfo extends Schema.Class<RateLimitInfo>("effect-pagerduty
  * - `Decode`: the body is not valid JSON, or does not match the schema the caller gave.
  * - `Config`: the configuration lacks what this call needs (an API key, a routing key, a `From` address).
  * - `InvalidInput`: an argument was rejected before anything was sent (event validation, a bad option).
- * - `Pagination`: a collection could not be paged completely (for example the 10,000-record ceiling).
+ * - `Pagination`: a collection could not be paged completely: the 10,000-record ceiling (with `onCeiling: "fail"`),
+ *   or a server whose pages never end (a cursor seen before, an analytics page with `more: true` that does not
+ *   advance); the message names the endpoint.
  *
  * @example
  * ```ts
