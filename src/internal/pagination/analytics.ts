@@ -34,7 +34,7 @@ export const analyticsStream = (
     const limit = yield* pageSizeOf(c, options, [{ name: "json.limit", value: json.limit }])
     // `limit` belongs in the body here: one given in `params` (or the URL) is the page size, not a query parameter.
     const params: Params = withoutKeys({ ...c.query, ...options?.params }, ["limit"])
-    const body = withoutKeys(json as Params, ["limit", "starting_after"])
+    const { limit: _limit, starting_after: _startingAfter, ...body } = json
     const start = json.starting_after === undefined || json.starting_after === null
       ? Option.none<unknown>()
       : Option.some<unknown>(json.starting_after)
