@@ -8,6 +8,7 @@ import {
   concurrentWindows,
   cursorStep,
   DEFAULT_PAGE_SIZE,
+  historyWindow,
   OFFSET_CEILING,
   offsetLimit,
   offsetStep,
@@ -145,6 +146,23 @@ describe("analytics decisions", () => {
   for (const [name, page, expected] of table) {
     it(name, () => {
       expect(analyticsStep(seen, page)).toEqual(expected)
+    })
+  }
+})
+
+describe("history decisions", () => {
+  const day = 86_400_000
+  const table: ReadonlyArray<readonly [string, number, number, number, ReturnType<typeof historyWindow>]> = [
+    ["no records", 0, day, 0, { _tag: "Empty" }],
+    ["under the ceiling: page it", 0, day, 9_999, { _tag: "Page" }],
+    ["at the ceiling: split on a whole second", 0, day, 10_000, { _tag: "Split", mid: day / 2 }],
+    ["an odd number of seconds: the first half is the shorter", 0, 3_000, 20_000, { _tag: "Split", mid: 1_000 }],
+    ["between one and two seconds: split in the middle", 0, 1_500, 10_000, { _tag: "Split", mid: 750 }],
+    ["a second or less: page what can be reached", 5_000, 6_000, 12_000, { _tag: "PageIncomplete" }]
+  ]
+  for (const [name, since, until, total, expected] of table) {
+    it(name, () => {
+      expect(historyWindow(since, until, total)).toEqual(expected)
     })
   }
 })

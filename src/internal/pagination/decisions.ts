@@ -146,6 +146,30 @@ export const emptyPageMessage = (endpoint: string, offset: number): string =>
   `inconsistent, and asking again would never end)`
 
 // ---------------------------------------------------------------------------------------------------------------------
+// History (time-window bisection)
+// ---------------------------------------------------------------------------------------------------------------------
+
+/** What `iterHistory` does with a window `[since, until)` (epoch millis) that holds `total` records. @internal */
+export type HistoryWindow =
+  | { readonly _tag: "Empty" }
+  /** Under the ceiling: page it. */
+  | { readonly _tag: "Page" }
+  /** At the ceiling but a second or less wide: page what offset paging reaches, and warn that it is incomplete. */
+  | { readonly _tag: "PageIncomplete" }
+  /** At the ceiling: split at `mid` (on a whole second from `since` when the window spans two seconds or more). */
+  | { readonly _tag: "Split"; readonly mid: number }
+
+/** @internal */
+export const historyWindow = (since: number, until: number, total: number): HistoryWindow => {
+  if (total === 0) return { _tag: "Empty" }
+  if (total < OFFSET_CEILING) return { _tag: "Page" }
+  const span = until - since
+  if (span <= 1000) return { _tag: "PageIncomplete" }
+  const mid = span >= 2000 ? since + Math.floor(span / 2000) * 1000 : since + Math.floor(span / 2)
+  return { _tag: "Split", mid }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
 // Cursor and `after` paging
 // ---------------------------------------------------------------------------------------------------------------------
 

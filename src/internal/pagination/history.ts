@@ -16,7 +16,7 @@ import type { IterHistoryOptions, RestApiError } from "../../RestApi.js"
 import type { Params } from "../params.js"
 import type { RestCore } from "../restCore.js"
 import { CURSOR, cursorStream } from "./cursor.js"
-import { OFFSET_CEILING } from "./decisions.js"
+import { historyWindow, OFFSET_CEILING } from "./decisions.js"
 import { offsetSetup, sequentialOffset } from "./offset.js"
 import type { Collection } from "./shared.js"
 import { idOf, invalidInput, pageSizeOf, totalOf, warn, withoutKeys } from "./shared.js"
@@ -89,12 +89,16 @@ export const historyStream = (
       }))
 
     const split = (s: number, u: number, t: number): Stream.Stream<unknown, RestApiError> => {
-      if (t === 0) return Stream.empty
-      if (t < OFFSET_CEILING) return leaf(s, u, false)
-      const span = u - s
-      if (span <= 1000) return leaf(s, u, true)
-      // Halves on whole seconds from `s` (the last window takes the remainder).
-      const mid = span >= 2000 ? s + Math.floor(span / 2000) * 1000 : s + Math.floor(span / 2)
+      const decided = historyWindow(s, u, t)
+      switch (decided._tag) {
+        case "Empty":
+          return Stream.empty
+        case "Page":
+          return leaf(s, u, false)
+        case "PageIncomplete":
+          return leaf(s, u, true)
+      }
+      const mid = decided.mid
       return Stream.unwrap(Effect.gen(function*() {
         const first = yield* windowTotal(s, mid)
         const second = yield* windowTotal(mid, u)
