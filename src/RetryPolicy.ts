@@ -12,7 +12,7 @@
  *   holds the client's next requests until `ratelimit-reset`, so concurrent callers do not walk into 429s; after such
  *   a hold (or a 429) one call goes first and the others follow when it gets an answer that is not a 429.
  * - **Caps on server-directed waits**: a single wait PagerDuty asks for (or a hold) longer than `maxServerWait`
- *   (default 5 minutes), or one that would take the call's rate-limit waiting past `rateLimitBudget` (default 10
+ *   (default 5 minutes), or one that would take the call's rate-limit waiting past `rateLimitBudget` (default 15
  *   minutes), is not waited: the call fails at once with a `PDHTTPError` (the status seen, or 429) that says what
  *   PagerDuty asked for and which option bounds it.
  * - **Transport errors** (connection refused or reset, DNS, timeout of one attempt): `maxNetworkAttempts` retries
@@ -110,7 +110,7 @@ export interface RetryPolicyOptions {
   /**
    * The most one call may spend waiting for rate limits in all: waits after 429s, server-directed waits and
    * rate-limit holds. A wait that would pass it is not waited: the call fails at once with a `PDHTTPError` (the
-   * status seen, or 429). Default 10 minutes.
+   * status seen, or 429). Default 15 minutes.
    */
   readonly rateLimitBudget?: Duration.DurationInput | undefined
   /**
@@ -194,7 +194,7 @@ export const makeRetryPolicy = (options: RetryPolicyOptions = {}): RetryPolicySe
     : 0.1,
   maxWait: Duration.decode(options.maxWait ?? Duration.seconds(60)),
   maxServerWait: Duration.decode(options.maxServerWait ?? Duration.minutes(5)),
-  rateLimitBudget: Duration.decode(options.rateLimitBudget ?? Duration.minutes(10)),
+  rateLimitBudget: Duration.decode(options.rateLimitBudget ?? Duration.minutes(15)),
   schedule: options.schedule
 })
 
