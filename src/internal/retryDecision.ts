@@ -192,8 +192,9 @@ export const statusRule = (
  * @internal
  */
 export const mayRetry = (policy: DecisionPolicy, state: LoopState, method: string, status: number): boolean => {
-  if (status < 400) return false
-  if (status === 401) return true
+  if (status < 300) return false
+  // A redirect and a 401 fail (or refresh) with their own reading of the body.
+  if (status < 400 || status === 401) return true
   const rule = statusRule(policy, method, status)
   const used = state.perStatus.get(status) ?? 0
   return rule.limit !== 0 && (rule.limit === -1 || used < rule.limit) &&
