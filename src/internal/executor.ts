@@ -462,8 +462,8 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
             let step = decide(decisions, state, outcome)
             state = step.state
             if (step.decision._tag === "Refresh") {
-              if (response !== undefined) yield* discardBody(response, request.timeout)
               if (credentials !== undefined && authorization !== undefined && (yield* credentials.refresh(authorization))) {
+                if (response !== undefined) yield* discardBody(response, request.timeout)
                 yield* spanEvent("pagerduty.credentials.refreshed", { attempt: state.attempts })
                 continue attempts
               }
