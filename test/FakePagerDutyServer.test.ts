@@ -119,7 +119,9 @@ describe("FakePagerDuty.server (loopback)", () => {
       yield* fake.injectFault(FakeFault.hang)
       const hung = yield* Effect.fork(Effect.either(getJson(`${server.url}/users`)))
       // Close only once the hung request has reached the server (it is in the log), whatever the machine's speed.
-      yield* fake.requests.pipe(Effect.repeat({ until: (log) => log.length >= 2, schedule: Schedule.spaced("1 millis") }))
+      yield* fake.requests.pipe(
+        Effect.repeat({ until: (log) => log.length >= 2, schedule: Schedule.spaced("1 millis") })
+      )
       yield* Scope.close(scope, Exit.void)
 
       // The hung request ends (its socket is destroyed) instead of waiting forever.

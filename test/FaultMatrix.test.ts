@@ -3,6 +3,7 @@
  * stalled bodies, undrained retried answers, server-directed waits past the caps. Time runs on `TestClock`; request
  * and socket counts are exact.
  */
+import type { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Layer, TestClock } from "effect"
 import { EventsApi, PagerDuty, RestApi } from "effect-pagerduty"
@@ -13,7 +14,7 @@ import { clientLayers, driveToEnd, hostileServer, keepAliveNodeLayer, realSleep 
 const apiKey = "u+hostile-matrix-key"
 const routingKey = "0123456789abcdef0123456789abcdef"
 
-const client = (server: Hostile, http: Layer.Layer<import("@effect/platform").HttpClient.HttpClient>, retry = {}) =>
+const client = (server: Hostile, http: Layer.Layer<HttpClient.HttpClient>, retry = {}) =>
   PagerDuty.layer({
     apiKey,
     routingKey,

@@ -76,7 +76,10 @@ describe("one gate per PagerDuty.layer", () => {
             : json(202, { status: "success", message: "Event processed", dedup_key: "k" })
         })
       )
-      const live = PagerDuty.layer({ routingKey: "0123456789abcdef0123456789abcdef", retry: { eventsRetry: { 429: 0 } } })
+      const live = PagerDuty.layer({
+        routingKey: "0123456789abcdef0123456789abcdef",
+        retry: { eventsRetry: { 429: 0 } }
+      })
         .pipe(Layer.provide(layer))
       yield* Effect.gen(function*() {
         const events = yield* EventsApi
@@ -148,7 +151,10 @@ describe("server-directed waits through the executor", () => {
       const fiber = yield* Effect.fork(
         Effect.flatMap(RestApi, (api) => api.jget("/users")).pipe(
           Effect.provide(
-            PagerDuty.layer({ apiKey: "k-123456", retry: { schedule: Schedule.spaced("1 second"), staggerCooldown: 0 } })
+            PagerDuty.layer({
+              apiKey: "k-123456",
+              retry: { schedule: Schedule.spaced("1 second"), staggerCooldown: 0 }
+            })
               .pipe(Layer.provide(layer))
           )
         )
@@ -167,7 +173,13 @@ describe("server-directed waits through the executor", () => {
           Effect.provide(
             PagerDuty.layer({
               apiKey: "k-123456",
-              retry: { retry: { 503: 3 }, sleepTimer: "1 second", sleepTimerBase: 3, maxWait: "5 seconds", staggerCooldown: 0 }
+              retry: {
+                retry: { 503: 3 },
+                sleepTimer: "1 second",
+                sleepTimerBase: 3,
+                maxWait: "5 seconds",
+                staggerCooldown: 0
+              }
             }).pipe(Layer.provide(layer))
           )
         )
@@ -209,9 +221,13 @@ describe("executor paths", () => {
         })
       )
       const fiber = yield* Effect.fork(
-        withLogs(Effect.flatMap(RestApi, (api) => api.jget("/users")).pipe(
-          Effect.provide(PagerDuty.layer({ apiKey: "k-123456" }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client))))
-        ))
+        withLogs(
+          Effect.flatMap(RestApi, (api) => api.jget("/users")).pipe(
+            Effect.provide(
+              PagerDuty.layer({ apiKey: "k-123456" }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client)))
+            )
+          )
+        )
       )
       const [result, lines] = yield* runToEnd(fiber)
       assert.deepStrictEqual(result, { users: [], more: false })
@@ -225,11 +241,15 @@ describe("executor paths", () => {
       const client = HttpClient.make((request) =>
         Effect.suspend(() => {
           sent += 1
-          return Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", cause: new Error("bad body") }))
+          return Effect.fail(
+            new HttpClientError.RequestError({ request, reason: "Encode", cause: new Error("bad body") })
+          )
         })
       )
       const error = yield* Effect.flatMap(RestApi, (api) => Effect.flip(api.jget("/users"))).pipe(
-        Effect.provide(PagerDuty.layer({ apiKey: "k-123456" }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client))))
+        Effect.provide(
+          PagerDuty.layer({ apiKey: "k-123456" }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client)))
+        )
       )
       assert.strictEqual(error._tag === "PDClientError" && error.reason, "InvalidUrl")
       assert.strictEqual(sent, 1)
@@ -239,9 +259,11 @@ describe("executor paths", () => {
     Effect.gen(function*() {
       const { layer } = yield* scripted(() => json(503, {}))
       const fiber = yield* Effect.fork(
-        withLogs(Effect.flatMap(RestApi, (api) => Effect.flip(api.jget("/users"))).pipe(
-          Effect.provide(PagerDuty.layer({ apiKey: "k-123456" }).pipe(Layer.provide(layer)))
-        ))
+        withLogs(
+          Effect.flatMap(RestApi, (api) => Effect.flip(api.jget("/users"))).pipe(
+            Effect.provide(PagerDuty.layer({ apiKey: "k-123456" }).pipe(Layer.provide(layer)))
+          )
+        )
       )
       const [error, lines] = yield* runToEnd(fiber)
       assert.strictEqual(error._tag === "PDHTTPError" && error.status, 503)
@@ -260,7 +282,9 @@ describe("metric labels", () => {
         const api = yield* RestApi
         for (let i = 0; i < 3_000; i++) {
           // ids of every shape, and a few hundred distinct undocumented static paths
-          yield* api.jget(i % 3 === 0 ? `/widgets/W${100_000 + i}` : i % 3 === 1 ? `/gadgets/${i}/parts` : `/things-${i % 400}`)
+          yield* api.jget(
+            i % 3 === 0 ? `/widgets/W${100_000 + i}` : i % 3 === 1 ? `/gadgets/${i}/parts` : `/things-${i % 400}`
+          )
         }
       }).pipe(Effect.provide(PagerDuty.layer({ apiKey: "k-123456" }).pipe(Layer.provide(layer))))
       const pairs = yield* Metric.snapshot

@@ -141,7 +141,10 @@ describe("decide: what to do after an answer", () => {
       "https://evil.example"
     )
     const relative = decide(policy, state(), answer(307, { location: "/elsewhere" }))
-    expect(relative.decision._tag === "Fail" && relative.decision.failure._tag === "Status" && relative.decision.failure.location)
+    expect(
+      relative.decision._tag === "Fail" && relative.decision.failure._tag === "Status" &&
+        relative.decision.failure.location
+    )
       .toBe("https://api.pagerduty.com")
   })
 
@@ -181,7 +184,13 @@ describe("delayFor: how long to wait", () => {
   const none = { jitter: 0.5, spread: 0 }
 
   const table: ReadonlyArray<
-    readonly [name: string, retry: PendingRetry, before: LoopState, draws: { jitter: number; spread: number }, ms: number]
+    readonly [
+      name: string,
+      retry: PendingRetry,
+      before: LoopState,
+      draws: { jitter: number; spread: number },
+      ms: number
+    ]
   > = [
     ["the first backoff is sleepTimer × base", status(503), state(), none, 3000],
     ["the third backoff is 1.5 s × 2³", status(503), state({ backoffIndex: 2 }), none, 12_000],

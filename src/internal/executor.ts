@@ -224,7 +224,6 @@ const endpointMetrics = (endpoint: string): EndpointMetrics => {
   return cached
 }
 
-
 /** Bodies of answers that are not returned are read to the end (so the connection is reused) up to this size. */
 const maxDrainBytes = 1024 * 1024
 
@@ -462,7 +461,9 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
             let step = decide(decisions, state, outcome)
             state = step.state
             if (step.decision._tag === "Refresh") {
-              if (credentials !== undefined && authorization !== undefined && (yield* credentials.refresh(authorization))) {
+              if (
+                credentials !== undefined && authorization !== undefined && (yield* credentials.refresh(authorization))
+              ) {
                 if (response !== undefined) yield* discardBody(response, request.timeout)
                 yield* spanEvent("pagerduty.credentials.refreshed", { attempt: state.attempts })
                 continue attempts
@@ -562,7 +563,9 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
         const ticket: GateTicket = { lane, call: id, endpoint: request.endpoint }
         // When the call ends, however it ends, it gives up its place at the gate.
         const sent = call(request, consume, ticket).pipe(Effect.ensuring(gate.leave(ticket)))
-        return finish === undefined ? sent as Effect.Effect<B, PDClientError | PDHTTPError> : Effect.flatMap(sent, finish)
+        return finish === undefined
+          ? sent as Effect.Effect<B, PDClientError | PDHTTPError>
+          : Effect.flatMap(sent, finish)
       }).pipe(
         Effect.withSpan(`${request.operation} ${request.endpoint}`, {
           kind: "client",

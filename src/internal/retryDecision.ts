@@ -380,9 +380,9 @@ export const delayFor = (
             _tag: "Status",
             status,
             description: `${
-              retry.serverWaitMs !== undefined ? `PagerDuty asked to wait ${seconds(asked)} more` : `retrying needs ${
-                seconds(asked)
-              } more`
+              retry.serverWaitMs !== undefined ?
+                `PagerDuty asked to wait ${seconds(asked)} more` :
+                `retrying needs ${seconds(asked)} more`
             } after ${seconds(state.rateLimitWaitedMs)} of rate-limit waits in this call, past RetryPolicy's ` +
               `rateLimitBudget (${seconds(policy.rateLimitBudgetMs)}); not retried`
           }
