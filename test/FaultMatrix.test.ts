@@ -5,8 +5,8 @@
  */
 import type { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, TestClock } from "effect"
-import { EventsApi, PagerDuty, RestApi } from "effect-pagerduty"
+import { Effect, Fiber, Layer, Redacted, TestClock } from "effect"
+import { Credentials, EventsApi, PagerDuty, RestApi } from "effect-pagerduty"
 import type { PDClientError, PDHTTPError } from "effect-pagerduty"
 import type { Hostile } from "./support/hostileServer.js"
 import { clientLayers, driveToEnd, hostileServer, keepAliveNodeLayer, realSleep } from "./support/hostileServer.js"
@@ -72,6 +72,33 @@ for (const [name, http] of clientLayers) {
         }
         // Exactly one request per call, all to this server; nothing went to the Location.
         assert.deepStrictEqual(server.requests().map((request) => request.method), ["POST", "GET", "POST"])
+      }))
+
+    it.scoped("item 9: an OAuth token request answered with a redirect is not followed; no token from another host", () =>
+      Effect.gen(function*() {
+        const server = yield* hostileServer((_request, response) => {
+          response.writeHead(307, { location: "https://evil.example/oauth/token" })
+          response.end()
+        })
+        const clientSecret = "oauth-client-secret-matrix"
+        const layer = PagerDuty.layer({
+          restUrl: server.url,
+          identityUrl: server.url,
+          credentials: Credentials.layerClientCredentials({
+            clientId: "matrix-client",
+            clientSecret: Redacted.make(clientSecret),
+            scopes: "users.read"
+          })
+        }).pipe(Layer.provide(http))
+        const error = yield* Effect.flatMap(RestApi, (api) => Effect.flip(api.jget("/users"))).pipe(
+          Effect.provide(layer)
+        )
+        assert.strictEqual(error._tag === "PDHTTPError" && error.status, 307)
+        assert.strictEqual(error._tag === "PDHTTPError" && error.location, "https://evil.example")
+        for (const text of [String(error), JSON.stringify(error)]) assert.notInclude(text, clientSecret)
+        assert.deepStrictEqual(server.requests().map((request) => `${request.method} ${request.url}`), [
+          "POST /oauth/token"
+        ])
       }))
 
     it.scoped("item 6: 40 retried 429s with 200 KB bodies are drained, so the connection is reused (≤ 2 sockets)", () =>

@@ -373,6 +373,13 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
             return yield* failWith(request, refused(decisions, state, turn), undefined, undefined)
           }
           state = { ...state, rateLimitWaitedMs: state.rateLimitWaitedMs + turn.waitedMs, attempts: state.attempts + 1 }
+          if (turn.waitedMs > 0) {
+            yield* debugLog(
+              debug,
+              () => `PagerDuty rate-limit window spent; held ${request.endpoint} for ${turn.waitedMs} ms`,
+              () => ({ endpoint: request.endpoint })
+            )
+          }
 
           const authorization: Redacted.Redacted<string> | undefined = credentials === undefined
             ? undefined

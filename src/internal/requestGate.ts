@@ -125,7 +125,6 @@ export const makeRequestGate: Effect.Effect<RequestGateService> = Effect.sync(()
         if (state.holdUntil > now) {
           const hold = state.holdUntil - now
           if (waited + hold > limitMs) return { _tag: "Refused", holdMs: hold, waitedMs: waited } as const
-          yield* Effect.logDebug(`PagerDuty rate-limit window spent; holding ${ticket.endpoint} for ${hold} ms`)
           yield* Effect.sleep(Duration.millis(hold))
           continue
         }
