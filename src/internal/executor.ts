@@ -297,8 +297,84 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
     const lane: GateLane = options.lane ?? rules
     const gate = options.gate ?? (yield* currentGate)
 
-    /** Builds the typed error a decision describes; a status failure reads the answer's body (under the timeout). */
+    const buildRequest = (
+      request: OutgoingRequest,
+      headers: Record<string, string>,
+      authorization: Redacted.Redacted<string> | undefined
+    ) => {
+      let httpRequest = HttpClientRequest.make(request.method)(request.url).pipe(HttpClientRequest.setHeaders(headers))
+      if (authorization !== undefined) {
+        httpRequest = HttpClientRequest.setHeader(httpRequest, "authorization", Redacted.value(authorization))
+      }
+      if (request.body !== undefined) {
+        httpRequest = HttpClientRequest.bodyText(httpRequest, request.body.text, request.body.contentType)
+      }
+      return httpRequest
+    }
+
+    const logAnswer = (
+      request: OutgoingRequest,
+      response: HttpClientResponse.HttpClientResponse,
+      attempt: number,
+      elapsedMs: number
+    ) =>
+      debugLog(
+        debug,
+        () => {
+          const requestId = response.headers["x-request-id"]
+          return `PagerDuty ${request.method} ${request.url} -> ${response.status} (attempt ${attempt}, ${elapsedMs} ms${
+            requestId !== undefined ? `, x-request-id ${requestId}` : ""
+          })`
+        },
+        () => ({ method: request.method, url: request.url, status: response.status, attempt, elapsedMs })
+      )
+
+    /** A retry's log line (WARN; DEBUG for a 429, which is routine) and span event. */
+    const announceRetry = (request: OutgoingRequest, retry: PendingRetry, attempt: number, millis: number) => {
+      const message = `PagerDuty ${request.method} ${request.url}: ${retry.description}; retrying in ${
+        (millis / 1000).toFixed(3)
+      } s`
+      const annotations = retry.status === undefined ? {} : { status: retry.status, attempt }
+      return Effect.zipRight(
+        retry.status === 429
+          ? debugLog(debug, () => message, () => annotations)
+          : Effect.logWarning(message).pipe(Effect.annotateLogs(annotations)),
+        spanEvent("pagerduty.retry", {
+          ...(retry.status === undefined ? { transport: retry.description } : { status: retry.status }),
+          attempt,
+          "wait.ms": millis
+        })
+      )
+    }
+
+    /**
+     * Fails the call with the typed error a decision describes (a status failure reads the answer's body, under the
+     * timeout), counting it in the metrics and the span.
+     */
     const failWith = (
+      request: OutgoingRequest,
+      failure: DecidedFailure,
+      response: HttpClientResponse.HttpClientResponse | undefined,
+      cause: unknown,
+      metrics: EndpointMetrics,
+      attempts: number
+    ): Effect.Effect<never, PDClientError | PDHTTPError> =>
+      Effect.zipRight(
+        Effect.zipRight(
+          Metric.increment(
+            metrics.calls(failure._tag === "Status" ? `${Math.floor(failure.status / 100)}xx` : "error")
+          ),
+          failure._tag === "Status"
+            ? Effect.annotateCurrentSpan({
+              "http.response.status_code": failure.status,
+              "pagerduty.attempts": attempts
+            })
+            : Effect.void
+        ),
+        typedFailure(request, failure, response, cause)
+      )
+
+    const typedFailure = (
       request: OutgoingRequest,
       failure: DecidedFailure,
       response: HttpClientResponse.HttpClientResponse | undefined,
@@ -369,8 +445,14 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
           // Hook 1: the shared gate (rate-limit hold; after one, one call goes first).
           const turn = yield* gate.awaitTurn(ticket, turnLimitMs(decisions, state))
           if (turn._tag === "Refused") {
-            yield* Metric.increment(metrics.calls("4xx"))
-            return yield* failWith(request, refused(decisions, state, turn), undefined, undefined)
+            return yield* failWith(
+              request,
+              refused(decisions, state, turn),
+              undefined,
+              undefined,
+              metrics,
+              state.attempts
+            )
           }
           state = { ...state, rateLimitWaitedMs: state.rateLimitWaitedMs + turn.waitedMs, attempts: state.attempts + 1 }
           if (turn.waitedMs > 0) {
@@ -384,15 +466,7 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
           const authorization: Redacted.Redacted<string> | undefined = credentials === undefined
             ? undefined
             : yield* credentials.authorization
-          let httpRequest = HttpClientRequest.make(request.method)(request.url).pipe(
-            HttpClientRequest.setHeaders(baseHeaders)
-          )
-          if (authorization !== undefined) {
-            httpRequest = HttpClientRequest.setHeader(httpRequest, "authorization", Redacted.value(authorization))
-          }
-          if (request.body !== undefined) {
-            httpRequest = HttpClientRequest.bodyText(httpRequest, request.body.text, request.body.contentType)
-          }
+          const httpRequest = buildRequest(request, baseHeaders, authorization)
           yield* Metric.increment(metrics.attempts)
           const attemptStart = yield* Clock.currentTimeMillis
           const attemptState = state
@@ -436,21 +510,7 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
             consumed = result.right.consumed
             const now = yield* Clock.currentTimeMillis
             const { headers, status } = response
-            const requestId = headers["x-request-id"]
-            yield* debugLog(
-              debug,
-              () =>
-                `PagerDuty ${request.method} ${request.url} -> ${status} (attempt ${state.attempts}, ${
-                  now - attemptStart
-                } ms${requestId !== undefined ? `, x-request-id ${requestId}` : ""})`,
-              () => ({
-                method: request.method,
-                url: request.url,
-                status,
-                attempt: state.attempts,
-                elapsedMs: now - attemptStart
-              })
-            )
+            yield* logAnswer(request, response, state.attempts, now - attemptStart)
             if (status === 429) yield* Metric.increment(metrics.rateLimited)
             outcome = {
               _tag: "Answer",
@@ -487,38 +547,17 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
               const planned = delayFor(decisions, state, retry, verdict, draws)
               state = planned.state
               if (planned.delay._tag === "Wait") {
-                const millis = planned.delay.ms
+                // The answer is dropped: its body is drained so that the connection is reused.
                 if (response !== undefined) yield* discardBody(response, request.timeout)
-                const message = `PagerDuty ${request.method} ${request.url}: ${retry.description}; retrying in ${
-                  (millis / 1000).toFixed(3)
-                } s`
-                const annotations = retry.status === undefined ? {} : { status: retry.status, attempt: state.attempts }
-                yield* (retry.status === 429
-                  ? debugLog(debug, () => message, () => annotations)
-                  : Effect.logWarning(message).pipe(Effect.annotateLogs(annotations)))
-                yield* spanEvent("pagerduty.retry", {
-                  ...(retry.status === undefined ? { transport: retry.description } : { status: retry.status }),
-                  attempt: state.attempts,
-                  "wait.ms": millis
-                })
-                yield* Effect.sleep(Duration.millis(millis))
+                yield* announceRetry(request, retry, state.attempts, planned.delay.ms)
+                yield* Effect.sleep(Duration.millis(planned.delay.ms))
                 continue attempts
               }
               decision = planned.delay.decision
             }
 
             if (decision._tag === "Fail") {
-              const failure = decision.failure
-              yield* Metric.increment(
-                metrics.calls(failure._tag === "Status" ? `${Math.floor(failure.status / 100)}xx` : "error")
-              )
-              if (failure._tag === "Status") {
-                yield* Effect.annotateCurrentSpan({
-                  "http.response.status_code": failure.status,
-                  "pagerduty.attempts": state.attempts
-                })
-              }
-              return yield* failWith(request, failure, response, transportCause)
+              return yield* failWith(request, decision.failure, response, transportCause, metrics, state.attempts)
             }
 
             if (decision._tag === "Return" && response !== undefined) {
