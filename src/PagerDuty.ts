@@ -11,6 +11,7 @@ import { ChangeEventsApi } from "./ChangeEventsApi.js"
 import type { Credentials } from "./Credentials.js"
 import { EventsApi } from "./EventsApi.js"
 import type { HttpClient } from "./internal/http.js"
+import { RequestGate } from "./internal/requestGate.js"
 import { PagerDutyConfig } from "./PagerDutyConfig.js"
 import type { PagerDutyConfigFromConfig, PagerDutyConfigOptions } from "./PagerDutyConfig.js"
 import { RestApi } from "./RestApi.js"
@@ -113,7 +114,8 @@ const withDependencies = (
   retry: RetryPolicyOptions | undefined,
   credentials: CredentialsLayer | undefined
 ): Layer.Layer<Services, ConfigError.ConfigError, HttpClient.HttpClient> => {
-  const dependencies = Layer.merge(config, RetryPolicy.layer(retry))
+  // One RequestGate for every service of this layer (and the OAuth token requests): they share the rate-limit hold.
+  const dependencies = Layer.mergeAll(config, RetryPolicy.layer(retry), RequestGate.layer)
   return credentials === undefined
     ? Layer.provideMerge(services, dependencies)
     : Layer.provideMerge(services, Layer.provideMerge(credentials, dependencies))

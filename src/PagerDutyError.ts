@@ -168,8 +168,10 @@ export class PDHTTPError extends Schema.TaggedError<PDHTTPError>("effect-pagerdu
   rateLimit: Schema.optional(RateLimitInfo),
   /** The response body as text (at most 64 KiB). */
   body: Schema.String,
-  /** What went wrong beyond the status, for `UnexpectedShape`. */
-  description: Schema.optional(Schema.String)
+  /** What went wrong beyond the status: the `UnexpectedShape` detail, a wait longer than allowed, a redirect. */
+  description: Schema.optional(Schema.String),
+  /** For a redirect (3xx, never followed): the origin of its `Location`. */
+  location: Schema.optional(Schema.String)
 }) {
   /**
    * @since 0.1.0
