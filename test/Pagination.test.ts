@@ -1,5 +1,5 @@
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Chunk, Clock, Deferred, Effect, Either, Fiber, Logger, Option, Schema, Stream, TestClock } from "effect"
+import { Chunk, Clock, Deferred, Effect, Either, Fiber, Option, Schema, Stream, TestClock } from "effect"
 import type { RestApiService } from "effect-pagerduty"
 import { PDClientError, PDHTTPError, RestApi } from "effect-pagerduty"
 import type { Fake, Handler, Recorded, Reply } from "./support/paginationClient.js"
