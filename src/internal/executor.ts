@@ -27,7 +27,9 @@ import * as PagerDutyMetrics from "../PagerDutyMetrics.js"
 import type { RetryInput, RetryPolicyService } from "../RetryPolicy.js"
 import type { HttpClientError } from "./http.js"
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "./http.js"
+import { invalidHeaderError, requestSecrets } from "./requestSafety.js"
 import { httpError, serverWait } from "./responses.js"
+import { scrubCause, scrubText } from "./scrub.js"
 
 /** @internal */
 export type HttpMethodName = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
@@ -47,6 +49,8 @@ export interface OutgoingRequest {
   readonly timeout: Duration.Duration
   /** Extra span attributes (page offset, cursor, …). */
   readonly attributes?: Readonly<Record<string, unknown>> | undefined
+  /** Credentials inside the body (a routing key, an OAuth client secret): scrubbed from any foreign error text. */
+  readonly secrets?: ReadonlyArray<Redacted.Redacted<string>> | undefined
 }
 
 /** @internal */
@@ -132,7 +136,9 @@ type Failure =
 const classify = (
   error: HttpClientError.HttpClientError | Cause.TimeoutException,
   method: string,
-  url: string
+  url: string,
+  /** The request's credentials: no foreign error text reaches a message, a log or a cause unscrubbed. */
+  secrets: ReadonlyArray<string>
 ): Failure => {
   if (error._tag === "TimeoutException") {
     return { _tag: "Transport", timeout: true, description: "the request timed out", cause: error }
@@ -145,15 +151,21 @@ const classify = (
         description: `The request could not be built (${error.reason})`,
         method,
         url,
-        cause: error.cause
+        cause: scrubCause(error.cause, secrets)
       })
     }
   }
   const description = error._tag === "RequestError"
     ? `transport error: ${error.cause instanceof Error ? error.cause.message : String(error.cause ?? error.message)}`
     : `the response body could not be read: ${error.cause instanceof Error ? error.cause.message : error.reason}`
-  // Only the underlying cause is kept: the platform error holds the request, and with it the Authorization header.
-  return { _tag: "Transport", timeout: false, description, cause: error.cause }
+  // Only the underlying cause is kept, scrubbed: the platform error holds the request, and with it the Authorization
+  // header; the cause's own text may quote a header value.
+  return {
+    _tag: "Transport",
+    timeout: false,
+    description: scrubText(description, secrets),
+    cause: scrubCause(error.cause, secrets)
+  }
 }
 
 /** The metrics of one endpoint, tagged once and cached: tagging allocates, and this runs on every request. */
@@ -295,6 +307,12 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
           const authorization: Redacted.Redacted<string> | undefined = credentials === undefined
             ? undefined
             : yield* credentials.authorization
+          // Every header is checked before anything is built or sent: an invalid one is a typed error, never retried.
+          const invalidHeader = invalidHeaderError(request.method, request.url, baseHeaders, authorization)
+          if (invalidHeader !== undefined) {
+            return yield* invalidHeader
+          }
+          const secrets = requestSecrets(authorization, request.secrets)
           let httpRequest = HttpClientRequest.make(request.method)(request.url).pipe(
             HttpClientRequest.setHeaders(baseHeaders)
           )
@@ -322,7 +340,7 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
           let failure: Failure | undefined
           let response: HttpClientResponse.HttpClientResponse | undefined
           if (Either.isLeft(result)) {
-            failure = classify(result.left, request.method, request.url)
+            failure = classify(result.left, request.method, request.url, secrets)
           } else {
             response = result.right.response
             const early = result.right.consumed
@@ -410,7 +428,7 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
               yield* Metric.update(metrics.latency, finished - started)
               return { response, value: consumed.right, attempts }
             }
-            failure = classify(consumed.left, request.method, request.url)
+            failure = classify(consumed.left, request.method, request.url, secrets)
           }
 
           if (failure._tag === "Fatal") return yield* failure.error
