@@ -411,7 +411,14 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
 
             if (status === 401) {
               const bodyText = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
-              return yield* httpError({ method: request.method, url: request.url, status, headers, bodyText })
+              // A 401 body may echo the credential (or the OAuth form): scrubbed before it reaches the error.
+              return yield* httpError({
+                method: request.method,
+                url: request.url,
+                status,
+                headers,
+                bodyText: scrubText(bodyText, secrets)
+              })
             }
 
             const consumed = Option.isSome(early)
