@@ -3,15 +3,19 @@
  * layer is built, naming the option and what is allowed: never a coercion, a defect or a synchronous throw, and never
  * the credential's value in the message.
  */
+import { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, ConfigError, ConfigProvider, Duration, Effect, Exit, Layer, Option, Redacted } from "effect"
 import { Schedule } from "effect"
 import type { PagerDutyConfigOptions, RetryInput, RetryPolicyOptions } from "effect-pagerduty"
-import { PagerDutyConfig, RetryPolicy } from "effect-pagerduty"
+import { Credentials, PagerDutyConfig, PDClientError, RestApi, RetryPolicy } from "effect-pagerduty"
 import { credentialProblem, durationProblem, integerProblem } from "../src/internal/configValidation.js"
 import { headersProblem, headerValueProblem } from "../src/internal/headerValidation.js"
+import { json, scripted } from "./support/scriptedClient.js"
 
 const KEY = "u+Zz9secretKeyValue42"
+
+const noClient = HttpClient.make((request) => Effect.die(`no request expected: ${request.url}`))
 
 /** Builds the layer and returns its typed failure (a defect or a success fails the test). */
 const buildFailure = <A, E>(layer: Layer.Layer<A, E>) =>
@@ -185,4 +189,45 @@ describe("the pure rules", () => {
     assert.isUndefined(credentialProblem("apiKey", KEY, { header: true }))
     assert.notInclude(credentialProblem("apiKey", `${KEY}\n`, { header: true })?.message ?? "", KEY)
   })
+})
+
+describe("the other duration options", () => {
+  it.effect("Credentials: an invalid refreshMargin fails the layer with a ConfigError, not a defect", () =>
+    Effect.gen(function*() {
+      for (const refreshMargin of [unchecked<Duration.DurationInput>("abc"), -1, NaN]) {
+        const { error, pretty } = yield* buildFailure(
+          Credentials.layerClientCredentials({
+            clientId: "app",
+            clientSecret: KEY,
+            scopes: "users.read",
+            refreshMargin
+          })
+            .pipe(
+              Layer.provide([
+                PagerDutyConfig.layer(),
+                RetryPolicy.layer(),
+                Layer.succeed(HttpClient.HttpClient, noClient)
+              ])
+            )
+        )
+        assert.deepStrictEqual(paths(error), ["refreshMargin"])
+        assert.notInclude(pretty, KEY)
+      }
+    }))
+
+  it.effect("a request's own invalid timeout is an InvalidInput error naming it; nothing is sent", () =>
+    Effect.gen(function*() {
+      const fake = yield* scripted(() => json(200, { users: [] }))
+      const api = yield* Effect.provide(
+        RestApi,
+        RestApi.layer.pipe(Layer.provide([PagerDutyConfig.layer({ apiKey: KEY }), RetryPolicy.layer(), fake.layer]))
+      ).pipe(Effect.orDie)
+      for (const timeout of [unchecked<Duration.DurationInput>("abc"), -1, 0, NaN]) {
+        const error = yield* Effect.flip(api.jget("/users", { timeout }))
+        assert.instanceOf(error, PDClientError)
+        assert.strictEqual(error.reason, "InvalidInput")
+        assert.strictEqual(error.field, "timeout")
+      }
+      assert.lengthOf(yield* fake.requests, 0)
+    }))
 })

@@ -20,6 +20,7 @@ import {
   RestApi,
   RetryPolicy
 } from "effect-pagerduty"
+import { scrubCause, scrubText } from "../src/internal/scrub.js"
 import { runToEnd } from "./support/clock.js"
 import { clientLayers, hostileServer } from "./support/hostileServer.js"
 import type { HostileRequest } from "./support/hostileServer.js"
@@ -327,4 +328,46 @@ describe("OAuth: the shared token request", () => {
       assert.strictEqual(Redacted.value(header), `Bearer ${ACCESS_TOKEN}`)
       assert.strictEqual(tokenRequests, 1)
     }))
+})
+
+describe("scrubText (pure)", () => {
+  const cases: ReadonlyArray<readonly [string, ReadonlyArray<string>, string]> = [
+    [`Headers.append: "Token token=${KEY}\n" is an invalid header value`, [], KEY],
+    [`Headers.append: "Token token=${KEY}\n" is an invalid header value`, [`Token token=${KEY}\n`], KEY],
+    [`authorization: Bearer ${ACCESS_TOKEN}`, [], ACCESS_TOKEN],
+    [
+      `form grant_type=client_credentials&client_secret=${encodeURIComponent(CLIENT_SECRET)}&scope=x`,
+      [],
+      CLIENT_SECRET
+    ],
+    [`{"access_token":"${ACCESS_TOKEN}","refresh_token":"${REFRESH_TOKEN}"}`, [], REFRESH_TOKEN],
+    [`{\\"routing_key\\":\\"${ROUTING_KEY}\\"}`, [], ROUTING_KEY],
+    [`the secret ${CLIENT_SECRET} quoted bare`, [CLIENT_SECRET], CLIENT_SECRET],
+    [`url-encoded ${encodeURIComponent(ACCESS_TOKEN)}`, [ACCESS_TOKEN], encodeURIComponent(ACCESS_TOKEN)]
+  ]
+  it("removes every credential, known or shaped like one, and keeps the rest of the text", () => {
+    for (const [text, secrets, secret] of cases) {
+      const scrubbed = scrubText(text, secrets)
+      assert.notInclude(scrubbed, secret, text)
+      assert.include(scrubbed, "<redacted>")
+    }
+    assert.strictEqual(
+      scrubText("read ECONNRESET (error code=ECONNRESET)", [KEY]),
+      "read ECONNRESET (error code=ECONNRESET)"
+    )
+  })
+
+  it("scrubCause keeps the name and code of a foreign error, scrubbed, with its nested cause", () => {
+    const inner = Object.assign(new Error(`sent Token token=${KEY}`), { code: "UND_ERR_INVALID_ARG" })
+    const copy = scrubCause(new TypeError(`bad header ${KEY}`, { cause: inner }), [KEY])
+    assert.instanceOf(copy, Error)
+    if (copy instanceof Error) {
+      assert.strictEqual(copy.name, "TypeError")
+      assert.notInclude(`${copy.message} ${copy.stack}`, KEY)
+      const nested = (copy as { readonly cause?: unknown }).cause
+      assert.instanceOf(nested, Error)
+      assert.strictEqual((nested as { readonly code?: unknown }).code, "UND_ERR_INVALID_ARG")
+      assert.notInclude(String(nested), KEY)
+    }
+  })
 })

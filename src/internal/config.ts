@@ -77,6 +77,22 @@ export const durationMillis = (value: unknown): number | undefined =>
     : Option.match(Duration.decodeUnknown(value), { onNone: () => undefined, onSome: Duration.toMillis })
 
 /**
+ * A duration option, validated (finite, not negative, and greater than zero unless `zero` is allowed) and decoded.
+ *
+ * @internal
+ */
+export const durationOption = (
+  option: string,
+  value: Duration.DurationInput,
+  allow: { readonly zero: boolean }
+): Effect.Effect<Duration.Duration, ConfigError.ConfigError> => {
+  const problem = durationProblem(option, value, durationMillis(value), allow)
+  return problem === undefined
+    ? Effect.sync(() => Duration.decode(value))
+    : Effect.fail(ConfigError.InvalidData([option], problem.message))
+}
+
+/**
  * The problems of the options that are not URLs, region or auth type (those are checked as they are resolved).
  *
  * @internal

@@ -8,8 +8,8 @@
  *    OAuth client secret, code, verifier or refresh token), in the forms it may be printed in (as is, URL-encoded,
  *    form-encoded, JSON-escaped), is replaced by {@link redactedMark};
  * 2. whatever still looks like a credential is replaced too: the value after `Token token=`, `Bearer ` or `Basic `,
- *    and the value of a `routing_key`, `client_secret`, `access_token`, `refresh_token`, `code_verifier`, `code`,
- *    `api_key` or `password` field, in JSON or form encoding.
+ *    and the value of a `routing_key`, `client_secret`, `access_token`, `refresh_token`, `code_verifier`,
+ *    `api_key` or `password` field, in JSON or form encoding (an OAuth code is a known secret of its request).
  *
  * @internal
  */
@@ -26,7 +26,7 @@ const fieldNames = "routing_key|integration_key|client_secret|access_token|refre
 const schemes = /\b(Token\s+token=|Bearer\s+|Basic\s+)[^\s"'<>,;\\]+/gi
 
 /** `name=value` in a form or a query string. */
-const formFields = new RegExp(`(\\b(?:${fieldNames}|code|token)=)[^&\\s"'<>\\\\]+`, "gi")
+const formFields = new RegExp(`(\\b(?:${fieldNames}|token)=)[^&\\s"'<>\\\\]+`, "gi")
 
 /** `"name": "value"` in JSON, also when the JSON is itself quoted (`\"name\":\"value\"`) or single-quoted. */
 const jsonFields = new RegExp(`(\\\\?["'](?:${fieldNames}|token)\\\\?["']\\s*:\\s*\\\\?["'])[^"'\\\\]*`, "gi")
