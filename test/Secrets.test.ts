@@ -270,7 +270,9 @@ describe("foreign error text is scrubbed", () => {
         new HttpClientError.RequestError({
           request: request as never,
           reason: "Transport",
-          cause: new Error(`write EPIPE after {"routing_key":"${ROUTING_KEY}","event_action":"trigger"}`)
+          cause: new Error(
+            `write EPIPE after {"routing_key":"${ROUTING_KEY}","event_action":"trigger"} (key ${ROUTING_KEY})`
+          )
         })
       )
       const events = yield* Effect.provide(

@@ -531,7 +531,9 @@ const makeSender = Effect.gen(function*() {
           headers,
           body: { contentType: "application/json", text },
           timeout: config.timeout,
-          attributes: outgoing.attributes
+          attributes: outgoing.attributes,
+          // Scrubbed from any transport error text before it reaches a retry log or span event.
+          secrets: [Redacted.make(key)]
         },
         (response) => response.text,
         (sent): Effect.Effect<Answer, PDHTTPError | PDClientError> => {

@@ -13,15 +13,11 @@
 
 const tokenName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
-/** Tab, printable ASCII or Latin-1: what `Headers.append` and `node:http` both accept. */
-const safeCode = (code: number): boolean => code === 0x09 || (code >= 0x20 && code <= 0xff && code !== 0x7f)
+/** Tab, printable ASCII or Latin-1: what `Headers.append` and `node:http` both accept (a regular expression is several
+ * times faster than a loop over the characters, and this runs on every request). */
+const safeValue = /^[\t\x20-\x7e\x80-\xff]*$/
 
-const isSafeValue = (value: string): boolean => {
-  for (let index = 0; index < value.length; index++) {
-    if (!safeCode(value.charCodeAt(index))) return false
-  }
-  return true
-}
+const isSafeValue = (value: string): boolean => safeValue.test(value)
 
 /** What is wrong with one header, without its value. @internal */
 export interface HeaderProblem {
