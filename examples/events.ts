@@ -14,7 +14,8 @@ import { EventsApi, PagerDuty } from "effect-pagerduty"
 const program = Effect.gen(function*() {
   const events = yield* EventsApi
 
-  // Example 1: trigger, and use the dedup key PagerDuty returns to resolve the alert later.
+  // Example 1: trigger, and use the dedup key it returns (generated before sending, so a retry cannot open a second
+  // incident) to resolve the alert later.
   const dedupKey = yield* events.trigger("Server is on fire", "dusty.old.server.net")
   yield* Console.log(`triggered: ${dedupKey}`)
   yield* events.acknowledge(dedupKey)

@@ -11,11 +11,12 @@
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import { durationOption } from "./internal/config.js"
 import type { HttpClient } from "./internal/http.js"
 import * as oauth from "./internal/oauth.js"
 import type { ClientCredentialsOptions, ClientOptions, OAuthToken } from "./OAuth.js"
@@ -243,7 +244,7 @@ export class Credentials extends Context.Tag("effect-pagerduty/Credentials")<Cre
    */
   static layerClientCredentials(
     options: ClientCredentialsLayerOptions
-  ): Layer.Layer<Credentials, never, PagerDutyConfig | RetryPolicy | HttpClient.HttpClient> {
+  ): Layer.Layer<Credentials, ConfigError.ConfigError, PagerDutyConfig | RetryPolicy | HttpClient.HttpClient> {
     return Layer.scoped(
       Credentials,
       Effect.gen(function*() {
@@ -251,7 +252,9 @@ export class Credentials extends Context.Tag("effect-pagerduty/Credentials")<Cre
         const scopes = oauth.normalizeScopes(options.scopes)
         return yield* oauth.makeRefreshing({
           initial: undefined,
-          margin: Duration.decode(options.refreshMargin ?? oauth.defaultRefreshMargin),
+          margin: yield* durationOption("refreshMargin", options.refreshMargin ?? oauth.defaultRefreshMargin, {
+            zero: true
+          }),
           canRefresh: () => true,
           fetch: () => Effect.suspend(() => endpoint.request(oauth.clientCredentialsParams(options, scopes), scopes))
         })
@@ -321,7 +324,7 @@ export class Credentials extends Context.Tag("effect-pagerduty/Credentials")<Cre
    */
   static layerFromToken(
     options: FromTokenLayerOptions
-  ): Layer.Layer<Credentials, never, PagerDutyConfig | RetryPolicy | HttpClient.HttpClient> {
+  ): Layer.Layer<Credentials, ConfigError.ConfigError, PagerDutyConfig | RetryPolicy | HttpClient.HttpClient> {
     return Layer.scoped(
       Credentials,
       Effect.gen(function*() {
@@ -329,7 +332,9 @@ export class Credentials extends Context.Tag("effect-pagerduty/Credentials")<Cre
         const onRefresh = options.onRefresh
         return yield* oauth.makeRefreshing({
           initial: options.token,
-          margin: Duration.decode(options.refreshMargin ?? oauth.defaultRefreshMargin),
+          margin: yield* durationOption("refreshMargin", options.refreshMargin ?? oauth.defaultRefreshMargin, {
+            zero: true
+          }),
           canRefresh: (current) => current !== undefined && Option.isSome(current.refreshToken),
           fetch: (current) =>
             Effect.gen(function*() {

@@ -31,10 +31,21 @@
  *
  * @since 0.1.0
  */
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type * as Schedule from "effect/Schedule"
+import * as Schedule from "effect/Schedule"
+import { durationMillis, optionsError } from "./internal/config.js"
+import type { OptionProblem } from "./internal/configValidation.js"
+import {
+  durationProblem,
+  integerProblem,
+  problems,
+  rangeProblem,
+  retryMapProblems
+} from "./internal/configValidation.js"
 
 /**
  * What the retry schedule is stepped with: the outcome that is about to be retried.
@@ -168,8 +179,38 @@ const toMap = (record: Readonly<Record<number, number>> | undefined): Map<number
 const nonNegativeInteger = (value: number | undefined, fallback: number): number =>
   value === undefined || !Number.isFinite(value) || value < 0 ? fallback : Math.floor(value)
 
+const optionalDuration = (option: string, value: unknown) =>
+  value === undefined ? undefined : durationProblem(option, value, durationMillis(value), { zero: true })
+
+/** Each invalid option, with its name and what is allowed (empty when all are valid). */
+const retryPolicyProblems = (options: RetryPolicyOptions): ReadonlyArray<OptionProblem> => {
+  const given: { readonly [K in keyof RetryPolicyOptions]?: unknown } = options
+  return problems(
+    given.retry === undefined ? undefined : retryMapProblems("retry", given.retry),
+    given.eventsRetry === undefined ? undefined : retryMapProblems("eventsRetry", given.eventsRetry),
+    given.maxHttpAttempts === undefined
+      ? undefined
+      : integerProblem("maxHttpAttempts", given.maxHttpAttempts, 1, "an integer of 1 or more"),
+    given.maxNetworkAttempts === undefined
+      ? undefined
+      : integerProblem("maxNetworkAttempts", given.maxNetworkAttempts, 0, "an integer of 0 or more"),
+    optionalDuration("sleepTimer", given.sleepTimer),
+    given.sleepTimerBase === undefined
+      ? undefined
+      : rangeProblem("sleepTimerBase", given.sleepTimerBase, 1, Number.MAX_VALUE, "a finite number of 1 or more"),
+    given.staggerCooldown === undefined
+      ? undefined
+      : rangeProblem("staggerCooldown", given.staggerCooldown, 0, 1, "a number from 0 to 1"),
+    optionalDuration("maxWait", given.maxWait),
+    given.schedule === undefined || Schedule.isSchedule(given.schedule)
+      ? undefined
+      : { option: "schedule", message: "schedule must be an Effect Schedule<unknown, RetryInput>" }
+  )
+}
+
 /**
- * Resolves options into a {@link RetryPolicyService}, applying the defaults.
+ * Resolves options into a {@link RetryPolicyService}, applying the defaults. It does not validate: use
+ * {@link RetryPolicy.layer}, which refuses invalid options.
  *
  * @example
  * ```ts
@@ -226,7 +267,9 @@ export class RetryPolicy extends Context.Tag("effect-pagerduty/RetryPolicy")<Ret
   static readonly default: RetryPolicyService = makeRetryPolicy()
 
   /**
-   * A layer of the policy; `RetryPolicy.layer()` is the default policy.
+   * A layer of the policy; `RetryPolicy.layer()` is the default policy. Every option is validated when the layer is
+   * built: an invalid one (`maxHttpAttempts: 0`, a negative or unparsable `sleepTimer`, …) fails the layer with a
+   * `ConfigError` naming the option and what is allowed; nothing is coerced.
    *
    * @example
    * ```ts
@@ -237,7 +280,13 @@ export class RetryPolicy extends Context.Tag("effect-pagerduty/RetryPolicy")<Ret
    *
    * @since 0.1.0
    */
-  static layer(options: RetryPolicyOptions = {}): Layer.Layer<RetryPolicy> {
-    return Layer.succeed(RetryPolicy, makeRetryPolicy(options))
+  static layer(options: RetryPolicyOptions = {}): Layer.Layer<RetryPolicy, ConfigError.ConfigError> {
+    return Layer.effect(
+      RetryPolicy,
+      Effect.suspend(() => {
+        const invalid = optionsError(retryPolicyProblems(options))
+        return invalid === undefined ? Effect.succeed(makeRetryPolicy(options)) : Effect.fail(invalid)
+      })
+    )
   }
 }

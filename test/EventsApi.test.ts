@@ -116,10 +116,12 @@ describe("EventsApi.trigger", () => {
       expect(dedupKey).toBe("PD-generated")
       expect(http.requests).toHaveLength(1)
       expectStandardRequest(http.requests[0])
+      // A trigger without a dedup key gets a generated one (a UUID), so that a retry cannot open a second incident.
       expect(http.requests[0].json).toEqual({
         routing_key: KEY,
         event_action: "trigger",
-        payload: { summary: "Disk full on db-1", source: "db-1.example.com", severity: "critical" }
+        payload: { summary: "Disk full on db-1", source: "db-1.example.com", severity: "critical" },
+        dedup_key: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
       })
     }))
 

@@ -308,9 +308,10 @@ const examples: ReadonlyArray<ExampleSpec> = [
     file: "events.ts",
     env: events,
     expect: [
-      /triggered: \w{32}/,
-      /acknowledged: \w{32}/,
-      /resolved: \w{32}/,
+      // a trigger without a dedup key gets a generated UUID before it is sent
+      /triggered: [0-9a-f-]{36}/,
+      /acknowledged: [0-9a-f-]{36}/,
+      /resolved: [0-9a-f-]{36}/,
       "triggered: db-1/disk",
       "acknowledged: db-1/disk",
       "rejected before sending: payload.summary"
@@ -325,7 +326,7 @@ const examples: ReadonlyArray<ExampleSpec> = [
           "trigger",
           "acknowledge"
         ])
-        const dedupKey = /triggered: (\w{32})/.exec(output)?.[1]
+        const dedupKey = /triggered: ([0-9a-f-]{36})/.exec(output)?.[1]
         const incidents = yield* fake.list("incidents")
         const byKey = (key: string | undefined) => incidents.find((incident) => incident.incident_key === key)
         assert.strictEqual(byKey(dedupKey)?.status, "resolved")

@@ -12,6 +12,14 @@ import type {
   PagerDutyConfigService,
   Region
 } from "../PagerDutyConfig.js"
+import type { OptionProblem } from "./configValidation.js"
+import {
+  booleanProblem,
+  credentialProblem,
+  durationProblem,
+  headerOptionProblem,
+  problems
+} from "./configValidation.js"
 import { version } from "./version.js"
 
 /** @internal */
@@ -43,7 +51,71 @@ const toRedacted = (
   return Redacted.value(redacted).length === 0 ? Option.none() : Option.some(redacted)
 }
 
-const baseUrl = (name: string, value: string): Effect.Effect<string, ConfigError.ConfigError> => {
+/** A credential option as its revealed value, for validation only (a non-string stays as given). */
+const revealed = (value: unknown): unknown => Redacted.isRedacted(value) ? Redacted.value(value) : value
+
+/**
+ * One `ConfigError` for every invalid option (`InvalidData` at the option's path, joined with `And`).
+ *
+ * @internal
+ */
+export const optionsError = (found: ReadonlyArray<OptionProblem>): ConfigError.ConfigError | undefined =>
+  found.reduce<ConfigError.ConfigError | undefined>((error, { message, option }) => {
+    const next = ConfigError.InvalidData(option.split("."), message)
+    return error === undefined ? next : ConfigError.And(error, next)
+  }, undefined)
+
+/**
+ * A `DurationInput` as milliseconds, or `undefined` when it is not one: a number is taken as given (milliseconds), so
+ * that NaN and negative numbers are seen before `Duration` clamps them.
+ *
+ * @internal
+ */
+export const durationMillis = (value: unknown): number | undefined =>
+  typeof value === "number"
+    ? value
+    : Option.match(Duration.decodeUnknown(value), { onNone: () => undefined, onSome: Duration.toMillis })
+
+/**
+ * A duration option, validated (finite, not negative, and greater than zero unless `zero` is allowed) and decoded.
+ *
+ * @internal
+ */
+export const durationOption = (
+  option: string,
+  value: Duration.DurationInput,
+  allow: { readonly zero: boolean }
+): Effect.Effect<Duration.Duration, ConfigError.ConfigError> => {
+  const problem = durationProblem(option, value, durationMillis(value), allow)
+  return problem === undefined
+    ? Effect.sync(() => Duration.decode(value))
+    : Effect.fail(ConfigError.InvalidData([option], problem.message))
+}
+
+/**
+ * The problems of the options that are not URLs, region or auth type (those are checked as they are resolved).
+ *
+ * @internal
+ */
+export const configProblems = (options: PagerDutyConfigOptions): Array<OptionProblem> => {
+  const timeout: unknown = options.timeout
+  return problems(
+    credentialProblem("apiKey", revealed(options.apiKey), { header: true }),
+    credentialProblem("routingKey", revealed(options.routingKey), { header: false }),
+    headerOptionProblem(
+      "defaultFrom",
+      typeof options.defaultFrom === "string" ? options.defaultFrom.trim() : options.defaultFrom
+    ),
+    options.userAgent === null ? undefined : headerOptionProblem("userAgent", options.userAgent),
+    timeout === undefined ? undefined : durationProblem("timeout", timeout, durationMillis(timeout), { zero: false }),
+    booleanProblem("debug", options.debug)
+  )
+}
+
+const baseUrl = (name: string, value: unknown): Effect.Effect<string, ConfigError.ConfigError> => {
+  if (typeof value !== "string") {
+    return Effect.fail(ConfigError.InvalidData([name], `${name} must be an http(s) URL string; got ${typeof value}`))
+  }
   let url: URL
   try {
     url = new URL(value)
@@ -75,6 +147,8 @@ export const make = (options: PagerDutyConfigOptions): Effect.Effect<PagerDutyCo
         `authType must be "token", "oauth2" or "bearer", got ${JSON.stringify(authType)}`
       ))
     }
+    const invalid = optionsError(configProblems(options))
+    if (invalid !== undefined) return yield* Effect.fail(invalid)
     const urls = regionUrls[region]
     const restUrl = yield* baseUrl("restUrl", options.restUrl ?? urls.rest)
     const eventsUrl = yield* baseUrl("eventsUrl", options.eventsUrl ?? urls.events)
@@ -91,6 +165,7 @@ export const make = (options: PagerDutyConfigOptions): Effect.Effect<PagerDutyCo
       restUrl,
       eventsUrl,
       identityUrl,
+      // Validated above (a finite duration greater than zero), so decoding cannot throw.
       timeout: Duration.decode(options.timeout ?? defaultTimeout),
       userAgent: options.userAgent === null ? Option.none() : Option.some(options.userAgent ?? defaultUserAgent),
       debug: options.debug ?? false

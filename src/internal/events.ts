@@ -11,6 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
+import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type { ChangeEvent, ChangeEventOptions, ChangeEventResult, ChangeEventsApiService } from "../ChangeEventsApi.js"
@@ -530,7 +531,9 @@ const makeSender = Effect.gen(function*() {
           headers,
           body: { contentType: "application/json", text },
           timeout: config.timeout,
-          attributes: outgoing.attributes
+          attributes: outgoing.attributes,
+          // Scrubbed from any transport error text before it reaches a retry log or span event.
+          secrets: [Redacted.make(key)]
         },
         (response) => response.text,
         (sent): Effect.Effect<Answer, PDHTTPError | PDClientError> => {
@@ -571,6 +574,39 @@ const withoutRoutingKey = (event: Readonly<Record<string, unknown>>): Record<str
   return out
 }
 
+/**
+ * A dedup key for a trigger that has none: a random UUID (v4), made once before the first attempt, so that a retry
+ * after a timeout (PagerDuty may have received the first attempt) updates the same alert instead of opening a second
+ * incident.
+ *
+ * @internal
+ */
+export const generateDedupKey: Effect.Effect<string> = Effect.suspend(() => {
+  const crypto = (globalThis as { readonly crypto?: { readonly randomUUID?: () => string } }).crypto
+  if (crypto !== undefined && typeof crypto.randomUUID === "function") {
+    const randomUUID = crypto.randomUUID.bind(crypto)
+    return Effect.sync(randomUUID)
+  }
+  // Without Web Crypto: 122 random bits from Effect's Random, in the UUID v4 layout.
+  return Effect.map(
+    Effect.all(Array.from({ length: 16 }, () => Random.nextIntBetween(0, 256))),
+    (bytes) => uuidFromBytes(bytes)
+  )
+})
+
+/** The UUID v4 string of 16 bytes (version and variant bits set). @internal */
+export const uuidFromBytes = (bytes: ReadonlyArray<number>): string => {
+  const b = bytes.map((byte, index) => index === 6 ? (byte & 0x0f) | 0x40 : index === 8 ? (byte & 0x3f) | 0x80 : byte)
+  const hex = b.map((byte) => byte.toString(16).padStart(2, "0")).join("")
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
+
+/** A trigger without `dedup_key` gets a generated one; any other event is returned as is. */
+const withDedupKey = (event: Record<string, unknown>): Effect.Effect<Record<string, unknown>> =>
+  event.event_action === "trigger" && event.dedup_key === undefined
+    ? Effect.map(generateDedupKey, (dedupKey) => ({ ...event, dedup_key: dedupKey }))
+    : Effect.succeed(event)
+
 /** @internal */
 export const makeEventsApi: Effect.Effect<
   EventsApiService,
@@ -592,7 +628,7 @@ export const makeEventsApi: Effect.Effect<
         operation,
         path: "/v2/enqueue",
         what: "event",
-        event: withoutRoutingKey(event),
+        event: yield* withDedupKey(withoutRoutingKey(event)),
         routingKey: routingKey ?? event.routing_key,
         validate: validateAlertEvent,
         attributes: typeof event.event_action === "string"

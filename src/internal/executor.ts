@@ -31,6 +31,7 @@ import type { HttpClientError } from "./http.js"
 import { FetchHttpClient, HttpClient, HttpClientRequest, type HttpClientResponse } from "./http.js"
 import type { GateLane, GateTicket, RequestGateService } from "./requestGate.js"
 import { currentGate } from "./requestGate.js"
+import { invalidHeaderError, requestSecrets } from "./requestSafety.js"
 import { httpError } from "./responses.js"
 import type {
   DecisionPolicy,
@@ -41,6 +42,7 @@ import type {
   ScheduleVerdict
 } from "./retryDecision.js"
 import { decide, delayFor, initialState, mayRetry, refused, turnLimitMs } from "./retryDecision.js"
+import { scrubCause, scrubText } from "./scrub.js"
 
 /** @internal */
 export type HttpMethodName = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
@@ -60,6 +62,8 @@ export interface OutgoingRequest {
   readonly timeout: Duration.Duration
   /** Extra span attributes (page offset, cursor, …). */
   readonly attributes?: Readonly<Record<string, unknown>> | undefined
+  /** Credentials inside the body (a routing key, an OAuth client secret): scrubbed from any foreign error text. */
+  readonly secrets?: ReadonlyArray<Redacted.Redacted<string>> | undefined
 }
 
 /** @internal */
@@ -130,7 +134,9 @@ type Failure =
 const classify = (
   error: HttpClientError.HttpClientError | Cause.TimeoutException,
   method: string,
-  url: string
+  url: string,
+  /** The request's credentials: no foreign error text reaches a message, a log or a cause unscrubbed. */
+  secrets: ReadonlyArray<string>
 ): Failure => {
   if (error._tag === "TimeoutException") {
     return { _tag: "Transport", timeout: true, description: "the request timed out", cause: error }
@@ -143,15 +149,21 @@ const classify = (
         description: `The request could not be built (${error.reason})`,
         method,
         url,
-        cause: error.cause
+        cause: scrubCause(error.cause, secrets)
       })
     }
   }
   const description = error._tag === "RequestError"
     ? `transport error: ${error.cause instanceof Error ? error.cause.message : String(error.cause ?? error.message)}`
     : `the response body could not be read: ${error.cause instanceof Error ? error.cause.message : error.reason}`
-  // Only the underlying cause is kept: the platform error holds the request, and with it the Authorization header.
-  return { _tag: "Transport", timeout: false, description, cause: error.cause }
+  // Only the underlying cause is kept, scrubbed: the platform error holds the request, and with it the Authorization
+  // header; the cause's own text may quote a header value.
+  return {
+    _tag: "Transport",
+    timeout: false,
+    description: scrubText(description, secrets),
+    cause: scrubCause(error.cause, secrets)
+  }
 }
 
 /** The metrics of one endpoint, tagged once and cached: tagging allocates, and this runs on every request. */
@@ -357,7 +369,8 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
       response: HttpClientResponse.HttpClientResponse | undefined,
       cause: unknown,
       metrics: EndpointMetrics,
-      attempts: number
+      attempts: number,
+      secrets: ReadonlyArray<string>
     ): Effect.Effect<never, PDClientError | PDHTTPError> =>
       Effect.zipRight(
         Effect.zipRight(
@@ -371,14 +384,15 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
             })
             : Effect.void
         ),
-        typedFailure(request, failure, response, cause)
+        typedFailure(request, failure, response, cause, secrets)
       )
 
     const typedFailure = (
       request: OutgoingRequest,
       failure: DecidedFailure,
       response: HttpClientResponse.HttpClientResponse | undefined,
-      cause: unknown
+      cause: unknown,
+      secrets: ReadonlyArray<string>
     ): Effect.Effect<never, PDClientError | PDHTTPError> =>
       failure._tag === "Transport"
         ? Effect.fail(
@@ -399,7 +413,8 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
                 url: request.url,
                 status: failure.status,
                 headers: response?.headers ?? {},
-                bodyText
+                // An error body may echo the credential (or the OAuth form): scrubbed before it reaches the error.
+                bodyText: scrubText(bodyText, secrets)
               },
               failure.description,
               "StatusCode",
@@ -451,7 +466,8 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
               undefined,
               undefined,
               metrics,
-              state.attempts
+              state.attempts,
+              requestSecrets(undefined, request.secrets)
             )
           }
           state = { ...state, rateLimitWaitedMs: state.rateLimitWaitedMs + turn.waitedMs, attempts: state.attempts + 1 }
@@ -466,6 +482,12 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
           const authorization: Redacted.Redacted<string> | undefined = credentials === undefined
             ? undefined
             : yield* credentials.authorization
+          // Every header is checked before anything is built or sent: an invalid one is a typed error, never retried.
+          const invalidHeader = invalidHeaderError(request.method, request.url, baseHeaders, authorization)
+          if (invalidHeader !== undefined) {
+            return yield* invalidHeader
+          }
+          const secrets = requestSecrets(authorization, request.secrets)
           const httpRequest = buildRequest(request, baseHeaders, authorization)
           yield* Metric.increment(metrics.attempts)
           const attemptStart = yield* Clock.currentTimeMillis
@@ -496,7 +518,7 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
           let consumed = Option.none<A>()
           let transportCause: unknown
           if (Either.isLeft(result)) {
-            const failure = classify(result.left, request.method, request.url)
+            const failure = classify(result.left, request.method, request.url, secrets)
             if (failure._tag === "Fatal") return yield* failure.error
             transportCause = failure.cause
             outcome = {
@@ -557,7 +579,7 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
             }
 
             if (decision._tag === "Fail") {
-              return yield* failWith(request, decision.failure, response, transportCause, metrics, state.attempts)
+              return yield* failWith(request, decision.failure, response, transportCause, metrics, state.attempts, secrets)
             }
 
             if (decision._tag === "Return" && response !== undefined) {
@@ -572,7 +594,7 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
                 ? Either.right(consumed.value)
                 : yield* consume(response).pipe(Effect.timeout(request.timeout), Effect.either)
               if (Either.isLeft(value)) {
-                const failure = classify(value.left, request.method, request.url)
+                const failure = classify(value.left, request.method, request.url, secrets)
                 if (failure._tag === "Fatal") return yield* failure.error
                 transportCause = failure.cause
                 outcome = {

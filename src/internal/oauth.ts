@@ -24,7 +24,9 @@ import { PDClientError, PDHTTPError } from "../PagerDutyError.js"
 import { RetryPolicy } from "../RetryPolicy.js"
 import { makeExecutor } from "./executor.js"
 import { HttpClient } from "./http.js"
+import type { HeaderRecord } from "./responses.js"
 import { httpError } from "./responses.js"
+import { scrubCause, scrubText } from "./scrub.js"
 
 /** @internal */
 export const tokenPath = "/oauth/token"
@@ -113,6 +115,48 @@ export const oauthHttpError = (error: PDHTTPError): PDHTTPError =>
       })
   })
 
+/** The form fields that are credentials: never in an error, a log or a span. */
+const secretFields = new Set(["client_secret", "refresh_token", "code", "code_verifier"])
+
+/** The credential values of a token request's form. @internal */
+export const formSecrets = (params: ReadonlyArray<readonly [string, string]>): Array<string> =>
+  params.filter(([name, value]) => secretFields.has(name) && value.length > 0).map(([, value]) => value)
+
+/**
+ * The error with the form's credentials (and anything that looks like a token) scrubbed from every text it carries:
+ * an identity service may echo the form in `error_description` or the body.
+ *
+ * @internal
+ */
+export const redactTokenError = (error: TokenError, secrets: ReadonlyArray<string>): TokenError => {
+  const clean = (text: string) => scrubText(text, secrets)
+  if (error._tag === "PDHTTPError") {
+    return new PDHTTPError({
+      reason: error.reason,
+      status: error.status,
+      method: error.method,
+      url: clean(error.url),
+      errors: error.errors.map(clean),
+      body: clean(error.body),
+      ...(error.code !== undefined ? { code: error.code } : {}),
+      ...(error.errorMessage !== undefined ? { errorMessage: clean(error.errorMessage) } : {}),
+      ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
+      ...(error.rateLimit !== undefined ? { rateLimit: error.rateLimit } : {}),
+      ...(error.description !== undefined ? { description: clean(error.description) } : {})
+    })
+  }
+  return new PDClientError({
+    reason: error.reason,
+    description: clean(error.description),
+    ...(error.method !== undefined ? { method: error.method } : {}),
+    ...(error.url !== undefined ? { url: clean(error.url) } : {}),
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    ...(error.bodySnippet !== undefined ? { bodySnippet: clean(error.bodySnippet) } : {}),
+    ...(error.field !== undefined ? { field: error.field } : {}),
+    ...(error.cause !== undefined ? { cause: scrubCause(error.cause, secrets) } : {})
+  })
+}
+
 /** @internal */
 export const toOAuthToken = (
   response: typeof TokenResponse.Type,
@@ -164,7 +208,11 @@ export const makeTokenEndpoint = (
     const request: TokenEndpoint["request"] = (params, requestedScopes) =>
       Effect.gen(function*() {
         const started = yield* Clock.currentTimeMillis
-        const sent = yield* executor.send(
+        const secrets = formSecrets(params)
+        const scrub = (error: TokenError): TokenError => redactTokenError(error, secrets)
+        // Decoding runs in `finish`, inside the call's span: the span ends with the decoded token (its values
+        // `Redacted`), never with the body text that holds them.
+        return yield* executor.send(
           {
             method: "POST",
             url,
@@ -172,46 +220,55 @@ export const makeTokenEndpoint = (
             operation,
             headers,
             body: { contentType: "application/x-www-form-urlencoded", text: formEncode(params) },
-            timeout: config.timeout
+            timeout: config.timeout,
+            secrets: secrets.map((secret) => Redacted.make(secret))
           },
-          (response) => response.text
-        ).pipe(Effect.mapError((error) => error._tag === "PDHTTPError" ? oauthHttpError(error) : error))
-        const status = sent.response.status
-        const facts = { method: "POST", url, status, headers: sent.response.headers, bodyText: sent.value }
-        if (status < 200 || status >= 300) return yield* Effect.fail(oauthHttpError(httpError(facts)))
-        let json: unknown
-        try {
-          json = JSON.parse(sent.value)
-        } catch (cause) {
-          return yield* Effect.fail(
-            new PDClientError({
-              reason: "Decode",
-              description: "The token response is not valid JSON",
-              method: "POST",
-              url,
-              status,
-              cause
-            })
-          )
-        }
-        const decoded = decodeTokenResponse(json)
-        if (Either.isLeft(decoded)) {
-          // The body may hold a token: it is left out, and so is the parse error (it quotes values).
-          return yield* Effect.fail(
-            new PDHTTPError({
-              reason: "UnexpectedShape",
-              status,
-              method: "POST",
-              url,
-              errors: [],
-              requestId: sent.response.headers["x-request-id"],
-              body: "",
-              description: "The token response lacks access_token or expires_in (a non-negative number of seconds)"
-            })
-          )
-        }
-        return toOAuthToken(decoded.right, started, requestedScopes)
+          (response) => response.text,
+          (sent) => Effect.mapError(decodeToken(sent, started, requestedScopes), scrub)
+        ).pipe(Effect.mapError((error) => scrub(error._tag === "PDHTTPError" ? oauthHttpError(error) : error)))
       })
+
+    const decodeToken = (
+      sent: { readonly response: { readonly status: number; readonly headers: HeaderRecord }; readonly value: string },
+      started: number,
+      requestedScopes: ReadonlyArray<string>
+    ): Effect.Effect<OAuthToken, TokenError> => {
+      const status = sent.response.status
+      const facts = { method: "POST", url, status, headers: sent.response.headers, bodyText: sent.value }
+      if (status < 200 || status >= 300) return Effect.fail(oauthHttpError(httpError(facts)))
+      let json: unknown
+      try {
+        json = JSON.parse(sent.value)
+      } catch {
+        // The parse error is left out: it quotes the body, which may hold a token.
+        return Effect.fail(
+          new PDClientError({
+            reason: "Decode",
+            description: "The token response is not valid JSON",
+            method: "POST",
+            url,
+            status
+          })
+        )
+      }
+      const decoded = decodeTokenResponse(json)
+      if (Either.isLeft(decoded)) {
+        // The body may hold a token: it is left out, and so is the parse error (it quotes values).
+        return Effect.fail(
+          new PDHTTPError({
+            reason: "UnexpectedShape",
+            status,
+            method: "POST",
+            url,
+            errors: [],
+            requestId: sent.response.headers["x-request-id"],
+            body: "",
+            description: "The token response lacks access_token or expires_in (a non-negative number of seconds)"
+          })
+        )
+      }
+      return Effect.succeed(toOAuthToken(decoded.right, started, requestedScopes))
+    }
 
     return { request }
   })

@@ -14,6 +14,8 @@ import { PDClientError } from "../PagerDutyError.js"
 import type { PDHTTPError } from "../PagerDutyError.js"
 import type { RequestOptions } from "../RestApi.js"
 import type { RetryPolicyService } from "../RetryPolicy.js"
+import { durationMillis } from "./config.js"
+import { durationProblem } from "./configValidation.js"
 import { canonicalPath, lookupEndpoint } from "./endpoints.js"
 import type { Executor, HttpMethodName } from "./executor.js"
 import { makeExecutor } from "./executor.js"
@@ -73,6 +75,26 @@ export interface RestCore {
 
 const hasHeader = (headers: Readonly<Record<string, string>> | undefined, name: string): boolean =>
   headers !== undefined && Object.keys(headers).some((key) => key.toLowerCase() === name && headers[key] !== "")
+
+/** A request's own `timeout`, validated like the configured one: an invalid one is an `InvalidInput` error. */
+const requestTimeout = (
+  value: Duration.DurationInput,
+  method: string,
+  url: string
+): Effect.Effect<Duration.Duration, PDClientError> => {
+  const problem = durationProblem("timeout", value, durationMillis(value), { zero: false })
+  return problem === undefined
+    ? Effect.sync(() => Duration.decode(value))
+    : Effect.fail(
+      new PDClientError({
+        reason: "InvalidInput",
+        description: `Nothing was sent: ${problem.message}`,
+        method,
+        url,
+        field: "timeout"
+      })
+    )
+}
 
 /** @internal */
 export const makeRestCore = (options: {
@@ -150,7 +172,9 @@ export const makeRestCore = (options: {
           operation: context.operation,
           headers,
           body,
-          timeout: requestOptions?.timeout !== undefined ? Duration.decode(requestOptions.timeout) : config.timeout,
+          timeout: requestOptions?.timeout !== undefined
+            ? yield* requestTimeout(requestOptions.timeout, method, absolute)
+            : config.timeout,
           attributes: context.attributes,
           /** Computed once here, reused for the response (this runs on every request). */
           template

@@ -75,7 +75,7 @@ export const resolveUrl = (
         )
       )
     }
-    if (base.path !== "" && url.pathname !== base.path && !url.pathname.startsWith(`${base.path}/`)) {
+    if (!underBasePath(base, url.pathname)) {
       return Either.left(
         invalid(`The URL is not under the configured API base URL ${base.base}`, method, display)
       )
@@ -83,8 +83,32 @@ export const resolveUrl = (
     return Either.right(url.href)
   }
   const relative = input.startsWith("/") ? input.slice(1) : input
-  return Either.right(`${base.base}/${relative}`)
+  const joined = `${base.base}/${relative}`
+  // The client normalises the path (`..`, `%2e%2e`, `\\`) before sending: the normalised form must stay under the
+  // base, as an absolute URL must. Only a path with a dot, a percent sign or a backslash can climb (this runs on
+  // every request).
+  if (!/[.%\\]/.test(relative)) return Either.right(joined)
+  let url: URL
+  try {
+    url = new URL(joined)
+  } catch {
+    return Either.left(invalid(`Cannot parse the URL ${JSON.stringify(input)}`, method, undefined))
+  }
+  if (url.origin !== base.origin || !underBasePath(base, url.pathname)) {
+    return Either.left(
+      invalid(
+        `The relative URL ${JSON.stringify(input)} leaves the configured API base URL ${base.base}`,
+        method,
+        `${url.origin}${url.pathname}`
+      )
+    )
+  }
+  return Either.right(joined)
 }
+
+/** Whether a (normalised) path is the base path or under it, on a segment boundary. */
+const underBasePath = (base: ParsedBase, pathname: string): boolean =>
+  base.path === "" || pathname === base.path || pathname.startsWith(`${base.path}/`)
 
 /**
  * The path of an absolute URL relative to the base (with a leading slash, without query or hash).
