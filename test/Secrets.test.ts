@@ -22,9 +22,9 @@ import {
 } from "effect-pagerduty"
 import { scrubCause, scrubText } from "../src/internal/scrub.js"
 import { runToEnd } from "./support/clock.js"
+import { assertNoSecret, observe } from "./support/leaks.js"
 import { clientLayers, hostileServer } from "./support/leakyServer.js"
 import type { HostileRequest } from "./support/leakyServer.js"
-import { assertNoSecret, observe } from "./support/leaks.js"
 
 const KEY = "y_NbAkKc66ryYTWUXYEu-secret-key"
 const CLIENT_SECRET = "s3cr3t-CLIENT-secret-9f8e7d"

@@ -579,7 +579,15 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
             }
 
             if (decision._tag === "Fail") {
-              return yield* failWith(request, decision.failure, response, transportCause, metrics, state.attempts, secrets)
+              return yield* failWith(
+                request,
+                decision.failure,
+                response,
+                transportCause,
+                metrics,
+                state.attempts,
+                secrets
+              )
             }
 
             if (decision._tag === "Return" && response !== undefined) {

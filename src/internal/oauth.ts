@@ -111,6 +111,7 @@ export const oauthHttpError = (error: PDHTTPError): PDHTTPError =>
         requestId: error.requestId,
         rateLimit: error.rateLimit,
         body: error.body,
+        location: error.location,
         description: error.description
       })
   })
@@ -142,6 +143,7 @@ export const redactTokenError = (error: TokenError, secrets: ReadonlyArray<strin
       ...(error.errorMessage !== undefined ? { errorMessage: clean(error.errorMessage) } : {}),
       ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
       ...(error.rateLimit !== undefined ? { rateLimit: error.rateLimit } : {}),
+      ...(error.location !== undefined ? { location: error.location } : {}),
       ...(error.description !== undefined ? { description: clean(error.description) } : {})
     })
   }
