@@ -176,10 +176,13 @@ export const makeApp = <E, R>(
       )
     ))
     if (Exit.isSuccess(exit)) return noContent
-    yield* Effect.logError("PagerDuty webhook handler failed", exit.cause).pipe(
-      Effect.annotateLogs({ eventId: event.id, eventType: event.event_type })
-    )
-    return text(failureStatus(exit.cause), "handler failed")
+    const status = failureStatus(exit.cause)
+    yield* (status === 503 ?
+      Effect.logWarning("PagerDuty webhook deferred (queue full): answered 503 for a retry") :
+      Effect.logError("PagerDuty webhook handler failed", exit.cause)).pipe(
+        Effect.annotateLogs({ eventId: event.id, eventType: event.event_type })
+      )
+    return text(status, status === 503 ? "busy" : "handler failed")
   }).pipe(Effect.withSpan("WebhookHandler"))
 }
 
