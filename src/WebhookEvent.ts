@@ -693,10 +693,9 @@ export const WebhookPayload = Schema.Struct({ event: WebhookEvent })
  * @since 0.2.0
  * @category models
  */
-export type EventOfType<T extends KnownEventType> = Extract<
-  Exclude<WebhookEvent, UnknownEvent>,
-  { readonly event_type: T }
->
+export type EventOfType<T extends KnownEventType> = Exclude<WebhookEvent, UnknownEvent> extends infer E ?
+  E extends { readonly event_type: infer U } ? T extends U ? E & { readonly event_type: T } : never : never :
+  never
 
 /**
  * The event types this module types.

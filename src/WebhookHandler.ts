@@ -32,6 +32,27 @@ import * as WebhookEventStore from "./WebhookEventStore.js"
 import * as WebhookSignature from "./WebhookSignature.js"
 
 /**
+ * The receiver: an `HttpApp` (an Effect of the response that reads the `HttpServerRequest`), never failing (every
+ * outcome is a status), needing what your handlers need.
+ *
+ * @example
+ * ```ts
+ * import { HttpRouter } from "@effect/platform"
+ * import type { WebhookHandler } from "effect-pagerduty/webhooks"
+ *
+ * const mount = (app: WebhookHandler.WebhookApp) => HttpRouter.empty.pipe(HttpRouter.post("/pagerduty", app))
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type WebhookApp<R = never> = Effect.Effect<
+  HttpServerResponse.HttpServerResponse,
+  never,
+  R | HttpServerRequest.HttpServerRequest
+>
+
+/**
  * Handlers per event type (each gets its type's event), plus `unknown` for event types this library does not know.
  *
  * @example
@@ -140,7 +161,7 @@ export const makeApp = <E, R>(
   options: Options<E, R>,
   store: WebhookEventStore.WebhookEventStoreService,
   failureStatus: (cause: Cause.Cause<E>) => number = () => 500
-): Effect.Effect<HttpServerResponse.HttpServerResponse, never, R | HttpServerRequest.HttpServerRequest> => {
+): WebhookApp<R> => {
   const max = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   return Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
@@ -214,9 +235,7 @@ export const makeApp = <E, R>(
  */
 export const make = <E = never, R = never>(
   options: Options<E, R>
-): Effect.Effect<
-  Effect.Effect<HttpServerResponse.HttpServerResponse, never, R | HttpServerRequest.HttpServerRequest>
-> =>
+): Effect.Effect<WebhookApp<R>> =>
   Effect.map(
     Effect.serviceOption(WebhookEventStore.WebhookEventStore),
     (store) => makeApp(options, Option.getOrElse(store, () => WebhookEventStore.makeMemory()))
@@ -277,7 +296,7 @@ class QueueFull {
  */
 export const stream = (options: StreamOptions): Effect.Effect<
   {
-    readonly app: Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
+    readonly app: WebhookApp
     readonly events: Stream.Stream<WebhookEvent.WebhookEvent>
   },
   never,

@@ -4,7 +4,7 @@
  * handled once each even when the fake redelivers; a wrong signature is answered 401 and never handled; a failing
  * handler is retried by the fake; the `Stream` receiver answers 503 when its queue stays full.
  */
-import { HttpRouter, HttpServer, type HttpServerRequest, type HttpServerResponse } from "@effect/platform"
+import { HttpRouter, HttpServer } from "@effect/platform"
 import { NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Layer, Redacted, Ref, Schema, Stream } from "effect"
@@ -17,7 +17,7 @@ import { createServer } from "node:http"
 const SERVICE = "PSVC001"
 const FROM = "ada@example.com"
 
-type App = Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
+type App = WebhookHandler.WebhookApp
 
 /** A receiver on a real loopback server, whose app is set once the subscription's secret is known. */
 const receiver = Effect.gen(function*() {
