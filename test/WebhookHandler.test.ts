@@ -5,7 +5,7 @@
  */
 import { HttpServerRequest } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, Layer, Logger, Redacted, Ref } from "effect"
+import { Deferred, Effect, Fiber, Layer, Logger, Redacted, Ref, Tracer } from "effect"
 import { WebhookEventStore, WebhookHandler, WebhookSignature } from "effect-pagerduty/webhooks"
 
 const SECRET = Redacted.make("whsec-handler-test-secret")
@@ -149,4 +149,29 @@ describe("WebhookHandler", () => {
       assert.deepStrictEqual(yield* Ref.get(claims), ["shared"])
       assert.strictEqual(yield* Ref.get(calls), 0)
     }))
+
+  it.effect("spans name the event, never the secret", () =>
+    Effect.gen(function*() {
+      const tracer = yield* Effect.tracer
+      const spans: Array<Tracer.Span> = []
+      const recording = Tracer.make({
+        span: (...args) => {
+          const span = tracer.span(...args)
+          spans.push(span)
+          return span
+        },
+        context: (f, fiber) => tracer.context(f, fiber)
+      })
+      const app = yield* WebhookHandler.make({ secrets: SECRET, handle: () => Effect.void })
+      yield* Effect.withTracer(post(app, body("incident.triggered", "traced")), recording)
+      yield* Effect.withTracer(post(app, body("incident.triggered", "bad"), "v1=00"), recording)
+      const handler = spans.find((span) => span.name === "WebhookHandler")
+      assert.strictEqual(handler?.attributes.get("pagerduty.webhook.event_id"), "traced")
+      assert.isTrue(spans.some((span) => span.name === "WebhookSignature.verify"))
+      for (const span of spans) {
+        for (const value of span.attributes.values()) assert.notInclude(String(value), Redacted.value(SECRET))
+        const exit = span.status._tag === "Ended" ? JSON.stringify(span.status.exit) : ""
+        assert.notInclude(exit, Redacted.value(SECRET))
+      }
+    }).pipe(Effect.provide(Logger.remove(Logger.defaultLogger))))
 })
