@@ -194,4 +194,33 @@ describe("FakePagerDuty webhooks (in memory)", () => {
       assert.lengthOf(yield* fake.list("webhook_subscriptions"), 0)
     }).pipe(Effect.provide(layer(client)))
   })
+
+  it.effect("a REST update of priority, urgency or title sends the matching event; an unchanged field sends none", () => {
+    const { client, sent } = recorder()
+    return Effect.gen(function*() {
+      const fake = yield* FakePagerDuty
+      yield* WebhookSubscription.create({
+        url: "https://hooks.example.com/fields",
+        filter: { type: "account_reference" },
+        events: ["incident.priority_updated", "incident.urgency_updated", "incident.title_updated"]
+      })
+      const incident = yield* createIncident("PSVC001", "Before")
+      const api = yield* RestApi
+      const priority = { id: "PPRIO01", type: "priority_reference", summary: "P1" }
+      yield* api.rput(`/incidents/${incident.id}`, {
+        json: { incident: { type: "incident", priority, title: "After" } }
+      })
+      yield* api.rput(`/incidents/${incident.id}`, { json: { incident: { type: "incident", priority } } })
+      yield* api.rput(`/incidents/${incident.id}`, { json: { incident: { type: "incident", urgency: "low" } } })
+      yield* fake.webhooks.awaitDeliveries
+      const events = yield* Effect.forEach(sent, (request) => WebhookEvent.decode(request.body))
+      assert.deepStrictEqual(events.map((event) => event.event_type), [
+        "incident.priority_updated",
+        "incident.title_updated",
+        "incident.urgency_updated"
+      ])
+      const [updated] = events
+      assert.strictEqual(updated._tag === "Incident" ? updated.data.priority?.summary : undefined, "P1")
+    }).pipe(Effect.provide(layer(client)))
+  })
 })

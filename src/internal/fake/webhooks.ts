@@ -46,6 +46,18 @@ const EVENT_TYPES: ReadonlyMap<string, string> = new Map([
   ["annotate_log_entry", "incident.annotated"]
 ])
 
+/**
+ * The outbound event type of a field changed by a REST update (reassignment is left to `assign_log_entry`, so that it
+ * is not sent twice).
+ */
+const FIELD_EVENT_TYPES: ReadonlyArray<readonly [string, string]> = [
+  ["priority", "incident.priority_updated"],
+  ["urgency", "incident.urgency_updated"],
+  ["title", "incident.title_updated"],
+  ["service", "incident.service_updated"],
+  ["escalation_policy", "incident.delegated"]
+]
+
 interface Delivery {
   webhookId: string
   subscriptionId: string
@@ -146,10 +158,26 @@ export class WebhookDispatcher implements FakeWebhooks {
     }
   }
 
-  /** The observer of incident changes: queues the event for each matching subscription. */
+  /**
+   * The observer of incident changes: queues the event for each matching subscription. Besides log entries, the REST
+   * update route reports changed fields (`incident_fields_change`, with the `previous` incident).
+   */
   readonly observe = (incident: JsonObject, logEntry: JsonObject, now: number): void => {
+    if (logEntry.type === "incident_fields_change") {
+      const previous = isObject(logEntry.previous) ? logEntry.previous : {}
+      for (const [field, eventType] of FIELD_EVENT_TYPES) {
+        if (JSON.stringify(previous[field] ?? null) !== JSON.stringify(incident[field] ?? null)) {
+          this.emit(eventType, incident, logEntry, now)
+        }
+      }
+      return
+    }
     const eventType = EVENT_TYPES.get(asString(logEntry.type) ?? "")
     if (eventType === undefined) return
+    this.emit(eventType, incident, logEntry, now)
+  }
+
+  private emit(eventType: string, incident: JsonObject, logEntry: JsonObject, now: number): void {
     const subscriptions = this.matching(eventType, incident)
     if (subscriptions.length === 0) return
     const channel = isObject(logEntry.channel) ? logEntry.channel : {}
