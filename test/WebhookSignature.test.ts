@@ -6,6 +6,9 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, Redacted } from "effect"
 import { WebhookEvent, WebhookSignature } from "effect-pagerduty/webhooks"
 import { createHmac } from "node:crypto"
+import { readFileSync } from "node:fs"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
 
 const SECRET = "whsec-test-0123456789abcdef"
 const OTHER = "whsec-rotated-fedcba9876543210"
@@ -146,4 +149,34 @@ describe("WebhookEvent.decode", () => {
       const empty = yield* Effect.either(WebhookEvent.decode("{}"))
       assert.isTrue(Either.isLeft(empty) && empty.left.reason === "InvalidEvent")
     }))
+})
+
+describe("runtime independence", () => {
+  // Walks the relative value imports of a module (type-only imports are erased); collects every bare import.
+  const importsOf = (entry: string): Set<string> => {
+    const seen = new Set<string>()
+    const external = new Set<string>()
+    const visit = (file: string) => {
+      if (seen.has(file)) return
+      seen.add(file)
+      // Without comments (doc examples import the package).
+      const source = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "")
+      for (const match of source.matchAll(/^(?:import|export)\s(?!type\s)[^"']*?from\s+["']([^"']+)["']/gm)) {
+        const specifier = match[1]
+        if (specifier.startsWith(".")) visit(join(dirname(file), specifier.replace(/\.js$/, ".ts")))
+        else external.add(specifier)
+      }
+    }
+    visit(fileURLToPath(new URL(entry, import.meta.url)))
+    return external
+  }
+
+  it("the webhooks entry and the fake's webhook sender import no Node built-in", () => {
+    for (const entry of ["../src/webhooks.ts", "../src/internal/fake/webhooks.ts"]) {
+      const external = [...importsOf(entry)]
+      assert.deepStrictEqual(external.filter((specifier) => specifier.startsWith("node:")), [], entry)
+      const others = external.filter((specifier) => !/^(effect\/|@effect\/platform\/)/.test(specifier))
+      assert.deepStrictEqual(others, [], entry)
+    }
+  })
 })
