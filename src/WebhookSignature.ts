@@ -8,7 +8,13 @@
  */
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import { bytesOf, checkSignature, SIGNATURE_HEADER, signatureHeader } from "./internal/webhooks/signature.js"
+import {
+  bytesOf,
+  checkSignature,
+  importSecret,
+  SIGNATURE_HEADER,
+  signatureHeader
+} from "./internal/webhooks/signature.js"
 import { WebhookSignatureError } from "./WebhookError.js"
 
 /**
@@ -42,9 +48,24 @@ export const headerName: string = SIGNATURE_HEADER
  */
 export type Secrets = Redacted.Redacted<string> | ReadonlyArray<Redacted.Redacted<string>>
 
+/**
+ * The imported WebCrypto key of each `Redacted` secret, imported once per `Redacted` value (a handler reuses its
+ * options' secrets on every delivery). Keys are not extractable; the cache holds no secret text.
+ */
+const keys = new WeakMap<Redacted.Redacted<string>, Promise<CryptoKey>>()
+
 /** @internal */
-export const secretBytes = (secrets: Secrets): Array<Uint8Array> =>
-  (Redacted.isRedacted(secrets) ? [secrets] : secrets).map((secret) => bytesOf(Redacted.value(secret)))
+export const secretKeys = (secrets: Secrets): Array<Promise<CryptoKey>> =>
+  (Redacted.isRedacted(secrets) ? [secrets] : secrets).map((secret) => {
+    let key = keys.get(secret)
+    if (key === undefined) {
+      key = importSecret(bytesOf(Redacted.value(secret)))
+      // A failed import (no WebCrypto) is not cached.
+      key.catch(() => keys.delete(secret))
+      keys.set(secret, key)
+    }
+    return key
+  })
 
 /**
  * What {@link verify} checks: the exact raw body (bytes as received, or a string that is encoded as UTF-8; never
@@ -96,7 +117,7 @@ export const verify: (input: VerifyInput) => Effect.Effect<void, WebhookSignatur
   "WebhookSignature.verify"
 )(function*(input: VerifyInput) {
   const body = bytesOf(input.body)
-  const secrets = secretBytes(input.secrets)
+  const secrets = secretKeys(input.secrets)
   const check = yield* Effect.promise(() => checkSignature(body, input.signature, secrets))
   if (check !== "Valid") return yield* Effect.fail(new WebhookSignatureError({ reason: check }))
 })
@@ -119,4 +140,4 @@ export const verify: (input: VerifyInput) => Effect.Effect<void, WebhookSignatur
  * @category signing
  */
 export const sign = (body: Uint8Array | string, secrets: Secrets): Effect.Effect<string> =>
-  Effect.promise(() => signatureHeader(bytesOf(body), secretBytes(secrets)))
+  Effect.promise(() => signatureHeader(bytesOf(body), secretKeys(secrets)))

@@ -89,14 +89,21 @@ const subtle = (): SubtleCrypto => {
   return crypto.subtle
 }
 
+/** A WebCrypto HMAC-SHA256 signing key (not extractable) for a secret. @internal */
+export const importSecret = (secret: Uint8Array): Promise<CryptoKey> =>
+  Promise.resolve().then(() =>
+    subtle().importKey("raw", new Uint8Array(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"])
+  )
+
+/** A secret's bytes, or a key imported once (see {@link importSecret}). @internal */
+export type SecretKey = Uint8Array | CryptoKey | Promise<CryptoKey>
+
+const keyOf = (secret: SecretKey): Promise<CryptoKey> =>
+  secret instanceof Uint8Array ? importSecret(secret) : Promise.resolve(secret)
+
 /** HMAC-SHA256 of `body` keyed with `secret`. @internal */
-export const hmacSha256 = async (secret: Uint8Array, body: Uint8Array): Promise<Uint8Array> => {
-  const crypto = subtle()
-  const key = await crypto.importKey("raw", new Uint8Array(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign"
-  ])
-  return new Uint8Array(await crypto.sign("HMAC", key, new Uint8Array(body)))
-}
+export const hmacSha256 = async (secret: SecretKey, body: Uint8Array): Promise<Uint8Array> =>
+  new Uint8Array(await subtle().sign("HMAC", await keyOf(secret), new Uint8Array(body)))
 
 /**
  * The `X-PagerDuty-Signature` value for a body signed with each secret: `v1=<hex>[,v1=<hex>...]`.
@@ -105,7 +112,7 @@ export const hmacSha256 = async (secret: Uint8Array, body: Uint8Array): Promise<
  */
 export const signatureHeader = async (
   body: Uint8Array,
-  secrets: ReadonlyArray<Uint8Array>
+  secrets: ReadonlyArray<SecretKey>
 ): Promise<string> => {
   const parts: Array<string> = []
   for (const secret of secrets) parts.push(`${SIGNATURE_VERSION}=${toHex(await hmacSha256(secret, body))}`)
@@ -122,7 +129,7 @@ export const signatureHeader = async (
 export const checkSignature = async (
   body: Uint8Array,
   header: string | undefined,
-  secrets: ReadonlyArray<Uint8Array>
+  secrets: ReadonlyArray<SecretKey>
 ): Promise<SignatureCheck> => {
   if (header === undefined || header.trim().length === 0) return "Missing"
   const signatures = parseSignatures(header)
