@@ -144,16 +144,15 @@ const readBody = (
   )
 }
 
-const dispatch = <E, R>(
+/** The handler of an event: its type's own, else `handle`, else none. */
+const handlerOf = <E, R>(
   options: Options<E, R>,
   event: WebhookEvent.WebhookEvent
-): Effect.Effect<void, E, R> | undefined => {
+): ((event: WebhookEvent.WebhookEvent) => Effect.Effect<void, E, R>) | undefined => {
   const handlers = options.handlers as
     | Readonly<Record<string, ((event: WebhookEvent.WebhookEvent) => Effect.Effect<void, E, R>) | undefined>>
     | undefined
-  const own = handlers?.[event._tag === "Unknown" ? "unknown" : event.event_type]
-  const handler = own ?? options.handle
-  return handler === undefined ? undefined : handler(event)
+  return handlers?.[event._tag === "Unknown" ? "unknown" : event.event_type] ?? options.handle
 }
 
 /** @internal */
@@ -186,16 +185,18 @@ export const makeApp = <E, R>(
       "pagerduty.webhook.event_id": event.id,
       "pagerduty.webhook.event_type": event.event_type
     })
-    const work = dispatch(options, event)
-    if (work === undefined) return noContent
+    const handler = handlerOf(options, event)
+    if (handler === undefined) return noContent
     const claim = yield* store.begin(event.id)
     if (claim === "Done") return noContent
     if (claim === "InProgress") return text(503, "event in progress")
-    const exit = yield* Effect.exit(Effect.uninterruptibleMask((restore) =>
-      restore(work).pipe(
-        Effect.onExit((exit) => Exit.isSuccess(exit) ? store.complete(event.id) : store.abandon(event.id))
+    const exit = yield* Effect.exit(
+      Effect.uninterruptibleMask((restore) =>
+        restore(Effect.suspend(() => handler(event))).pipe(
+          Effect.onExit((exit) => Exit.isSuccess(exit) ? store.complete(event.id) : store.abandon(event.id))
+        )
       )
-    ))
+    )
     if (Exit.isSuccess(exit)) return noContent
     const status = failureStatus(exit.cause)
     yield* (status === 503 ?
