@@ -4,6 +4,10 @@ import { defineConfig } from "vitest/config"
 export default defineConfig({
   resolve: {
     alias: [
+      {
+        find: /^effect-pagerduty\/webhooks$/,
+        replacement: fileURLToPath(new URL("./src/webhooks.ts", import.meta.url))
+      },
       { find: /^effect-pagerduty\/testing$/, replacement: fileURLToPath(new URL("./src/testing.ts", import.meta.url)) },
       { find: /^effect-pagerduty$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) }
     ]

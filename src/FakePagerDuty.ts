@@ -17,6 +17,7 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
+import type { FakeWebhookOptions, FakeWebhooks } from "./FakePagerDutyWebhooks.js"
 import { makeHttpClient } from "./internal/fake/client.js"
 import { startServer } from "./internal/fake/server.js"
 import * as internal from "./internal/fake/service.js"
@@ -574,6 +575,8 @@ export interface FakePagerDutyOptions {
   readonly routes?: ReadonlyArray<FakeRoute> | undefined
   /** The OAuth identity service (`/oauth/token`, `/oauth/authorize`): registered clients and the token lifetime. */
   readonly oauth?: FakeOAuthOptions | undefined
+  /** How the fake delivers v3 webhooks to the subscriptions created through its REST API. */
+  readonly webhooks?: FakeWebhookOptions | undefined
 }
 
 /**
@@ -682,6 +685,8 @@ export interface FakePagerDutyService {
    * answered by an injected fault).
    */
   readonly oauthTokenRequests: Effect.Effect<number>
+  /** The v3 webhooks it sent to the subscriptions created through its REST API, and their controls. */
+  readonly webhooks: FakeWebhooks
   /**
    * Back to the initial state: data (re-seeded from the options), counters, logs, events, faults, controls, OAuth
    * (the clients of the options; no tokens or codes).

@@ -412,6 +412,28 @@ const examples: ReadonlyArray<ExampleSpec> = [
     after: (fake) => Effect.map(fake.oauthTokenRequests, (count) => assert.strictEqual(count, 1))
   },
   {
+    // Starts its receiver on 127.0.0.1, subscribes through the fake's REST API; the fake delivers the three events.
+    file: "webhooks.ts",
+    env: (url) => ({ ...rest(url), ...events(url), PAGERDUTY_SERVICE_ID: SERVICE_ID }),
+    expect: [
+      /subscribed P\w{6} -> http:\/\/127\.0\.0\.1:\d+\/pagerduty \(secret <redacted>\)/,
+      /webhook: triggered #\d+ Webhook example: disk full/,
+      /webhook: acknowledged #\d+ by SN Checkout/,
+      /webhook: resolved #\d+/,
+      "all three events received"
+    ],
+    after: (fake) =>
+      Effect.gen(function*() {
+        const deliveries = yield* fake.webhooks.deliveries
+        assert.deepStrictEqual(deliveries.map((delivery) => [delivery.eventType, delivery.outcome]), [
+          ["incident.triggered", "Delivered"],
+          ["incident.acknowledged", "Delivered"],
+          ["incident.resolved", "Delivered"]
+        ])
+        assert.lengthOf(yield* fake.list("webhook_subscriptions"), 1)
+      })
+  },
+  {
     // `npm run demo` without PAGERDUTY_API_KEY: it starts its own embedded fake.
     file: "demo.ts",
     env: () => ({}),

@@ -2,10 +2,11 @@
  * A consumer of the BUILT package (`dist/`), resolved through package.json's `exports` map exactly as an npm user
  * would: `npm run check:package` type-checks this file against the emitted `.d.ts` (no `skipLibCheck`) and runs it.
  */
-import { Effect, Stream } from "effect"
+import { Effect, Redacted, Stream } from "effect"
 import type { PDClientError, PDHTTPError, RestApiService } from "effect-pagerduty"
 import { EventsApi, PagerDuty, RestApi } from "effect-pagerduty"
 import { FakePagerDuty } from "effect-pagerduty/testing"
+import { WebhookEvent, WebhookSignature } from "effect-pagerduty/webhooks"
 
 const program = Effect.gen(function*() {
   const fake = yield* FakePagerDuty
@@ -17,7 +18,14 @@ const program = Effect.gen(function*() {
   const events = yield* EventsApi
   const dedupKey = yield* events.trigger("Disk full", "db-1", { routingKey })
   const failure: PDHTTPError | PDClientError = yield* Effect.flip(api.rget("/users/PNOPE"))
-  return { users: users.length, dedupKey, failure: failure._tag }
+  // The webhooks entry: sign, verify and decode a ping.
+  const body = "{\"event\":{\"id\":\"01A\",\"event_type\":\"pagey.ping\",\"resource_type\":\"pagey\"," +
+    "\"occurred_at\":\"2024-01-01T00:00:00Z\",\"agent\":null,\"client\":null,\"data\":{\"type\":\"ping\"}}}"
+  const secret = Redacted.make("consumer-webhook-secret")
+  const signature = yield* WebhookSignature.sign(body, secret)
+  yield* WebhookSignature.verify({ body, signature, secrets: secret })
+  const ping: WebhookEvent.WebhookEvent = yield* WebhookEvent.decode(body)
+  return { users: users.length, dedupKey, failure: failure._tag, webhook: ping._tag }
 })
 
 const main = program.pipe(
@@ -28,7 +36,10 @@ const main = program.pipe(
 
 Effect.runPromise(main).then(
   (result) => {
-    if (result.users !== 1 || result.failure !== "PDHTTPError" || result.dedupKey.length === 0) {
+    if (
+      result.users !== 1 || result.failure !== "PDHTTPError" || result.dedupKey.length === 0 ||
+      result.webhook !== "Ping"
+    ) {
       throw new Error(`unexpected result: ${JSON.stringify(result)}`)
     }
     process.stdout.write(`built package OK: ${JSON.stringify(result)}\n`)

@@ -26,6 +26,7 @@ import { defaultErrorBody, JSON_CONTENT_TYPE, notAcceptable, rateLimited, unauth
 import { type ParsedRequest, parseRequest } from "./request.js"
 import { handleRest } from "./rest.js"
 import { EngineState } from "./state.js"
+import { webhooksPlugin } from "./webhooks.js"
 
 /** What a route sees. @internal */
 export interface RouteContext {
@@ -74,6 +75,17 @@ export interface EnginePlugin {
    * the `client_secret` of a token request. Return the body unchanged for requests it does not concern.
    */
   readonly redactBody?: ((request: ParsedRequest, body: unknown) => unknown) | undefined
+  /** REST routes served after authentication and the rate limit, before the endpoint table's routes. */
+  readonly restRoutes?: ReadonlyArray<RestRoute> | undefined
+  /** Runs after every request is served (the webhooks plugin starts its deliveries there). */
+  readonly afterRequest?: Effect.Effect<void> | undefined
+}
+
+/** A REST route of a plugin (see `EnginePlugin.restRoutes`). @internal */
+export interface RestRoute {
+  readonly method: string
+  readonly path: string | RegExp
+  readonly handle: (context: RouteContext) => FakeResponse
 }
 
 /** Builds a plugin for one engine. @internal */
@@ -146,7 +158,7 @@ export const oauthPlugin: EnginePluginFactory = (state) => ({
  *
  * @internal
  */
-export const builtinPlugins: ReadonlyArray<EnginePluginFactory> = [eventsPlugin, oauthPlugin]
+export const builtinPlugins: ReadonlyArray<EnginePluginFactory> = [eventsPlugin, oauthPlugin, webhooksPlugin]
 
 const userRoute = (route: FakeRoute): Route => ({
   method: route.method.toUpperCase(),
@@ -162,7 +174,7 @@ const userRoute = (route: FakeRoute): Route => ({
     })
 })
 
-const routeMatches = (route: Route, request: ParsedRequest): boolean =>
+const routeMatches = (route: Route | RestRoute, request: ParsedRequest): boolean =>
   (route.method === "*" || route.method === request.method) &&
   (typeof route.path === "string" ? route.path === request.path : route.path.test(request.path))
 
@@ -307,6 +319,8 @@ export const makeEngine = (
   ]
   const authenticators = installed.flatMap((plugin) => plugin.authenticate === undefined ? [] : [plugin.authenticate])
   const redactors = installed.flatMap((plugin) => plugin.redactBody === undefined ? [] : [plugin.redactBody])
+  const restRoutes = installed.flatMap((plugin) => plugin.restRoutes ?? [])
+  const afterRequest = Effect.all(installed.flatMap((plugin) => plugin.afterRequest ?? []), { discard: true })
 
   const authenticate = (authorization: string | undefined, credential: string | undefined, now: number): boolean => {
     if (authorization === undefined || credential === undefined) return false
@@ -329,6 +343,8 @@ export const makeEngine = (
     if (limit.limited) return withHeaders(rateLimited(), limitHeaders)
     const accept = request.headers.accept
     if (accept !== undefined && !acceptable(accept)) return withHeaders(notAcceptable(accept), limitHeaders)
+    const pluginRoute = restRoutes.find((route) => routeMatches(route, request))
+    if (pluginRoute !== undefined) return withHeaders(pluginRoute.handle({ state, request, now }), limitHeaders)
     return withHeaders(handleRest(state, request, now), limitHeaders)
   }
 
@@ -361,9 +377,10 @@ export const makeEngine = (
         undefined :
         state.faults.take(request.method, request.path, () => Option.getOrUndefined(canonicalPath(request.path)))
       const delay = state.latencyMillis
-      return delay > 0 ?
+      const served = delay > 0 ?
         Effect.zipRight(Effect.sleep(Duration.millis(delay)), serve(request, requestId, fault)) :
         serve(request, requestId, fault)
+      return Effect.tap(served, () => afterRequest)
     })
 
   const resetPlugins = () => {

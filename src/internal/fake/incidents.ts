@@ -57,6 +57,7 @@ export const writeLogEntry = (
     ...extra
   }, now)
   state.collection(incidentLogKey(incident.id as string)).upsert(entry)
+  for (const observe of state.incidentObservers) observe(incident, entry, now)
   return entry
 }
 

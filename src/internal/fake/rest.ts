@@ -304,6 +304,9 @@ const applyIncidentUpdate = (context: RestContext, incident: JsonObject, patch: 
     current = { ...current, ...fields, updated_at: isoSeconds(now) }
     if (typeof fields.title === "string") current.summary = `[#${String(current.incident_number)}] ${fields.title}`
     state.collection("incidents").upsert(current)
+    // Not a stored log entry: tells the observers (webhooks) which fields changed.
+    const change = { type: "incident_fields_change", previous: incident, agent: actorOf(context).agent }
+    for (const observe of state.incidentObservers) observe(current, change, now)
   }
   if (typeof patch.status === "string" && patch.status !== current.status) {
     const changed = changeIncidentStatus(state, current, patch.status, actorOf(context), now, request.origin)

@@ -13,6 +13,7 @@ import type { JsonObject } from "./json.js"
 import { addIntegration } from "./rest.js"
 import type { EngineState } from "./state.js"
 import { collectionKey } from "./store.js"
+import { WebhookDispatcher, webhookDispatcher } from "./webhooks.js"
 
 const seedInto = (
   engine: Engine,
@@ -100,6 +101,7 @@ export const make = (options?: FakePagerDutyOptions): Effect.Effect<FakePagerDut
       registerOAuthClient: (client) => Effect.sync(() => state.oauth.registerClient(client)),
       revokeOAuthTokens: Effect.sync(() => state.oauth.revokeAll()),
       oauthTokenRequests: Effect.sync(() => state.oauth.tokenRequests),
+      webhooks: webhookDispatcher(state) ?? new WebhookDispatcher(state, options?.webhooks),
       setApiKeys: (apiKeys) =>
         Effect.sync(() => {
           state.apiKeys = apiKeys === undefined ? undefined : new Set(apiKeys)

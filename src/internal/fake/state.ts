@@ -73,6 +73,8 @@ export class EngineState {
   /** Open alerts by service and dedup key (see `openAlertKey`), to their incident id. */
   readonly openAlerts = new Map<string, string>()
   apiKeys: Set<string> | undefined
+  /** Called with an incident and the log entry written for it, whenever one is written (the webhooks plugin). */
+  readonly incidentObservers: Array<(incident: JsonObject, logEntry: JsonObject, now: number) => void> = []
   /** The OAuth identity service: clients, issued tokens and codes (served and reset by `oauthPlugin`). */
   readonly oauth: FakeOAuth
   latencyMillis: number
