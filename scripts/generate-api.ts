@@ -550,7 +550,8 @@ export const buildModel = (spec: unknown): ApiModel => {
         if (json !== "none") {
           let ir = norm(json.schema, `${where} request body`)
           if (entry.pagination === "analytics") ir = withoutProps(ir, ["limit", "starting_after", "ending_before"])
-          body = { ir, required: requestBody.required === true }
+          // The document rarely marks a body required; a body whose schema requires a property is required.
+          body = { ir, required: requestBody.required === true || requiresSomething(ir, componentIR) }
         }
       }
 
@@ -623,6 +624,16 @@ export const buildModel = (spec: unknown): ApiModel => {
     skipped,
     report: normalizer.report
   }
+}
+
+const requiresSomething = (ir: IR, components: ReadonlyMap<string, IR>, depth = 0): boolean => {
+  if (depth > 8) return false
+  if (ir.k === "ref") {
+    const target = components.get(ir.name)
+    return target !== undefined && requiresSomething(target, components, depth + 1)
+  }
+  if (ir.k === "union") return ir.members.every((m) => requiresSomething(m, components, depth + 1))
+  return ir.k === "object" && ir.props.some((p) => p.required)
 }
 
 const withoutProps = (ir: IR, names: ReadonlyArray<string>): IR =>
@@ -868,10 +879,25 @@ export const renderTagModule = (
       )
     }
     const paged = op.paged
-    const resultType = op.result === null
-      ? "void"
-      : `${printType(op.result, resultCtx, "")}${op.resultMaybeEmpty && !paged ? " | undefined" : ""}`
+    const printedResult = op.result === null ? "void" : printType(op.result, resultCtx, "")
     const input = inputName(op)
+    // An inline result (not a component) gets a name of its own: `<Operation>Result` (an item, for a paged list).
+    let resultName = printedResult
+    if (printedResult.includes("\n")) {
+      resultName = `${pascal(op.functionName)}${paged ? "Item" : "Result"}`
+      out.push(
+        "/**",
+        ` * The ${paged ? "item" : "result"} of {@link ${op.functionName}}, unwrapped.`,
+        " *",
+        ` * @since ${SINCE}`,
+        " */",
+        op.result !== null && op.result.k === "object"
+          ? `export interface ${resultName} ${printedResult}`
+          : `export type ${resultName} = ${printedResult}`,
+        ""
+      )
+    }
+    const resultType = `${resultName}${op.resultMaybeEmpty && !paged && op.result !== null ? " | undefined" : ""}`
     const optionalInput = !hasRequiredInput(op)
     const doc = (lines: ReadonlyArray<string>) => ["/**", ...lines, " *", ` * @since ${SINCE}`, " */"]
     out.push(
