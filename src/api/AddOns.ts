@@ -59,7 +59,7 @@ export const listAddon: (input?: ListAddonInput, options?: StreamOptions) => Str
  */
 export interface CreateAddonInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly addon: Schemas.Addon
   }
 }
@@ -71,7 +71,7 @@ export interface CreateAddonInput {
  *
  * @since 0.2.0
  */
-export const createAddon: (input?: CreateAddonInput, options?: CallOptions) => Effect.Effect<Schemas.AddonReference, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AddOns.createAddon", method: "POST", path: "/addons", pathParams: [], result: { ref: () => D.AddonReference } })
+export const createAddon: (input: CreateAddonInput, options?: CallOptions) => Effect.Effect<Schemas.AddonReference, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AddOns.createAddon", method: "POST", path: "/addons", pathParams: [], result: { ref: () => D.AddonReference } })
 
 /**
  * The input of {@link getAddon} (`GET /addons/{id}`).
@@ -101,7 +101,7 @@ export interface UpdateAddonInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly addon: Schemas.Addon
   }
 }

@@ -55,7 +55,7 @@ export const listAlertGroupingSettings: (input?: ListAlertGroupingSettingsInput,
  */
 export interface PostAlertGroupingSettingsInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly alert_grouping_setting: Schemas.AlertGroupingSetting
   }
 }
@@ -67,7 +67,7 @@ export interface PostAlertGroupingSettingsInput {
  *
  * @since 0.2.0
  */
-export const postAlertGroupingSettings: (input?: PostAlertGroupingSettingsInput, options?: CallOptions) => Effect.Effect<Schemas.AlertGroupingSetting, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AlertGroupingSettings.postAlertGroupingSettings", method: "POST", path: "/alert_grouping_settings", pathParams: [], result: { ref: () => D.AlertGroupingSetting } })
+export const postAlertGroupingSettings: (input: PostAlertGroupingSettingsInput, options?: CallOptions) => Effect.Effect<Schemas.AlertGroupingSetting, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AlertGroupingSettings.postAlertGroupingSettings", method: "POST", path: "/alert_grouping_settings", pathParams: [], result: { ref: () => D.AlertGroupingSetting } })
 
 /**
  * The input of {@link getAlertGroupingSetting} (`GET /alert_grouping_settings/{id}`).
@@ -97,7 +97,7 @@ export interface PutAlertGroupingSettingInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly alert_grouping_setting: Schemas.AlertGroupingSetting
   }
 }

@@ -30,23 +30,11 @@ import * as D from "../internal/api/descriptors.generated.js"
 import type * as Schemas from "./Schemas.js"
 
 /**
- * The input of {@link getAnalyticsMetricsIncidentsAll} (`POST /analytics/metrics/incidents/all`).
+ * The result of {@link getAnalyticsMetricsIncidentsAll}, unwrapped.
  *
  * @since 0.2.0
  */
-export interface GetAnalyticsMetricsIncidentsAllInput {
-  /** The JSON request body. */
-  readonly body?: Schemas.AnalyticsModel
-}
-
-/**
- * Get aggregated incident data
- *
- * `POST /analytics/metrics/incidents/all` (operationId `getAnalyticsMetricsIncidentsAll`).
- *
- * @since 0.2.0
- */
-export const getAnalyticsMetricsIncidentsAll: (input?: GetAnalyticsMetricsIncidentsAllInput, options?: CallOptions) => Effect.Effect<{
+export interface GetAnalyticsMetricsIncidentsAllResult {
   readonly data?: ReadonlyArray<{
     readonly mean_assignment_count?: number | null
     readonly mean_engaged_seconds?: number | null
@@ -105,7 +93,54 @@ export const getAnalyticsMetricsIncidentsAll: (input?: GetAnalyticsMetricsIncide
   readonly order?: "asc" | "desc" | (string & {}) | null
   readonly order_by?: string | null
   readonly aggregate_unit?: ("day" | "week" | "month" | (string & {})) | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsAll", method: "POST", path: "/analytics/metrics/incidents/all", pathParams: [], result: { object: { data: { array: { object: { mean_assignment_count: "number", mean_engaged_seconds: "number", mean_engaged_user_count: "number", mean_seconds_to_engage: "number", mean_seconds_to_first_ack: "number", mean_seconds_to_mobilize: "number", mean_seconds_to_resolve: "number", mean_user_defined_engaged_seconds: "number", p50_seconds_to_first_ack: "number", p50_seconds_to_resolve: "number", p75_seconds_to_first_ack: "number", p75_seconds_to_resolve: "number", p90_seconds_to_first_ack: "number", p90_seconds_to_resolve: "number", p95_seconds_to_first_ack: "number", p95_seconds_to_resolve: "number", range_start: "string", service_id: "string", service_name: "string", team_id: "string", team_name: "string", total_business_hour_interruptions: "number", total_engaged_seconds: "number", total_escalation_count: "number", total_incident_count: "number", total_incidents_acknowledged: "number", total_incidents_auto_resolved: "unknown", total_incidents_manual_escalated: "number", total_incidents_reassigned: "number", total_incidents_timeout_escalated: "number", total_interruptions: "number", total_notifications: "number", total_off_hour_interruptions: "number", total_sleep_hour_interruptions: "number", total_snoozed_seconds: "number", total_user_defined_engaged_seconds: "number", up_time_pct: "number" } } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
+}
+
+/**
+ * The input of {@link getAnalyticsMetricsIncidentsAll} (`POST /analytics/metrics/incidents/all`).
+ *
+ * @since 0.2.0
+ */
+export interface GetAnalyticsMetricsIncidentsAllInput {
+  /** The JSON request body. */
+  readonly body?: Schemas.AnalyticsModel
+}
+
+/**
+ * Get aggregated incident data
+ *
+ * `POST /analytics/metrics/incidents/all` (operationId `getAnalyticsMetricsIncidentsAll`).
+ *
+ * @since 0.2.0
+ */
+export const getAnalyticsMetricsIncidentsAll: (input?: GetAnalyticsMetricsIncidentsAllInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsIncidentsAllResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsAll", method: "POST", path: "/analytics/metrics/incidents/all", pathParams: [], result: { object: { data: { array: { object: { mean_assignment_count: "number", mean_engaged_seconds: "number", mean_engaged_user_count: "number", mean_seconds_to_engage: "number", mean_seconds_to_first_ack: "number", mean_seconds_to_mobilize: "number", mean_seconds_to_resolve: "number", mean_user_defined_engaged_seconds: "number", p50_seconds_to_first_ack: "number", p50_seconds_to_resolve: "number", p75_seconds_to_first_ack: "number", p75_seconds_to_resolve: "number", p90_seconds_to_first_ack: "number", p90_seconds_to_resolve: "number", p95_seconds_to_first_ack: "number", p95_seconds_to_resolve: "number", range_start: "string", service_id: "string", service_name: "string", team_id: "string", team_name: "string", total_business_hour_interruptions: "number", total_engaged_seconds: "number", total_escalation_count: "number", total_incident_count: "number", total_incidents_acknowledged: "number", total_incidents_auto_resolved: "unknown", total_incidents_manual_escalated: "number", total_incidents_reassigned: "number", total_incidents_timeout_escalated: "number", total_interruptions: "number", total_notifications: "number", total_off_hour_interruptions: "number", total_sleep_hour_interruptions: "number", total_snoozed_seconds: "number", total_user_defined_engaged_seconds: "number", up_time_pct: "number" } } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
+
+/**
+ * The result of {@link getAnalyticsMetricsIncidentsEscalationPolicy}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetAnalyticsMetricsIncidentsEscalationPolicyResult {
+  readonly data?: ReadonlyArray<Schemas.AnalyticsIncidentMetricsEscalationPolicy> | null
+  readonly filters?: {
+    readonly created_at_start?: string | null
+    readonly created_at_end?: string | null
+    readonly urgency?: "high" | "low" | (string & {}) | null
+    readonly major?: boolean | null
+    readonly min_ackowledgements?: number | null
+    readonly min_timeout_escalations?: number | null
+    readonly min_manual_escalations?: number | null
+    readonly team_ids?: ReadonlyArray<string> | null
+    readonly service_ids?: ReadonlyArray<string> | null
+    readonly escalation_policy_ids?: ReadonlyArray<string> | null
+    readonly priority_ids?: ReadonlyArray<string> | null
+    readonly priority_names?: ReadonlyArray<string> | null
+    readonly pd_advance_used?: boolean | null
+  } | null
+  readonly time_zone?: string | null
+  readonly order?: "asc" | "desc" | (string & {}) | null
+  readonly order_by?: string | null
+  readonly aggregate_unit?: ("day" | "week" | "month" | (string & {})) | null
+}
 
 /**
  * The input of {@link getAnalyticsMetricsIncidentsEscalationPolicy} (`POST /analytics/metrics/incidents/escalation_policies`).
@@ -124,7 +159,14 @@ export interface GetAnalyticsMetricsIncidentsEscalationPolicyInput {
  *
  * @since 0.2.0
  */
-export const getAnalyticsMetricsIncidentsEscalationPolicy: (input?: GetAnalyticsMetricsIncidentsEscalationPolicyInput, options?: CallOptions) => Effect.Effect<{
+export const getAnalyticsMetricsIncidentsEscalationPolicy: (input?: GetAnalyticsMetricsIncidentsEscalationPolicyInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsIncidentsEscalationPolicyResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsEscalationPolicy", method: "POST", path: "/analytics/metrics/incidents/escalation_policies", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetricsEscalationPolicy } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
+
+/**
+ * The result of {@link getAnalyticsMetricsIncidentsEscalationPolicyAll}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetAnalyticsMetricsIncidentsEscalationPolicyAllResult {
   readonly data?: ReadonlyArray<Schemas.AnalyticsIncidentMetricsEscalationPolicy> | null
   readonly filters?: {
     readonly created_at_start?: string | null
@@ -145,7 +187,7 @@ export const getAnalyticsMetricsIncidentsEscalationPolicy: (input?: GetAnalytics
   readonly order?: "asc" | "desc" | (string & {}) | null
   readonly order_by?: string | null
   readonly aggregate_unit?: ("day" | "week" | "month" | (string & {})) | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsEscalationPolicy", method: "POST", path: "/analytics/metrics/incidents/escalation_policies", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetricsEscalationPolicy } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
+}
 
 /**
  * The input of {@link getAnalyticsMetricsIncidentsEscalationPolicyAll} (`POST /analytics/metrics/incidents/escalation_policies/all`).
@@ -164,8 +206,15 @@ export interface GetAnalyticsMetricsIncidentsEscalationPolicyAllInput {
  *
  * @since 0.2.0
  */
-export const getAnalyticsMetricsIncidentsEscalationPolicyAll: (input?: GetAnalyticsMetricsIncidentsEscalationPolicyAllInput, options?: CallOptions) => Effect.Effect<{
-  readonly data?: ReadonlyArray<Schemas.AnalyticsIncidentMetricsEscalationPolicy> | null
+export const getAnalyticsMetricsIncidentsEscalationPolicyAll: (input?: GetAnalyticsMetricsIncidentsEscalationPolicyAllInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsIncidentsEscalationPolicyAllResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsEscalationPolicyAll", method: "POST", path: "/analytics/metrics/incidents/escalation_policies/all", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetricsEscalationPolicy } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
+
+/**
+ * The result of {@link getAnalyticsMetricsIncidentsService}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetAnalyticsMetricsIncidentsServiceResult {
+  readonly data?: ReadonlyArray<Schemas.AnalyticsIncidentMetrics> | null
   readonly filters?: {
     readonly created_at_start?: string | null
     readonly created_at_end?: string | null
@@ -185,7 +234,7 @@ export const getAnalyticsMetricsIncidentsEscalationPolicyAll: (input?: GetAnalyt
   readonly order?: "asc" | "desc" | (string & {}) | null
   readonly order_by?: string | null
   readonly aggregate_unit?: ("day" | "week" | "month" | (string & {})) | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsEscalationPolicyAll", method: "POST", path: "/analytics/metrics/incidents/escalation_policies/all", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetricsEscalationPolicy } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
+}
 
 /**
  * The input of {@link getAnalyticsMetricsIncidentsService} (`POST /analytics/metrics/incidents/services`).
@@ -204,7 +253,14 @@ export interface GetAnalyticsMetricsIncidentsServiceInput {
  *
  * @since 0.2.0
  */
-export const getAnalyticsMetricsIncidentsService: (input?: GetAnalyticsMetricsIncidentsServiceInput, options?: CallOptions) => Effect.Effect<{
+export const getAnalyticsMetricsIncidentsService: (input?: GetAnalyticsMetricsIncidentsServiceInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsIncidentsServiceResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsService", method: "POST", path: "/analytics/metrics/incidents/services", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetrics } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
+
+/**
+ * The result of {@link getAnalyticsMetricsIncidentsServiceAll}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetAnalyticsMetricsIncidentsServiceAllResult {
   readonly data?: ReadonlyArray<Schemas.AnalyticsIncidentMetrics> | null
   readonly filters?: {
     readonly created_at_start?: string | null
@@ -225,7 +281,7 @@ export const getAnalyticsMetricsIncidentsService: (input?: GetAnalyticsMetricsIn
   readonly order?: "asc" | "desc" | (string & {}) | null
   readonly order_by?: string | null
   readonly aggregate_unit?: ("day" | "week" | "month" | (string & {})) | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsService", method: "POST", path: "/analytics/metrics/incidents/services", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetrics } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
+}
 
 /**
  * The input of {@link getAnalyticsMetricsIncidentsServiceAll} (`POST /analytics/metrics/incidents/services/all`).
@@ -244,7 +300,14 @@ export interface GetAnalyticsMetricsIncidentsServiceAllInput {
  *
  * @since 0.2.0
  */
-export const getAnalyticsMetricsIncidentsServiceAll: (input?: GetAnalyticsMetricsIncidentsServiceAllInput, options?: CallOptions) => Effect.Effect<{
+export const getAnalyticsMetricsIncidentsServiceAll: (input?: GetAnalyticsMetricsIncidentsServiceAllInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsIncidentsServiceAllResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsServiceAll", method: "POST", path: "/analytics/metrics/incidents/services/all", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetrics } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
+
+/**
+ * The result of {@link getAnalyticsMetricsIncidentsTeam}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetAnalyticsMetricsIncidentsTeamResult {
   readonly data?: ReadonlyArray<Schemas.AnalyticsIncidentMetrics> | null
   readonly filters?: {
     readonly created_at_start?: string | null
@@ -265,7 +328,7 @@ export const getAnalyticsMetricsIncidentsServiceAll: (input?: GetAnalyticsMetric
   readonly order?: "asc" | "desc" | (string & {}) | null
   readonly order_by?: string | null
   readonly aggregate_unit?: ("day" | "week" | "month" | (string & {})) | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsServiceAll", method: "POST", path: "/analytics/metrics/incidents/services/all", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetrics } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
+}
 
 /**
  * The input of {@link getAnalyticsMetricsIncidentsTeam} (`POST /analytics/metrics/incidents/teams`).
@@ -284,7 +347,14 @@ export interface GetAnalyticsMetricsIncidentsTeamInput {
  *
  * @since 0.2.0
  */
-export const getAnalyticsMetricsIncidentsTeam: (input?: GetAnalyticsMetricsIncidentsTeamInput, options?: CallOptions) => Effect.Effect<{
+export const getAnalyticsMetricsIncidentsTeam: (input?: GetAnalyticsMetricsIncidentsTeamInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsIncidentsTeamResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsTeam", method: "POST", path: "/analytics/metrics/incidents/teams", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetrics } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
+
+/**
+ * The result of {@link getAnalyticsMetricsIncidentsTeamAll}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetAnalyticsMetricsIncidentsTeamAllResult {
   readonly data?: ReadonlyArray<Schemas.AnalyticsIncidentMetrics> | null
   readonly filters?: {
     readonly created_at_start?: string | null
@@ -305,7 +375,7 @@ export const getAnalyticsMetricsIncidentsTeam: (input?: GetAnalyticsMetricsIncid
   readonly order?: "asc" | "desc" | (string & {}) | null
   readonly order_by?: string | null
   readonly aggregate_unit?: ("day" | "week" | "month" | (string & {})) | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsTeam", method: "POST", path: "/analytics/metrics/incidents/teams", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetrics } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
+}
 
 /**
  * The input of {@link getAnalyticsMetricsIncidentsTeamAll} (`POST /analytics/metrics/incidents/teams/all`).
@@ -324,47 +394,14 @@ export interface GetAnalyticsMetricsIncidentsTeamAllInput {
  *
  * @since 0.2.0
  */
-export const getAnalyticsMetricsIncidentsTeamAll: (input?: GetAnalyticsMetricsIncidentsTeamAllInput, options?: CallOptions) => Effect.Effect<{
-  readonly data?: ReadonlyArray<Schemas.AnalyticsIncidentMetrics> | null
-  readonly filters?: {
-    readonly created_at_start?: string | null
-    readonly created_at_end?: string | null
-    readonly urgency?: "high" | "low" | (string & {}) | null
-    readonly major?: boolean | null
-    readonly min_ackowledgements?: number | null
-    readonly min_timeout_escalations?: number | null
-    readonly min_manual_escalations?: number | null
-    readonly team_ids?: ReadonlyArray<string> | null
-    readonly service_ids?: ReadonlyArray<string> | null
-    readonly escalation_policy_ids?: ReadonlyArray<string> | null
-    readonly priority_ids?: ReadonlyArray<string> | null
-    readonly priority_names?: ReadonlyArray<string> | null
-    readonly pd_advance_used?: boolean | null
-  } | null
-  readonly time_zone?: string | null
-  readonly order?: "asc" | "desc" | (string & {}) | null
-  readonly order_by?: string | null
-  readonly aggregate_unit?: ("day" | "week" | "month" | (string & {})) | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsTeamAll", method: "POST", path: "/analytics/metrics/incidents/teams/all", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetrics } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
+export const getAnalyticsMetricsIncidentsTeamAll: (input?: GetAnalyticsMetricsIncidentsTeamAllInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsIncidentsTeamAllResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsTeamAll", method: "POST", path: "/analytics/metrics/incidents/teams/all", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetrics } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
 
 /**
- * The input of {@link getAnalyticsMetricsPdAdvanceUsageFeatures} (`POST /analytics/metrics/pd_advance_usage/features`).
+ * The result of {@link getAnalyticsMetricsPdAdvanceUsageFeatures}, unwrapped.
  *
  * @since 0.2.0
  */
-export interface GetAnalyticsMetricsPdAdvanceUsageFeaturesInput {
-  /** The JSON request body. */
-  readonly body?: Schemas.AnalyticsPdAdvanceUsageFilter
-}
-
-/**
- * Get aggregated PD Advance usage data
- *
- * `POST /analytics/metrics/pd_advance_usage/features` (operationId `getAnalyticsMetricsPdAdvanceUsageFeatures`).
- *
- * @since 0.2.0
- */
-export const getAnalyticsMetricsPdAdvanceUsageFeatures: (input?: GetAnalyticsMetricsPdAdvanceUsageFeaturesInput, options?: CallOptions) => Effect.Effect<{
+export interface GetAnalyticsMetricsPdAdvanceUsageFeaturesResult {
   readonly data?: ReadonlyArray<{
     readonly feature_id?: string | null
     readonly total_credits_used?: number | null
@@ -389,7 +426,47 @@ export const getAnalyticsMetricsPdAdvanceUsageFeatures: (input?: GetAnalyticsMet
     readonly priority_names?: ReadonlyArray<string> | null
   } | null
   readonly time_zone?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsPdAdvanceUsageFeatures", method: "POST", path: "/analytics/metrics/pd_advance_usage/features", pathParams: [], result: { object: { data: { array: { object: { feature_id: "string", total_credits_used: "number", total_use_count: "number", total_proactive_credits_used: "number", total_proactive_use_count: "number" } } }, filters: { object: { created_at_start: "string", created_at_end: "string", incident_created_at_start: "string", incident_created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" } } }, time_zone: "string" } } })
+}
+
+/**
+ * The input of {@link getAnalyticsMetricsPdAdvanceUsageFeatures} (`POST /analytics/metrics/pd_advance_usage/features`).
+ *
+ * @since 0.2.0
+ */
+export interface GetAnalyticsMetricsPdAdvanceUsageFeaturesInput {
+  /** The JSON request body. */
+  readonly body?: Schemas.AnalyticsPdAdvanceUsageFilter
+}
+
+/**
+ * Get aggregated PD Advance usage data
+ *
+ * `POST /analytics/metrics/pd_advance_usage/features` (operationId `getAnalyticsMetricsPdAdvanceUsageFeatures`).
+ *
+ * @since 0.2.0
+ */
+export const getAnalyticsMetricsPdAdvanceUsageFeatures: (input?: GetAnalyticsMetricsPdAdvanceUsageFeaturesInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsPdAdvanceUsageFeaturesResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsPdAdvanceUsageFeatures", method: "POST", path: "/analytics/metrics/pd_advance_usage/features", pathParams: [], result: { object: { data: { array: { object: { feature_id: "string", total_credits_used: "number", total_use_count: "number", total_proactive_credits_used: "number", total_proactive_use_count: "number" } } }, filters: { object: { created_at_start: "string", created_at_end: "string", incident_created_at_start: "string", incident_created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" } } }, time_zone: "string" } } })
+
+/**
+ * The result of {@link getAnalyticsMetricsRespondersAll}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetAnalyticsMetricsRespondersAllResult {
+  readonly data?: ReadonlyArray<Schemas.AnalyticsResponderMetrics> | null
+  readonly filters?: {
+    readonly date_range_start?: string | null
+    readonly date_range_end?: string | null
+    readonly urgency?: "high" | "low" | (string & {}) | null
+    readonly team_ids?: ReadonlyArray<string> | null
+    readonly responder_ids?: ReadonlyArray<string> | null
+    readonly priority_ids?: ReadonlyArray<string> | null
+    readonly priority_names?: ReadonlyArray<string> | null
+  } | null
+  readonly time_zone?: string | null
+  readonly order?: "asc" | "desc" | (string & {}) | null
+  readonly order_by?: string | null
+}
 
 /**
  * The input of {@link getAnalyticsMetricsRespondersAll} (`POST /analytics/metrics/responders/all`).
@@ -408,7 +485,14 @@ export interface GetAnalyticsMetricsRespondersAllInput {
  *
  * @since 0.2.0
  */
-export const getAnalyticsMetricsRespondersAll: (input?: GetAnalyticsMetricsRespondersAllInput, options?: CallOptions) => Effect.Effect<{
+export const getAnalyticsMetricsRespondersAll: (input?: GetAnalyticsMetricsRespondersAllInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsRespondersAllResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsRespondersAll", method: "POST", path: "/analytics/metrics/responders/all", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsResponderMetrics } }, filters: { object: { date_range_start: "string", date_range_end: "string", urgency: "string", team_ids: { array: "string" }, responder_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" } } }, time_zone: "string", order: "string", order_by: "string" } } })
+
+/**
+ * The result of {@link getAnalyticsMetricsRespondersTeam}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetAnalyticsMetricsRespondersTeamResult {
   readonly data?: ReadonlyArray<Schemas.AnalyticsResponderMetrics> | null
   readonly filters?: {
     readonly date_range_start?: string | null
@@ -422,7 +506,7 @@ export const getAnalyticsMetricsRespondersAll: (input?: GetAnalyticsMetricsRespo
   readonly time_zone?: string | null
   readonly order?: "asc" | "desc" | (string & {}) | null
   readonly order_by?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsRespondersAll", method: "POST", path: "/analytics/metrics/responders/all", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsResponderMetrics } }, filters: { object: { date_range_start: "string", date_range_end: "string", urgency: "string", team_ids: { array: "string" }, responder_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" } } }, time_zone: "string", order: "string", order_by: "string" } } })
+}
 
 /**
  * The input of {@link getAnalyticsMetricsRespondersTeam} (`POST /analytics/metrics/responders/teams`).
@@ -441,21 +525,22 @@ export interface GetAnalyticsMetricsRespondersTeamInput {
  *
  * @since 0.2.0
  */
-export const getAnalyticsMetricsRespondersTeam: (input?: GetAnalyticsMetricsRespondersTeamInput, options?: CallOptions) => Effect.Effect<{
-  readonly data?: ReadonlyArray<Schemas.AnalyticsResponderMetrics> | null
+export const getAnalyticsMetricsRespondersTeam: (input?: GetAnalyticsMetricsRespondersTeamInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsRespondersTeamResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsRespondersTeam", method: "POST", path: "/analytics/metrics/responders/teams", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsResponderMetrics } }, filters: { object: { date_range_start: "string", date_range_end: "string", urgency: "string", team_ids: { array: "string" }, responder_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" } } }, time_zone: "string", order: "string", order_by: "string" } } })
+
+/**
+ * The result of {@link getAnalyticsMetricsUsersAll}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetAnalyticsMetricsUsersAllResult {
+  readonly data?: ReadonlyArray<Schemas.AnalyticsUserMetrics> | null
   readonly filters?: {
-    readonly date_range_start?: string | null
-    readonly date_range_end?: string | null
-    readonly urgency?: "high" | "low" | (string & {}) | null
+    readonly created_at_start?: string | null
+    readonly created_at_end?: string | null
     readonly team_ids?: ReadonlyArray<string> | null
-    readonly responder_ids?: ReadonlyArray<string> | null
-    readonly priority_ids?: ReadonlyArray<string> | null
-    readonly priority_names?: ReadonlyArray<string> | null
   } | null
   readonly time_zone?: string | null
-  readonly order?: "asc" | "desc" | (string & {}) | null
-  readonly order_by?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsRespondersTeam", method: "POST", path: "/analytics/metrics/responders/teams", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsResponderMetrics } }, filters: { object: { date_range_start: "string", date_range_end: "string", urgency: "string", team_ids: { array: "string" }, responder_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" } } }, time_zone: "string", order: "string", order_by: "string" } } })
+}
 
 /**
  * The input of {@link getAnalyticsMetricsUsersAll} (`POST /analytics/metrics/users/all`).
@@ -474,15 +559,7 @@ export interface GetAnalyticsMetricsUsersAllInput {
  *
  * @since 0.2.0
  */
-export const getAnalyticsMetricsUsersAll: (input?: GetAnalyticsMetricsUsersAllInput, options?: CallOptions) => Effect.Effect<{
-  readonly data?: ReadonlyArray<Schemas.AnalyticsUserMetrics> | null
-  readonly filters?: {
-    readonly created_at_start?: string | null
-    readonly created_at_end?: string | null
-    readonly team_ids?: ReadonlyArray<string> | null
-  } | null
-  readonly time_zone?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsUsersAll", method: "POST", path: "/analytics/metrics/users/all", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsUserMetrics } }, filters: { object: { created_at_start: "string", created_at_end: "string", team_ids: { array: "string" } } }, time_zone: "string" } } })
+export const getAnalyticsMetricsUsersAll: (input?: GetAnalyticsMetricsUsersAllInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsUsersAllResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsUsersAll", method: "POST", path: "/analytics/metrics/users/all", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsUserMetrics } }, filters: { object: { created_at_start: "string", created_at_end: "string", team_ids: { array: "string" } } }, time_zone: "string" } } })
 
 /**
  * The input of {@link getAnalyticsIncidents} (`POST /analytics/raw/incidents`).
@@ -539,6 +616,20 @@ export interface GetAnalyticsIncidentsByIdInput {
 export const getAnalyticsIncidentsById: (input: GetAnalyticsIncidentsByIdInput, options?: CallOptions) => Effect.Effect<Schemas.AnalyticsRawIncident, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsIncidentsById", method: "GET", path: "/analytics/raw/incidents/{id}", pathParams: ["id"], result: { ref: () => D.AnalyticsRawIncident } })
 
 /**
+ * The result of {@link getAnalyticsIncidentResponsesById}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetAnalyticsIncidentResponsesByIdResult {
+  readonly incident_id?: string | null
+  readonly limit?: number | null
+  readonly order?: "asc" | "desc" | (string & {}) | null
+  readonly order_by?: "requested_at" | (string & {}) | null
+  readonly time_zone?: string | null
+  readonly responses?: ReadonlyArray<Schemas.AnalyticsRawIncidentResponses> | null
+}
+
+/**
  * The input of {@link getAnalyticsIncidentResponsesById} (`GET /analytics/raw/incidents/{id}/responses`).
  *
  * @since 0.2.0
@@ -562,14 +653,7 @@ export interface GetAnalyticsIncidentResponsesByIdInput {
  *
  * @since 0.2.0
  */
-export const getAnalyticsIncidentResponsesById: (input: GetAnalyticsIncidentResponsesByIdInput, options?: CallOptions) => Effect.Effect<{
-  readonly incident_id?: string | null
-  readonly limit?: number | null
-  readonly order?: "asc" | "desc" | (string & {}) | null
-  readonly order_by?: "requested_at" | (string & {}) | null
-  readonly time_zone?: string | null
-  readonly responses?: ReadonlyArray<Schemas.AnalyticsRawIncidentResponses> | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsIncidentResponsesById", method: "GET", path: "/analytics/raw/incidents/{id}/responses", pathParams: ["id"], result: { object: { incident_id: "string", limit: "number", order: "string", order_by: "string", time_zone: "string", responses: { array: { ref: () => D.AnalyticsRawIncidentResponses } } } } })
+export const getAnalyticsIncidentResponsesById: (input: GetAnalyticsIncidentResponsesByIdInput, options?: CallOptions) => Effect.Effect<GetAnalyticsIncidentResponsesByIdResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsIncidentResponsesById", method: "GET", path: "/analytics/raw/incidents/{id}/responses", pathParams: ["id"], result: { object: { incident_id: "string", limit: "number", order: "string", order_by: "string", time_zone: "string", responses: { array: { ref: () => D.AnalyticsRawIncidentResponses } } } } })
 
 /**
  * The input of {@link getAnalyticsResponderIncidents} (`POST /analytics/raw/responders/{responder_id}/incidents`).

@@ -141,32 +141,11 @@ export interface DeleteAutomationActionInput {
 export const deleteAutomationAction: (input: DeleteAutomationActionInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.deleteAutomationAction", method: "DELETE", path: "/automation_actions/actions/{id}", pathParams: ["id"], result: null })
 
 /**
- * The input of {@link createAutomationActionInvocation} (`POST /automation_actions/actions/{id}/invocations`).
+ * The result of {@link createAutomationActionInvocation}, unwrapped.
  *
  * @since 0.2.0
  */
-export interface CreateAutomationActionInvocationInput {
-  /** Path parameter `id`. */
-  readonly id: string
-  /** The JSON request body. */
-  readonly body: {
-    readonly invocation: {
-      readonly metadata: {
-        readonly incident_id: string
-        readonly alert_id?: string
-      }
-    }
-  }
-}
-
-/**
- * Create an Invocation
- *
- * `POST /automation_actions/actions/{id}/invocations` (operationId `createAutomationActionInvocation`). The result is unwrapped from `invocation`.
- *
- * @since 0.2.0
- */
-export const createAutomationActionInvocation: (input: CreateAutomationActionInvocationInput, options?: CallOptions) => Effect.Effect<{
+export interface CreateAutomationActionInvocationResult {
   readonly id?: string | null
   readonly summary?: string | null
   readonly type?: string | null
@@ -198,7 +177,35 @@ export const createAutomationActionInvocation: (input: CreateAutomationActionInv
     }
     readonly incident?: Schemas.IncidentReference | null
   }
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.createAutomationActionInvocation", method: "POST", path: "/automation_actions/actions/{id}/invocations", pathParams: ["id"], result: { object: { id: "string", summary: { nullable: "string" }, type: "string", self: { nullable: "string" }, html_url: { nullable: "string" }, action_snapshot: { object: { name: "string", action_type: "string", action_data_reference: { anyOf: [{ ref: () => D.AutomationActionsProcessAutomationJobActionDataReference }, { ref: () => D.AutomationActionsScriptActionDataReference }] } }, required: ["name", "action_type"] }, runner_id: "string", timing: { array: { object: { timestamp: "string", state: "string" }, required: ["timestamp", "state"] } }, duration: "number", state: "string", action_id: "string", metadata: { object: { agent: { anyOf: [{ ref: () => D.UserReference }, { object: { id: "string", type: "string" }, required: ["id", "type"] }, { object: { id: "string", summary: { nullable: "string" }, type: "string", self: { nullable: "string" }, html_url: { nullable: "string" } } }, { object: { id: "string", type: "string" }, required: ["id", "type"] }] }, incident: { ref: () => D.IncidentReference } }, required: ["agent"] } }, required: ["action_snapshot", "runner_id", "timing", "state", "action_id", "metadata"] } })
+}
+
+/**
+ * The input of {@link createAutomationActionInvocation} (`POST /automation_actions/actions/{id}/invocations`).
+ *
+ * @since 0.2.0
+ */
+export interface CreateAutomationActionInvocationInput {
+  /** Path parameter `id`. */
+  readonly id: string
+  /** The JSON request body. */
+  readonly body: {
+    readonly invocation: {
+      readonly metadata: {
+        readonly incident_id: string
+        readonly alert_id?: string
+      }
+    }
+  }
+}
+
+/**
+ * Create an Invocation
+ *
+ * `POST /automation_actions/actions/{id}/invocations` (operationId `createAutomationActionInvocation`). The result is unwrapped from `invocation`.
+ *
+ * @since 0.2.0
+ */
+export const createAutomationActionInvocation: (input: CreateAutomationActionInvocationInput, options?: CallOptions) => Effect.Effect<CreateAutomationActionInvocationResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.createAutomationActionInvocation", method: "POST", path: "/automation_actions/actions/{id}/invocations", pathParams: ["id"], result: { object: { id: "string", summary: { nullable: "string" }, type: "string", self: { nullable: "string" }, html_url: { nullable: "string" }, action_snapshot: { object: { name: "string", action_type: "string", action_data_reference: { anyOf: [{ ref: () => D.AutomationActionsProcessAutomationJobActionDataReference }, { ref: () => D.AutomationActionsScriptActionDataReference }] } }, required: ["name", "action_type"] }, runner_id: "string", timing: { array: { object: { timestamp: "string", state: "string" }, required: ["timestamp", "state"] } }, duration: "number", state: "string", action_id: "string", metadata: { object: { agent: { anyOf: [{ ref: () => D.UserReference }, { object: { id: "string", type: "string" }, required: ["id", "type"] }, { object: { id: "string", summary: { nullable: "string" }, type: "string", self: { nullable: "string" }, html_url: { nullable: "string" } } }, { object: { id: "string", type: "string" }, required: ["id", "type"] }] }, incident: { ref: () => D.IncidentReference } }, required: ["agent"] } }, required: ["action_snapshot", "runner_id", "timing", "state", "action_id", "metadata"] } })
 
 /**
  * The input of {@link getAutomationActionsActionServiceAssociations} (`GET /automation_actions/actions/{id}/services`).
@@ -434,25 +441,11 @@ export interface GetAutomationActionsRunnersInput {
 export const getAutomationActionsRunners: (input?: GetAutomationActionsRunnersInput, options?: StreamOptions) => Stream.Stream<Schemas.AutomationActionsRunner, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "AutomationActions.getAutomationActionsRunners", method: "GET", path: "/automation_actions/runners", pathParams: [], pagination: "cursor", result: { ref: () => D.AutomationActionsRunner } })
 
 /**
- * The input of {@link createAutomationActionsRunner} (`POST /automation_actions/runners`).
+ * The result of {@link createAutomationActionsRunner}, unwrapped.
  *
  * @since 0.2.0
  */
-export interface CreateAutomationActionsRunnerInput {
-  /** The JSON request body. */
-  readonly body: {
-    readonly runner: Schemas.AutomationActionsRunnerSidecarPostBody | Schemas.AutomationActionsRunnerRunbookPostBody
-  }
-}
-
-/**
- * Create an Automation Action runner.
- *
- * `POST /automation_actions/runners` (operationId `createAutomationActionsRunner`). The result is unwrapped from `runner`.
- *
- * @since 0.2.0
- */
-export const createAutomationActionsRunner: (input: CreateAutomationActionsRunnerInput, options?: CallOptions) => Effect.Effect<{
+export interface CreateAutomationActionsRunnerResult {
   readonly id?: string | null
   readonly summary?: string | null
   readonly type?: string | null
@@ -481,7 +474,28 @@ export const createAutomationActionsRunner: (input: CreateAutomationActionsRunne
     readonly [key: string]: unknown
   } | null
   readonly secret?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.createAutomationActionsRunner", method: "POST", path: "/automation_actions/runners", pathParams: [], result: { object: { id: "string", summary: { nullable: "string" }, type: "string", self: { nullable: "string" }, html_url: { nullable: "string" }, runner_type: { ref: () => D.AutomationActionsRunnerTypeEnum }, name: "string", description: "string", last_seen: "string", status: { ref: () => D.AutomationActionsRunnerStatusEnum }, creation_time: "string", runbook_base_uri: { ref: () => D.AutomationActionsRunbookBaseURI }, teams: { array: { ref: () => D.TeamReference } }, privileges: { ref: () => D.AutomationActionsUserPermissions }, associated_actions: { object: { actions: { array: { object: { id: "string", summary: { nullable: "string" }, type: "string", self: { nullable: "string" }, html_url: { nullable: "string" } } } }, more: "boolean" }, required: ["actions", "more"] }, metadata: { object: {  } }, secret: "string" }, required: ["runner_type", "name", "status", "creation_time"] } })
+}
+
+/**
+ * The input of {@link createAutomationActionsRunner} (`POST /automation_actions/runners`).
+ *
+ * @since 0.2.0
+ */
+export interface CreateAutomationActionsRunnerInput {
+  /** The JSON request body. */
+  readonly body: {
+    readonly runner: Schemas.AutomationActionsRunnerSidecarPostBody | Schemas.AutomationActionsRunnerRunbookPostBody
+  }
+}
+
+/**
+ * Create an Automation Action runner.
+ *
+ * `POST /automation_actions/runners` (operationId `createAutomationActionsRunner`). The result is unwrapped from `runner`.
+ *
+ * @since 0.2.0
+ */
+export const createAutomationActionsRunner: (input: CreateAutomationActionsRunnerInput, options?: CallOptions) => Effect.Effect<CreateAutomationActionsRunnerResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.createAutomationActionsRunner", method: "POST", path: "/automation_actions/runners", pathParams: [], result: { object: { id: "string", summary: { nullable: "string" }, type: "string", self: { nullable: "string" }, html_url: { nullable: "string" }, runner_type: { ref: () => D.AutomationActionsRunnerTypeEnum }, name: "string", description: "string", last_seen: "string", status: { ref: () => D.AutomationActionsRunnerStatusEnum }, creation_time: "string", runbook_base_uri: { ref: () => D.AutomationActionsRunbookBaseURI }, teams: { array: { ref: () => D.TeamReference } }, privileges: { ref: () => D.AutomationActionsUserPermissions }, associated_actions: { object: { actions: { array: { object: { id: "string", summary: { nullable: "string" }, type: "string", self: { nullable: "string" }, html_url: { nullable: "string" } } } }, more: "boolean" }, required: ["actions", "more"] }, metadata: { object: {  } }, secret: "string" }, required: ["runner_type", "name", "status", "creation_time"] } })
 
 /**
  * The input of {@link getAutomationActionsRunner} (`GET /automation_actions/runners/{id}`).

@@ -143,6 +143,15 @@ export interface DeleteBusinessServiceInput {
 export const deleteBusinessService: (input: DeleteBusinessServiceInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.deleteBusinessService", method: "DELETE", path: "/business_services/{id}", pathParams: ["id"], result: null })
 
 /**
+ * The result of {@link createBusinessServiceAccountSubscription}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface CreateBusinessServiceAccountSubscriptionResult {
+  readonly account_is_subscribed: boolean
+}
+
+/**
  * The input of {@link createBusinessServiceAccountSubscription} (`POST /business_services/{id}/account_subscription`).
  *
  * @since 0.2.0
@@ -159,9 +168,7 @@ export interface CreateBusinessServiceAccountSubscriptionInput {
  *
  * @since 0.2.0
  */
-export const createBusinessServiceAccountSubscription: (input: CreateBusinessServiceAccountSubscriptionInput, options?: CallOptions) => Effect.Effect<{
-  readonly account_is_subscribed: boolean
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.createBusinessServiceAccountSubscription", method: "POST", path: "/business_services/{id}/account_subscription", pathParams: ["id"], result: { object: { account_is_subscribed: "boolean" }, required: ["account_is_subscribed"] } })
+export const createBusinessServiceAccountSubscription: (input: CreateBusinessServiceAccountSubscriptionInput, options?: CallOptions) => Effect.Effect<CreateBusinessServiceAccountSubscriptionResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.createBusinessServiceAccountSubscription", method: "POST", path: "/business_services/{id}/account_subscription", pathParams: ["id"], result: { object: { account_is_subscribed: "boolean" }, required: ["account_is_subscribed"] } })
 
 /**
  * The input of {@link removeBusinessServiceAccountSubscription} (`DELETE /business_services/{id}/account_subscription`).
@@ -210,7 +217,7 @@ export interface CreateBusinessServiceNotificationSubscribersInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly subscribers: ReadonlyArray<Schemas.NotificationSubscriber>
   }
 }
@@ -248,6 +255,17 @@ export interface GetBusinessServiceSupportingServiceImpactsInput {
 export const getBusinessServiceSupportingServiceImpacts: (input: GetBusinessServiceSupportingServiceImpactsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.Impact>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.getBusinessServiceSupportingServiceImpacts", method: "GET", path: "/business_services/{id}/supporting_services/impacts", pathParams: ["id"], result: { array: { ref: () => D.Impact } } })
 
 /**
+ * The result of {@link removeBusinessServiceNotificationSubscriber}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface RemoveBusinessServiceNotificationSubscriberResult {
+  readonly deleted_count: number
+  readonly unauthorized_count: number
+  readonly non_existent_count: number
+}
+
+/**
  * The input of {@link removeBusinessServiceNotificationSubscriber} (`POST /business_services/{id}/unsubscribe`).
  *
  * @since 0.2.0
@@ -256,7 +274,7 @@ export interface RemoveBusinessServiceNotificationSubscriberInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly subscribers: ReadonlyArray<Schemas.NotificationSubscriber>
   }
 }
@@ -268,11 +286,7 @@ export interface RemoveBusinessServiceNotificationSubscriberInput {
  *
  * @since 0.2.0
  */
-export const removeBusinessServiceNotificationSubscriber: (input: RemoveBusinessServiceNotificationSubscriberInput, options?: CallOptions) => Effect.Effect<{
-  readonly deleted_count: number
-  readonly unauthorized_count: number
-  readonly non_existent_count: number
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.removeBusinessServiceNotificationSubscriber", method: "POST", path: "/business_services/{id}/unsubscribe", pathParams: ["id"], result: { object: { deleted_count: "number", unauthorized_count: "number", non_existent_count: "number" }, required: ["deleted_count", "unauthorized_count", "non_existent_count"] } })
+export const removeBusinessServiceNotificationSubscriber: (input: RemoveBusinessServiceNotificationSubscriberInput, options?: CallOptions) => Effect.Effect<RemoveBusinessServiceNotificationSubscriberResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.removeBusinessServiceNotificationSubscriber", method: "POST", path: "/business_services/{id}/unsubscribe", pathParams: ["id"], result: { object: { deleted_count: "number", unauthorized_count: "number", non_existent_count: "number" }, required: ["deleted_count", "unauthorized_count", "non_existent_count"] } })
 
 /**
  * The input of {@link getBusinessServiceTopLevelImpactors} (`GET /business_services/impactors`).
@@ -315,6 +329,16 @@ export interface GetBusinessServiceImpactsInput {
 export const getBusinessServiceImpacts: (input?: GetBusinessServiceImpactsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.Impact>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.getBusinessServiceImpacts", method: "GET", path: "/business_services/impacts", pathParams: [], result: { array: { ref: () => D.Impact } } })
 
 /**
+ * The result of {@link getBusinessServicePriorityThresholds}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type GetBusinessServicePriorityThresholdsResult = {
+  readonly id?: string | null
+  readonly order?: number | null
+} | null
+
+/**
  * The input of {@link getBusinessServicePriorityThresholds} (`GET /business_services/priority_thresholds`).
  *
  * @since 0.2.0
@@ -329,10 +353,17 @@ export interface GetBusinessServicePriorityThresholdsInput {
  *
  * @since 0.2.0
  */
-export const getBusinessServicePriorityThresholds: (input?: GetBusinessServicePriorityThresholdsInput, options?: CallOptions) => Effect.Effect<{
-  readonly id?: string | null
-  readonly order?: number | null
-} | null, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.getBusinessServicePriorityThresholds", method: "GET", path: "/business_services/priority_thresholds", pathParams: [], result: { nullable: { object: { id: "string", order: "number" } } } })
+export const getBusinessServicePriorityThresholds: (input?: GetBusinessServicePriorityThresholdsInput, options?: CallOptions) => Effect.Effect<GetBusinessServicePriorityThresholdsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.getBusinessServicePriorityThresholds", method: "GET", path: "/business_services/priority_thresholds", pathParams: [], result: { nullable: { object: { id: "string", order: "number" } } } })
+
+/**
+ * The result of {@link putBusinessServicePriorityThresholds}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface PutBusinessServicePriorityThresholdsResult {
+  readonly id: string
+  readonly order: number
+}
 
 /**
  * The input of {@link putBusinessServicePriorityThresholds} (`PUT /business_services/priority_thresholds`).
@@ -341,7 +372,7 @@ export const getBusinessServicePriorityThresholds: (input?: GetBusinessServicePr
  */
 export interface PutBusinessServicePriorityThresholdsInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly global_threshold: {
       readonly id: string
       readonly order: number
@@ -356,10 +387,7 @@ export interface PutBusinessServicePriorityThresholdsInput {
  *
  * @since 0.2.0
  */
-export const putBusinessServicePriorityThresholds: (input?: PutBusinessServicePriorityThresholdsInput, options?: CallOptions) => Effect.Effect<{
-  readonly id: string
-  readonly order: number
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.putBusinessServicePriorityThresholds", method: "PUT", path: "/business_services/priority_thresholds", pathParams: [], result: { object: { id: "string", order: "number" }, required: ["id", "order"] } })
+export const putBusinessServicePriorityThresholds: (input: PutBusinessServicePriorityThresholdsInput, options?: CallOptions) => Effect.Effect<PutBusinessServicePriorityThresholdsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.putBusinessServicePriorityThresholds", method: "PUT", path: "/business_services/priority_thresholds", pathParams: [], result: { object: { id: "string", order: "number" }, required: ["id", "order"] } })
 
 /**
  * The input of {@link deleteBusinessServicePriorityThresholds} (`DELETE /business_services/priority_thresholds`).

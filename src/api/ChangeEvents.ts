@@ -99,7 +99,7 @@ export interface UpdateChangeEventInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly change_event: Schemas.ChangeEvent
   }
 }
@@ -114,25 +114,11 @@ export interface UpdateChangeEventInput {
 export const updateChangeEvent: (input: UpdateChangeEventInput, options?: CallOptions) => Effect.Effect<Schemas.ChangeEvent, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ChangeEvents.updateChangeEvent", method: "PUT", path: "/change_events/{id}", pathParams: ["id"], result: { ref: () => D.ChangeEvent } })
 
 /**
- * The input of {@link listIncidentRelatedChangeEvents} (`GET /incidents/{id}/related_change_events`).
+ * The result of {@link listIncidentRelatedChangeEvents}, unwrapped.
  *
  * @since 0.2.0
  */
-export interface ListIncidentRelatedChangeEventsInput {
-  /** Path parameter `id`. */
-  readonly id: string
-  /** Query parameter `limit`. */
-  readonly limit?: number
-}
-
-/**
- * List related Change Events for an Incident
- *
- * `GET /incidents/{id}/related_change_events` (operationId `listIncidentRelatedChangeEvents`). The result is unwrapped from `change_events`.
- *
- * @since 0.2.0
- */
-export const listIncidentRelatedChangeEvents: (input: ListIncidentRelatedChangeEventsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<{
+export type ListIncidentRelatedChangeEventsResult = ReadonlyArray<{
   readonly id?: string | null
   readonly summary?: string | null
   readonly type?: "change_event" | (string & {}) | null
@@ -158,7 +144,28 @@ export const listIncidentRelatedChangeEvents: (input: ListIncidentRelatedChangeE
   readonly correlation_reason?: {
     readonly reason?: "most_recent" | "related_service" | "intelligent" | (string & {}) | null
   } | null
-}>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ChangeEvents.listIncidentRelatedChangeEvents", method: "GET", path: "/incidents/{id}/related_change_events", pathParams: ["id"], result: { array: { object: { id: "string", summary: "string", type: "string", self: { nullable: "string" }, html_url: { nullable: "string" }, timestamp: "string", services: { array: { ref: () => D.ServiceReference } }, integration: "unknown", routing_key: "string", source: "string", links: { array: { object: { href: "string", text: "string" } } }, images: { array: { object: { src: "string", href: "string", alt: "string" } } }, custom_details: { object: {  } }, correlation_reason: { object: { reason: "string" } } } } } })
+}>
+
+/**
+ * The input of {@link listIncidentRelatedChangeEvents} (`GET /incidents/{id}/related_change_events`).
+ *
+ * @since 0.2.0
+ */
+export interface ListIncidentRelatedChangeEventsInput {
+  /** Path parameter `id`. */
+  readonly id: string
+  /** Query parameter `limit`. */
+  readonly limit?: number
+}
+
+/**
+ * List related Change Events for an Incident
+ *
+ * `GET /incidents/{id}/related_change_events` (operationId `listIncidentRelatedChangeEvents`). The result is unwrapped from `change_events`.
+ *
+ * @since 0.2.0
+ */
+export const listIncidentRelatedChangeEvents: (input: ListIncidentRelatedChangeEventsInput, options?: CallOptions) => Effect.Effect<ListIncidentRelatedChangeEventsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ChangeEvents.listIncidentRelatedChangeEvents", method: "GET", path: "/incidents/{id}/related_change_events", pathParams: ["id"], result: { array: { object: { id: "string", summary: "string", type: "string", self: { nullable: "string" }, html_url: { nullable: "string" }, timestamp: "string", services: { array: { ref: () => D.ServiceReference } }, integration: "unknown", routing_key: "string", source: "string", links: { array: { object: { href: "string", text: "string" } } }, images: { array: { object: { src: "string", href: "string", alt: "string" } } }, custom_details: { object: {  } }, correlation_reason: { object: { reason: "string" } } } } } })
 
 /**
  * The input of {@link listServiceChangeEvents} (`GET /services/{id}/change_events`).

@@ -176,6 +176,16 @@ export interface DeleteServiceNowTableInput {
 export const deleteServiceNowTable: (input: DeleteServiceNowTableInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentIntegrations.deleteServiceNowTable", method: "DELETE", path: "/enrichment/integrations/servicenow/{integration_id}/tables/{table_id}", pathParams: ["integration_id", "table_id"], result: null })
 
 /**
+ * The result of {@link enableServiceNowTableSync}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface EnableServiceNowTableSyncResult {
+  readonly status?: string | null
+  readonly message?: string | null
+}
+
+/**
  * The input of {@link enableServiceNowTableSync} (`POST /enrichment/integrations/servicenow/{integration_id}/tables/{table_id}/enable`).
  *
  * @since 0.2.0
@@ -194,10 +204,16 @@ export interface EnableServiceNowTableSyncInput {
  *
  * @since 0.2.0
  */
-export const enableServiceNowTableSync: (input: EnableServiceNowTableSyncInput, options?: CallOptions) => Effect.Effect<{
-  readonly status?: string | null
-  readonly message?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentIntegrations.enableServiceNowTableSync", method: "POST", path: "/enrichment/integrations/servicenow/{integration_id}/tables/{table_id}/enable", pathParams: ["integration_id", "table_id"], result: { object: { status: "string", message: "string" } } })
+export const enableServiceNowTableSync: (input: EnableServiceNowTableSyncInput, options?: CallOptions) => Effect.Effect<EnableServiceNowTableSyncResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentIntegrations.enableServiceNowTableSync", method: "POST", path: "/enrichment/integrations/servicenow/{integration_id}/tables/{table_id}/enable", pathParams: ["integration_id", "table_id"], result: { object: { status: "string", message: "string" } } })
+
+/**
+ * The result of {@link testServiceNowTable}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type TestServiceNowTableResult = ReadonlyArray<{
+  readonly [key: string]: string
+}>
 
 /**
  * The input of {@link testServiceNowTable} (`GET /enrichment/integrations/servicenow/{integration_id}/tables/{table_id}/test`).
@@ -218,9 +234,7 @@ export interface TestServiceNowTableInput {
  *
  * @since 0.2.0
  */
-export const testServiceNowTable: (input: TestServiceNowTableInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<{
-  readonly [key: string]: string
-}>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentIntegrations.testServiceNowTable", method: "GET", path: "/enrichment/integrations/servicenow/{integration_id}/tables/{table_id}/test", pathParams: ["integration_id", "table_id"], result: { array: { object: {  }, rest: "string" } } })
+export const testServiceNowTable: (input: TestServiceNowTableInput, options?: CallOptions) => Effect.Effect<TestServiceNowTableResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentIntegrations.testServiceNowTable", method: "GET", path: "/enrichment/integrations/servicenow/{integration_id}/tables/{table_id}/test", pathParams: ["integration_id", "table_id"], result: { array: { object: {  }, rest: "string" } } })
 
 /**
  * The input of {@link createServiceNowCredentials} (`POST /enrichment/integrations/servicenow/credentials`).

@@ -63,7 +63,7 @@ export const listEscalationPolicies: (input?: ListEscalationPoliciesInput, optio
  */
 export interface CreateEscalationPolicyInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly escalation_policy: Schemas.EscalationPolicy
   }
   /** The `From` header: the email address of a PagerDuty user. */
@@ -77,7 +77,7 @@ export interface CreateEscalationPolicyInput {
  *
  * @since 0.2.0
  */
-export const createEscalationPolicy: (input?: CreateEscalationPolicyInput, options?: CallOptions) => Effect.Effect<Schemas.EscalationPolicy, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EscalationPolicies.createEscalationPolicy", method: "POST", path: "/escalation_policies", pathParams: [], result: { ref: () => D.EscalationPolicy } })
+export const createEscalationPolicy: (input: CreateEscalationPolicyInput, options?: CallOptions) => Effect.Effect<Schemas.EscalationPolicy, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EscalationPolicies.createEscalationPolicy", method: "POST", path: "/escalation_policies", pathParams: [], result: { ref: () => D.EscalationPolicy } })
 
 /**
  * The input of {@link getEscalationPolicy} (`GET /escalation_policies/{id}`).
@@ -109,7 +109,7 @@ export interface UpdateEscalationPolicyInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly escalation_policy: Schemas.EscalationPolicy
   }
 }

@@ -197,6 +197,24 @@ export interface ListEventEnrichmentAssociationsInput {
 export const listEventEnrichmentAssociations: (input: ListEventEnrichmentAssociationsInput, options?: StreamOptions) => Stream.Stream<Schemas.EventEnrichmentAssociation, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "EventEnrichments.listEventEnrichmentAssociations", method: "GET", path: "/enrichment/event_enrichments/{id}/associations", pathParams: ["id"], pagination: "offset", result: { ref: () => D.EventEnrichmentAssociation } })
 
 /**
+ * The result of {@link addEventEnrichmentAssociations}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type AddEventEnrichmentAssociationsResult = {
+  readonly status?: "created" | (string & {}) | null
+} | {
+  readonly associations?: ReadonlyArray<{
+    readonly status?: number | null
+    readonly errors?: ReadonlyArray<string> | null
+    readonly association?: {
+      readonly type?: "service_reference" | "event_orchestration_reference" | (string & {}) | null
+      readonly id?: string | null
+    } | null
+  }> | null
+}
+
+/**
  * The input of {@link addEventEnrichmentAssociations} (`POST /enrichment/event_enrichments/{id}/associations`).
  *
  * @since 0.2.0
@@ -217,8 +235,15 @@ export interface AddEventEnrichmentAssociationsInput {
  *
  * @since 0.2.0
  */
-export const addEventEnrichmentAssociations: (input: AddEventEnrichmentAssociationsInput, options?: CallOptions) => Effect.Effect<{
-  readonly status?: "created" | (string & {}) | null
+export const addEventEnrichmentAssociations: (input: AddEventEnrichmentAssociationsInput, options?: CallOptions) => Effect.Effect<AddEventEnrichmentAssociationsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventEnrichments.addEventEnrichmentAssociations", method: "POST", path: "/enrichment/event_enrichments/{id}/associations", pathParams: ["id"], result: { anyOf: [{ object: { status: "string" } }, { object: { associations: { array: { object: { status: "number", errors: { array: "string" }, association: { object: { type: "string", id: "string" } } } } } } }] } })
+
+/**
+ * The result of {@link deleteEventEnrichmentAssociations}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type DeleteEventEnrichmentAssociationsResult = {
+  readonly status?: "ok" | (string & {}) | null
 } | {
   readonly associations?: ReadonlyArray<{
     readonly status?: number | null
@@ -228,7 +253,7 @@ export const addEventEnrichmentAssociations: (input: AddEventEnrichmentAssociati
       readonly id?: string | null
     } | null
   }> | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventEnrichments.addEventEnrichmentAssociations", method: "POST", path: "/enrichment/event_enrichments/{id}/associations", pathParams: ["id"], result: { anyOf: [{ object: { status: "string" } }, { object: { associations: { array: { object: { status: "number", errors: { array: "string" }, association: { object: { type: "string", id: "string" } } } } } } }] } })
+}
 
 /**
  * The input of {@link deleteEventEnrichmentAssociations} (`DELETE /enrichment/event_enrichments/{id}/associations`).
@@ -251,18 +276,7 @@ export interface DeleteEventEnrichmentAssociationsInput {
  *
  * @since 0.2.0
  */
-export const deleteEventEnrichmentAssociations: (input: DeleteEventEnrichmentAssociationsInput, options?: CallOptions) => Effect.Effect<{
-  readonly status?: "ok" | (string & {}) | null
-} | {
-  readonly associations?: ReadonlyArray<{
-    readonly status?: number | null
-    readonly errors?: ReadonlyArray<string> | null
-    readonly association?: {
-      readonly type?: "service_reference" | "event_orchestration_reference" | (string & {}) | null
-      readonly id?: string | null
-    } | null
-  }> | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventEnrichments.deleteEventEnrichmentAssociations", method: "DELETE", path: "/enrichment/event_enrichments/{id}/associations", pathParams: ["id"], result: { anyOf: [{ object: { status: "string" } }, { object: { associations: { array: { object: { status: "number", errors: { array: "string" }, association: { object: { type: "string", id: "string" } } } } } } }] } })
+export const deleteEventEnrichmentAssociations: (input: DeleteEventEnrichmentAssociationsInput, options?: CallOptions) => Effect.Effect<DeleteEventEnrichmentAssociationsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventEnrichments.deleteEventEnrichmentAssociations", method: "DELETE", path: "/enrichment/event_enrichments/{id}/associations", pathParams: ["id"], result: { anyOf: [{ object: { status: "string" } }, { object: { associations: { array: { object: { status: "number", errors: { array: "string" }, association: { object: { type: "string", id: "string" } } } } } } }] } })
 
 /**
  * The input of {@link getEventEnrichmentRules} (`GET /enrichment/event_enrichments/{id}/rules`).

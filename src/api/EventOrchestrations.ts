@@ -30,23 +30,11 @@ import * as D from "../internal/api/descriptors.generated.js"
 import type * as Schemas from "./Schemas.js"
 
 /**
- * The input of {@link listEventOrchestrations} (`GET /event_orchestrations`).
+ * The item of {@link listEventOrchestrations}, unwrapped.
  *
  * @since 0.2.0
  */
-export interface ListEventOrchestrationsInput {
-  /** Query parameter `sort_by`. */
-  readonly sort_by?: "name:asc" | "name:desc" | "routes:asc" | "routes:desc" | "created_at:asc" | "created_at:desc"
-}
-
-/**
- * List Event Orchestrations
- *
- * `GET /event_orchestrations` (operationId `listEventOrchestrations`). Streams the items of `orchestrations`, every page, in the endpoint's paging style (offset).
- *
- * @since 0.2.0
- */
-export const listEventOrchestrations: (input?: ListEventOrchestrationsInput, options?: StreamOptions) => Stream.Stream<{
+export interface ListEventOrchestrationsItem {
   readonly id?: string | null
   readonly self?: string | null
   readonly name?: string | null
@@ -70,7 +58,26 @@ export const listEventOrchestrations: (input?: ListEventOrchestrationsInput, opt
     readonly self?: string | null
   } | null
   readonly version?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "EventOrchestrations.listEventOrchestrations", method: "GET", path: "/event_orchestrations", pathParams: [], pagination: "offset", result: { object: { id: "string", self: "string", name: "string", description: "string", team: { object: { id: "string", type: "string", self: "string" } }, routes: "number", created_at: "string", created_by: { object: { id: "string", type: "string", self: "string" } }, updated_at: "string", updated_by: { object: { id: "string", type: "string", self: "string" } }, version: "string" } } })
+}
+
+/**
+ * The input of {@link listEventOrchestrations} (`GET /event_orchestrations`).
+ *
+ * @since 0.2.0
+ */
+export interface ListEventOrchestrationsInput {
+  /** Query parameter `sort_by`. */
+  readonly sort_by?: "name:asc" | "name:desc" | "routes:asc" | "routes:desc" | "created_at:asc" | "created_at:desc"
+}
+
+/**
+ * List Event Orchestrations
+ *
+ * `GET /event_orchestrations` (operationId `listEventOrchestrations`). Streams the items of `orchestrations`, every page, in the endpoint's paging style (offset).
+ *
+ * @since 0.2.0
+ */
+export const listEventOrchestrations: (input?: ListEventOrchestrationsInput, options?: StreamOptions) => Stream.Stream<ListEventOrchestrationsItem, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "EventOrchestrations.listEventOrchestrations", method: "GET", path: "/event_orchestrations", pathParams: [], pagination: "offset", result: { object: { id: "string", self: "string", name: "string", description: "string", team: { object: { id: "string", type: "string", self: "string" } }, routes: "number", created_at: "string", created_by: { object: { id: "string", type: "string", self: "string" } }, updated_at: "string", updated_by: { object: { id: "string", type: "string", self: "string" } }, version: "string" } } })
 
 /**
  * The input of {@link postOrchestration} (`POST /event_orchestrations`).
@@ -79,7 +86,7 @@ export const listEventOrchestrations: (input?: ListEventOrchestrationsInput, opt
  */
 export interface PostOrchestrationInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly orchestration: Schemas.Orchestration
   }
 }
@@ -91,7 +98,7 @@ export interface PostOrchestrationInput {
  *
  * @since 0.2.0
  */
-export const postOrchestration: (input?: PostOrchestrationInput, options?: CallOptions) => Effect.Effect<Schemas.Orchestration, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.postOrchestration", method: "POST", path: "/event_orchestrations", pathParams: [], result: { ref: () => D.Orchestration } })
+export const postOrchestration: (input: PostOrchestrationInput, options?: CallOptions) => Effect.Effect<Schemas.Orchestration, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.postOrchestration", method: "POST", path: "/event_orchestrations", pathParams: [], result: { ref: () => D.Orchestration } })
 
 /**
  * The input of {@link getOrchestration} (`GET /event_orchestrations/{id}`).
@@ -121,7 +128,7 @@ export interface UpdateOrchestrationInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly orchestration: Schemas.Orchestration
   }
 }
@@ -182,7 +189,7 @@ export interface PostOrchestrationIntegrationInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly integration: {
       readonly label: string
     }
@@ -230,7 +237,7 @@ export interface UpdateOrchestrationIntegrationInput {
   /** Path parameter `integration_id`. */
   readonly integration_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly integration: {
       readonly label: string
     }
@@ -276,7 +283,7 @@ export interface MigrateOrchestrationIntegrationInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly source_id: string
     readonly source_type: "orchestration"
     readonly integration_id: string
@@ -293,23 +300,11 @@ export interface MigrateOrchestrationIntegrationInput {
 export const migrateOrchestrationIntegration: (input: MigrateOrchestrationIntegrationInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.OrchestrationIntegration>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.migrateOrchestrationIntegration", method: "POST", path: "/event_orchestrations/{id}/integrations/migration", pathParams: ["id"], result: { array: { ref: () => D.OrchestrationIntegration } } })
 
 /**
- * The input of {@link getOrchPathGlobal} (`GET /event_orchestrations/{id}/global`).
+ * The result of {@link getOrchPathGlobal}, unwrapped.
  *
  * @since 0.2.0
  */
-export interface GetOrchPathGlobalInput {
-  /** Path parameter `id`. */
-  readonly id: string
-}
-
-/**
- * Get the Global Orchestration for an Event Orchestration
- *
- * `GET /event_orchestrations/{id}/global` (operationId `getOrchPathGlobal`). The result is unwrapped from `orchestration_path`.
- *
- * @since 0.2.0
- */
-export const getOrchPathGlobal: (input: GetOrchPathGlobalInput, options?: CallOptions) => Effect.Effect<{
+export interface GetOrchPathGlobalResult {
   readonly type?: unknown
   readonly parent?: {
     readonly id?: unknown
@@ -406,28 +401,33 @@ export const getOrchPathGlobal: (input: GetOrchPathGlobalInput, options?: CallOp
       }> | null
     } | null
   } | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getOrchPathGlobal", method: "GET", path: "/event_orchestrations/{id}/global", pathParams: ["id"], result: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", suppress: "boolean", suspend: "number", drop_event: "boolean", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } } }, catch_all: { object: { actions: { object: { suppress: "boolean", suspend: "number", drop_event: "boolean", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } })
-
-/**
- * The input of {@link updateOrchPathGlobal} (`PUT /event_orchestrations/{id}/global`).
- *
- * @since 0.2.0
- */
-export interface UpdateOrchPathGlobalInput {
-  /** Path parameter `id`. */
-  readonly id: string
-  /** The JSON request body. */
-  readonly body?: Schemas.OrchestrationGlobal
 }
 
 /**
- * Update the Global Orchestration for an Event Orchestration
- *
- * `PUT /event_orchestrations/{id}/global` (operationId `updateOrchPathGlobal`).
+ * The input of {@link getOrchPathGlobal} (`GET /event_orchestrations/{id}/global`).
  *
  * @since 0.2.0
  */
-export const updateOrchPathGlobal: (input: UpdateOrchPathGlobalInput, options?: CallOptions) => Effect.Effect<{
+export interface GetOrchPathGlobalInput {
+  /** Path parameter `id`. */
+  readonly id: string
+}
+
+/**
+ * Get the Global Orchestration for an Event Orchestration
+ *
+ * `GET /event_orchestrations/{id}/global` (operationId `getOrchPathGlobal`). The result is unwrapped from `orchestration_path`.
+ *
+ * @since 0.2.0
+ */
+export const getOrchPathGlobal: (input: GetOrchPathGlobalInput, options?: CallOptions) => Effect.Effect<GetOrchPathGlobalResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getOrchPathGlobal", method: "GET", path: "/event_orchestrations/{id}/global", pathParams: ["id"], result: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", suppress: "boolean", suspend: "number", drop_event: "boolean", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } } }, catch_all: { object: { actions: { object: { suppress: "boolean", suspend: "number", drop_event: "boolean", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } })
+
+/**
+ * The result of {@link updateOrchPathGlobal}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface UpdateOrchPathGlobalResult {
   readonly orchestration_path: {
     readonly type?: unknown
     readonly parent?: {
@@ -527,26 +527,35 @@ export const updateOrchPathGlobal: (input: UpdateOrchPathGlobalInput, options?: 
     } | null
   }
   readonly warnings?: ReadonlyArray<Schemas.OrchestrationWarningIneligible | Schemas.OrchestrationWarningInvalidData> | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateOrchPathGlobal", method: "PUT", path: "/event_orchestrations/{id}/global", pathParams: ["id"], result: { object: { orchestration_path: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", suppress: "boolean", suspend: "number", drop_event: "boolean", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } } }, catch_all: { object: { actions: { object: { suppress: "boolean", suspend: "number", drop_event: "boolean", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } }, warnings: { array: { anyOf: [{ ref: () => D.OrchestrationWarningIneligible }, { ref: () => D.OrchestrationWarningInvalidData }] } } }, required: ["orchestration_path"] } })
-
-/**
- * The input of {@link getOrchPathRouter} (`GET /event_orchestrations/{id}/router`).
- *
- * @since 0.2.0
- */
-export interface GetOrchPathRouterInput {
-  /** Path parameter `id`. */
-  readonly id: string
 }
 
 /**
- * Get the Router for an Event Orchestration
- *
- * `GET /event_orchestrations/{id}/router` (operationId `getOrchPathRouter`). The result is unwrapped from `orchestration_path`.
+ * The input of {@link updateOrchPathGlobal} (`PUT /event_orchestrations/{id}/global`).
  *
  * @since 0.2.0
  */
-export const getOrchPathRouter: (input: GetOrchPathRouterInput, options?: CallOptions) => Effect.Effect<{
+export interface UpdateOrchPathGlobalInput {
+  /** Path parameter `id`. */
+  readonly id: string
+  /** The JSON request body. */
+  readonly body: Schemas.OrchestrationGlobal
+}
+
+/**
+ * Update the Global Orchestration for an Event Orchestration
+ *
+ * `PUT /event_orchestrations/{id}/global` (operationId `updateOrchPathGlobal`).
+ *
+ * @since 0.2.0
+ */
+export const updateOrchPathGlobal: (input: UpdateOrchPathGlobalInput, options?: CallOptions) => Effect.Effect<UpdateOrchPathGlobalResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateOrchPathGlobal", method: "PUT", path: "/event_orchestrations/{id}/global", pathParams: ["id"], result: { object: { orchestration_path: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", suppress: "boolean", suspend: "number", drop_event: "boolean", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } } }, catch_all: { object: { actions: { object: { suppress: "boolean", suspend: "number", drop_event: "boolean", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } }, warnings: { array: { anyOf: [{ ref: () => D.OrchestrationWarningIneligible }, { ref: () => D.OrchestrationWarningInvalidData }] } } }, required: ["orchestration_path"] } })
+
+/**
+ * The result of {@link getOrchPathRouter}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetOrchPathRouterResult {
   readonly type?: unknown
   readonly parent?: {
     readonly id?: unknown
@@ -569,28 +578,33 @@ export const getOrchPathRouter: (input: GetOrchPathRouterInput, options?: CallOp
       readonly route_to?: string | null
     } | null
   } | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getOrchPathRouter", method: "GET", path: "/event_orchestrations/{id}/router", pathParams: ["id"], result: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", dynamic_route_to: { object: { source: "string", regex: "string", lookup_by: "string" } } } } } } } } } }, catch_all: { object: { actions: { object: { route_to: "string" } } } } } } })
-
-/**
- * The input of {@link updateOrchPathRouter} (`PUT /event_orchestrations/{id}/router`).
- *
- * @since 0.2.0
- */
-export interface UpdateOrchPathRouterInput {
-  /** Path parameter `id`. */
-  readonly id: string
-  /** The JSON request body. */
-  readonly body?: Schemas.OrchestrationRouter
 }
 
 /**
- * Update the Router for an Event Orchestration
- *
- * `PUT /event_orchestrations/{id}/router` (operationId `updateOrchPathRouter`).
+ * The input of {@link getOrchPathRouter} (`GET /event_orchestrations/{id}/router`).
  *
  * @since 0.2.0
  */
-export const updateOrchPathRouter: (input: UpdateOrchPathRouterInput, options?: CallOptions) => Effect.Effect<{
+export interface GetOrchPathRouterInput {
+  /** Path parameter `id`. */
+  readonly id: string
+}
+
+/**
+ * Get the Router for an Event Orchestration
+ *
+ * `GET /event_orchestrations/{id}/router` (operationId `getOrchPathRouter`). The result is unwrapped from `orchestration_path`.
+ *
+ * @since 0.2.0
+ */
+export const getOrchPathRouter: (input: GetOrchPathRouterInput, options?: CallOptions) => Effect.Effect<GetOrchPathRouterResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getOrchPathRouter", method: "GET", path: "/event_orchestrations/{id}/router", pathParams: ["id"], result: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", dynamic_route_to: { object: { source: "string", regex: "string", lookup_by: "string" } } } } } } } } } }, catch_all: { object: { actions: { object: { route_to: "string" } } } } } } })
+
+/**
+ * The result of {@link updateOrchPathRouter}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface UpdateOrchPathRouterResult {
   readonly orchestration_path: {
     readonly type?: unknown
     readonly parent?: {
@@ -616,26 +630,35 @@ export const updateOrchPathRouter: (input: UpdateOrchPathRouterInput, options?: 
     } | null
   }
   readonly warnings?: ReadonlyArray<Schemas.OrchestrationWarningIneligible> | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateOrchPathRouter", method: "PUT", path: "/event_orchestrations/{id}/router", pathParams: ["id"], result: { object: { orchestration_path: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", dynamic_route_to: { object: { source: "string", regex: "string", lookup_by: "string" } } } } } } } } } }, catch_all: { object: { actions: { object: { route_to: "string" } } } } } }, warnings: { array: { ref: () => D.OrchestrationWarningIneligible } } }, required: ["orchestration_path"] } })
-
-/**
- * The input of {@link getOrchPathUnrouted} (`GET /event_orchestrations/{id}/unrouted`).
- *
- * @since 0.2.0
- */
-export interface GetOrchPathUnroutedInput {
-  /** Path parameter `id`. */
-  readonly id: string
 }
 
 /**
- * Get the Unrouted Orchestration for an Event Orchestration
- *
- * `GET /event_orchestrations/{id}/unrouted` (operationId `getOrchPathUnrouted`). The result is unwrapped from `orchestration_path`.
+ * The input of {@link updateOrchPathRouter} (`PUT /event_orchestrations/{id}/router`).
  *
  * @since 0.2.0
  */
-export const getOrchPathUnrouted: (input: GetOrchPathUnroutedInput, options?: CallOptions) => Effect.Effect<{
+export interface UpdateOrchPathRouterInput {
+  /** Path parameter `id`. */
+  readonly id: string
+  /** The JSON request body. */
+  readonly body: Schemas.OrchestrationRouter
+}
+
+/**
+ * Update the Router for an Event Orchestration
+ *
+ * `PUT /event_orchestrations/{id}/router` (operationId `updateOrchPathRouter`).
+ *
+ * @since 0.2.0
+ */
+export const updateOrchPathRouter: (input: UpdateOrchPathRouterInput, options?: CallOptions) => Effect.Effect<UpdateOrchPathRouterResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateOrchPathRouter", method: "PUT", path: "/event_orchestrations/{id}/router", pathParams: ["id"], result: { object: { orchestration_path: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", dynamic_route_to: { object: { source: "string", regex: "string", lookup_by: "string" } } } } } } } } } }, catch_all: { object: { actions: { object: { route_to: "string" } } } } } }, warnings: { array: { ref: () => D.OrchestrationWarningIneligible } } }, required: ["orchestration_path"] } })
+
+/**
+ * The result of {@link getOrchPathUnrouted}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetOrchPathUnroutedResult {
   readonly type?: unknown
   readonly parent?: {
     readonly id?: unknown
@@ -684,28 +707,33 @@ export const getOrchPathUnrouted: (input: GetOrchPathUnroutedInput, options?: Ca
       }> | null
     } | null
   } | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getOrchPathUnrouted", method: "GET", path: "/event_orchestrations/{id}/unrouted", pathParams: ["id"], result: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } } } } } } } } } }, catch_all: { object: { actions: { object: { severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } } } } } } } } })
-
-/**
- * The input of {@link updateOrchPathUnrouted} (`PUT /event_orchestrations/{id}/unrouted`).
- *
- * @since 0.2.0
- */
-export interface UpdateOrchPathUnroutedInput {
-  /** Path parameter `id`. */
-  readonly id: string
-  /** The JSON request body. */
-  readonly body?: Schemas.OrchestrationUnrouted
 }
 
 /**
- * Update the Unrouted Orchestration for an Event Orchestration
- *
- * `PUT /event_orchestrations/{id}/unrouted` (operationId `updateOrchPathUnrouted`).
+ * The input of {@link getOrchPathUnrouted} (`GET /event_orchestrations/{id}/unrouted`).
  *
  * @since 0.2.0
  */
-export const updateOrchPathUnrouted: (input: UpdateOrchPathUnroutedInput, options?: CallOptions) => Effect.Effect<{
+export interface GetOrchPathUnroutedInput {
+  /** Path parameter `id`. */
+  readonly id: string
+}
+
+/**
+ * Get the Unrouted Orchestration for an Event Orchestration
+ *
+ * `GET /event_orchestrations/{id}/unrouted` (operationId `getOrchPathUnrouted`). The result is unwrapped from `orchestration_path`.
+ *
+ * @since 0.2.0
+ */
+export const getOrchPathUnrouted: (input: GetOrchPathUnroutedInput, options?: CallOptions) => Effect.Effect<GetOrchPathUnroutedResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getOrchPathUnrouted", method: "GET", path: "/event_orchestrations/{id}/unrouted", pathParams: ["id"], result: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } } } } } } } } } }, catch_all: { object: { actions: { object: { severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } } } } } } } } })
+
+/**
+ * The result of {@link updateOrchPathUnrouted}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface UpdateOrchPathUnroutedResult {
   readonly orchestration_path: {
     readonly type?: unknown
     readonly parent?: {
@@ -757,28 +785,35 @@ export const updateOrchPathUnrouted: (input: UpdateOrchPathUnroutedInput, option
     } | null
   }
   readonly warnings?: ReadonlyArray<Schemas.OrchestrationWarningIneligible> | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateOrchPathUnrouted", method: "PUT", path: "/event_orchestrations/{id}/unrouted", pathParams: ["id"], result: { object: { orchestration_path: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } } } } } } } } } }, catch_all: { object: { actions: { object: { severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } } } } } } } }, warnings: { array: { ref: () => D.OrchestrationWarningIneligible } } }, required: ["orchestration_path"] } })
-
-/**
- * The input of {@link getOrchPathService} (`GET /event_orchestrations/services/{service_id}`).
- *
- * @since 0.2.0
- */
-export interface GetOrchPathServiceInput {
-  /** Path parameter `service_id`. */
-  readonly service_id: string
-  /** Query parameter `include`. */
-  readonly include?: ReadonlyArray<"migrated_metadata">
 }
 
 /**
- * Get the Service Orchestration for a Service
- *
- * `GET /event_orchestrations/services/{service_id}` (operationId `getOrchPathService`). The result is unwrapped from `orchestration_path`.
+ * The input of {@link updateOrchPathUnrouted} (`PUT /event_orchestrations/{id}/unrouted`).
  *
  * @since 0.2.0
  */
-export const getOrchPathService: (input: GetOrchPathServiceInput, options?: CallOptions) => Effect.Effect<{
+export interface UpdateOrchPathUnroutedInput {
+  /** Path parameter `id`. */
+  readonly id: string
+  /** The JSON request body. */
+  readonly body: Schemas.OrchestrationUnrouted
+}
+
+/**
+ * Update the Unrouted Orchestration for an Event Orchestration
+ *
+ * `PUT /event_orchestrations/{id}/unrouted` (operationId `updateOrchPathUnrouted`).
+ *
+ * @since 0.2.0
+ */
+export const updateOrchPathUnrouted: (input: UpdateOrchPathUnroutedInput, options?: CallOptions) => Effect.Effect<UpdateOrchPathUnroutedResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateOrchPathUnrouted", method: "PUT", path: "/event_orchestrations/{id}/unrouted", pathParams: ["id"], result: { object: { orchestration_path: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } } } } } } } } } }, catch_all: { object: { actions: { object: { severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } } } } } } } }, warnings: { array: { ref: () => D.OrchestrationWarningIneligible } } }, required: ["orchestration_path"] } })
+
+/**
+ * The result of {@link getOrchPathService}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetOrchPathServiceResult {
   readonly migrated_at?: string | null
   readonly migrated_by?: {
     readonly id?: string | null
@@ -894,28 +929,35 @@ export const getOrchPathService: (input: GetOrchPathServiceInput, options?: Call
       }> | null
     } | null
   } | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getOrchPathService", method: "GET", path: "/event_orchestrations/services/{service_id}", pathParams: ["service_id"], result: { object: { migrated_at: "string", migrated_by: { object: { id: "string", type: "string", self: "string" } }, migrated_from: { object: { id: "string", type: "string", self: "string" } }, migrated_status: "string", migrated_via: "string", type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", suppress: "boolean", suspend: "number", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, pagerduty_automation_actions: { array: { object: { action_id: "string", trigger_types: { array: "string" } } } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } } }, catch_all: { object: { actions: { object: { suppress: "boolean", suspend: "number", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, pagerduty_automation_actions: { array: { object: { action_id: "string", trigger_types: { array: "string" } } } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } })
-
-/**
- * The input of {@link updateOrchPathService} (`PUT /event_orchestrations/services/{service_id}`).
- *
- * @since 0.2.0
- */
-export interface UpdateOrchPathServiceInput {
-  /** Path parameter `service_id`. */
-  readonly service_id: string
-  /** The JSON request body. */
-  readonly body?: Schemas.ServiceOrchestration
 }
 
 /**
- * Update the Service Orchestration for a Service
- *
- * `PUT /event_orchestrations/services/{service_id}` (operationId `updateOrchPathService`).
+ * The input of {@link getOrchPathService} (`GET /event_orchestrations/services/{service_id}`).
  *
  * @since 0.2.0
  */
-export const updateOrchPathService: (input: UpdateOrchPathServiceInput, options?: CallOptions) => Effect.Effect<{
+export interface GetOrchPathServiceInput {
+  /** Path parameter `service_id`. */
+  readonly service_id: string
+  /** Query parameter `include`. */
+  readonly include?: ReadonlyArray<"migrated_metadata">
+}
+
+/**
+ * Get the Service Orchestration for a Service
+ *
+ * `GET /event_orchestrations/services/{service_id}` (operationId `getOrchPathService`). The result is unwrapped from `orchestration_path`.
+ *
+ * @since 0.2.0
+ */
+export const getOrchPathService: (input: GetOrchPathServiceInput, options?: CallOptions) => Effect.Effect<GetOrchPathServiceResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getOrchPathService", method: "GET", path: "/event_orchestrations/services/{service_id}", pathParams: ["service_id"], result: { object: { migrated_at: "string", migrated_by: { object: { id: "string", type: "string", self: "string" } }, migrated_from: { object: { id: "string", type: "string", self: "string" } }, migrated_status: "string", migrated_via: "string", type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", suppress: "boolean", suspend: "number", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, pagerduty_automation_actions: { array: { object: { action_id: "string", trigger_types: { array: "string" } } } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } } }, catch_all: { object: { actions: { object: { suppress: "boolean", suspend: "number", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, pagerduty_automation_actions: { array: { object: { action_id: "string", trigger_types: { array: "string" } } } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } })
+
+/**
+ * The result of {@link updateOrchPathService}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface UpdateOrchPathServiceResult {
   readonly orchestration_path: {
     readonly migrated_at?: string | null
     readonly migrated_by?: {
@@ -1034,7 +1076,37 @@ export const updateOrchPathService: (input: UpdateOrchPathServiceInput, options?
     } | null
   }
   readonly warnings?: ReadonlyArray<Schemas.OrchestrationWarningIneligible | Schemas.OrchestrationWarningInvalidData> | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateOrchPathService", method: "PUT", path: "/event_orchestrations/services/{service_id}", pathParams: ["service_id"], result: { object: { orchestration_path: { object: { migrated_at: "string", migrated_by: { object: { id: "string", type: "string", self: "string" } }, migrated_from: { object: { id: "string", type: "string", self: "string" } }, migrated_status: "string", migrated_via: "string", type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", suppress: "boolean", suspend: "number", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, pagerduty_automation_actions: { array: { object: { action_id: "string", trigger_types: { array: "string" } } } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } } }, catch_all: { object: { actions: { object: { suppress: "boolean", suspend: "number", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, pagerduty_automation_actions: { array: { object: { action_id: "string", trigger_types: { array: "string" } } } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } }, warnings: { array: { anyOf: [{ ref: () => D.OrchestrationWarningIneligible }, { ref: () => D.OrchestrationWarningInvalidData }] } } }, required: ["orchestration_path"] } })
+}
+
+/**
+ * The input of {@link updateOrchPathService} (`PUT /event_orchestrations/services/{service_id}`).
+ *
+ * @since 0.2.0
+ */
+export interface UpdateOrchPathServiceInput {
+  /** Path parameter `service_id`. */
+  readonly service_id: string
+  /** The JSON request body. */
+  readonly body: Schemas.ServiceOrchestration
+}
+
+/**
+ * Update the Service Orchestration for a Service
+ *
+ * `PUT /event_orchestrations/services/{service_id}` (operationId `updateOrchPathService`).
+ *
+ * @since 0.2.0
+ */
+export const updateOrchPathService: (input: UpdateOrchPathServiceInput, options?: CallOptions) => Effect.Effect<UpdateOrchPathServiceResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateOrchPathService", method: "PUT", path: "/event_orchestrations/services/{service_id}", pathParams: ["service_id"], result: { object: { orchestration_path: { object: { migrated_at: "string", migrated_by: { object: { id: "string", type: "string", self: "string" } }, migrated_from: { object: { id: "string", type: "string", self: "string" } }, migrated_status: "string", migrated_via: "string", type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", suppress: "boolean", suspend: "number", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, pagerduty_automation_actions: { array: { object: { action_id: "string", trigger_types: { array: "string" } } } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } } }, catch_all: { object: { actions: { object: { suppress: "boolean", suspend: "number", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, pagerduty_automation_actions: { array: { object: { action_id: "string", trigger_types: { array: "string" } } } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } }, warnings: { array: { anyOf: [{ ref: () => D.OrchestrationWarningIneligible }, { ref: () => D.OrchestrationWarningInvalidData }] } } }, required: ["orchestration_path"] } })
+
+/**
+ * The result of {@link getOrchActiveStatus}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetOrchActiveStatusResult {
+  readonly active?: boolean | null
+}
 
 /**
  * The input of {@link getOrchActiveStatus} (`GET /event_orchestrations/services/{service_id}/active`).
@@ -1053,9 +1125,16 @@ export interface GetOrchActiveStatusInput {
  *
  * @since 0.2.0
  */
-export const getOrchActiveStatus: (input: GetOrchActiveStatusInput, options?: CallOptions) => Effect.Effect<{
+export const getOrchActiveStatus: (input: GetOrchActiveStatusInput, options?: CallOptions) => Effect.Effect<GetOrchActiveStatusResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getOrchActiveStatus", method: "GET", path: "/event_orchestrations/services/{service_id}/active", pathParams: ["service_id"], result: { object: { active: "boolean" } } })
+
+/**
+ * The result of {@link updateOrchActiveStatus}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface UpdateOrchActiveStatusResult {
   readonly active?: boolean | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getOrchActiveStatus", method: "GET", path: "/event_orchestrations/services/{service_id}/active", pathParams: ["service_id"], result: { object: { active: "boolean" } } })
+}
 
 /**
  * The input of {@link updateOrchActiveStatus} (`PUT /event_orchestrations/services/{service_id}/active`).
@@ -1078,9 +1157,7 @@ export interface UpdateOrchActiveStatusInput {
  *
  * @since 0.2.0
  */
-export const updateOrchActiveStatus: (input: UpdateOrchActiveStatusInput, options?: CallOptions) => Effect.Effect<{
-  readonly active?: boolean | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateOrchActiveStatus", method: "PUT", path: "/event_orchestrations/services/{service_id}/active", pathParams: ["service_id"], result: { object: { active: "boolean" } } })
+export const updateOrchActiveStatus: (input: UpdateOrchActiveStatusInput, options?: CallOptions) => Effect.Effect<UpdateOrchActiveStatusResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateOrchActiveStatus", method: "PUT", path: "/event_orchestrations/services/{service_id}/active", pathParams: ["service_id"], result: { object: { active: "boolean" } } })
 
 /**
  * The input of {@link listCacheVarOnGlobalOrch} (`GET /event_orchestrations/{id}/cache_variables`).
@@ -1110,7 +1187,7 @@ export interface CreateCacheVarOnGlobalOrchInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly cache_variable: Schemas.OrchestrationCacheVariableRecentValue | Schemas.OrchestrationCacheVariableTriggerEventCount | Schemas.OrchestrationCacheVariableExternalData
   }
 }
@@ -1156,7 +1233,7 @@ export interface UpdateCacheVarOnGlobalOrchInput {
   /** Path parameter `cache_variable_id`. */
   readonly cache_variable_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly cache_variable: Schemas.OrchestrationCacheVariableRecentValue | Schemas.OrchestrationCacheVariableTriggerEventCount | Schemas.OrchestrationCacheVariableExternalData
   }
 }
@@ -1192,6 +1269,22 @@ export interface DeleteCacheVarOnGlobalOrchInput {
 export const deleteCacheVarOnGlobalOrch: (input: DeleteCacheVarOnGlobalOrchInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.deleteCacheVarOnGlobalOrch", method: "DELETE", path: "/event_orchestrations/{id}/cache_variables/{cache_variable_id}", pathParams: ["id", "cache_variable_id"], result: null })
 
 /**
+ * The result of {@link getExternalDataCacheVarDataOnGlobalOrch}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type GetExternalDataCacheVarDataOnGlobalOrchResult = {
+  readonly cache_variable_data: string
+  readonly updated_at?: string | null
+} | {
+  readonly cache_variable_data: number
+  readonly updated_at?: string | null
+} | {
+  readonly cache_variable_data: boolean
+  readonly updated_at?: string | null
+}
+
+/**
  * The input of {@link getExternalDataCacheVarDataOnGlobalOrch} (`GET /event_orchestrations/{id}/cache_variables/{cache_variable_id}/data`).
  *
  * @since 0.2.0
@@ -1210,7 +1303,14 @@ export interface GetExternalDataCacheVarDataOnGlobalOrchInput {
  *
  * @since 0.2.0
  */
-export const getExternalDataCacheVarDataOnGlobalOrch: (input: GetExternalDataCacheVarDataOnGlobalOrchInput, options?: CallOptions) => Effect.Effect<{
+export const getExternalDataCacheVarDataOnGlobalOrch: (input: GetExternalDataCacheVarDataOnGlobalOrchInput, options?: CallOptions) => Effect.Effect<GetExternalDataCacheVarDataOnGlobalOrchResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getExternalDataCacheVarDataOnGlobalOrch", method: "GET", path: "/event_orchestrations/{id}/cache_variables/{cache_variable_id}/data", pathParams: ["id", "cache_variable_id"], result: { anyOf: [{ object: { cache_variable_data: "string", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "number", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "boolean", updated_at: "string" }, required: ["cache_variable_data"] }] } })
+
+/**
+ * The result of {@link updateExternalDataCacheVarDataOnGlobalOrch}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type UpdateExternalDataCacheVarDataOnGlobalOrchResult = {
   readonly cache_variable_data: string
   readonly updated_at?: string | null
 } | {
@@ -1219,7 +1319,7 @@ export const getExternalDataCacheVarDataOnGlobalOrch: (input: GetExternalDataCac
 } | {
   readonly cache_variable_data: boolean
   readonly updated_at?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getExternalDataCacheVarDataOnGlobalOrch", method: "GET", path: "/event_orchestrations/{id}/cache_variables/{cache_variable_id}/data", pathParams: ["id", "cache_variable_id"], result: { anyOf: [{ object: { cache_variable_data: "string", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "number", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "boolean", updated_at: "string" }, required: ["cache_variable_data"] }] } })
+}
 
 /**
  * The input of {@link updateExternalDataCacheVarDataOnGlobalOrch} (`PUT /event_orchestrations/{id}/cache_variables/{cache_variable_id}/data`).
@@ -1232,7 +1332,7 @@ export interface UpdateExternalDataCacheVarDataOnGlobalOrchInput {
   /** Path parameter `cache_variable_id`. */
   readonly cache_variable_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly cache_variable_data: string
     readonly updated_at?: string
   } | {
@@ -1251,16 +1351,7 @@ export interface UpdateExternalDataCacheVarDataOnGlobalOrchInput {
  *
  * @since 0.2.0
  */
-export const updateExternalDataCacheVarDataOnGlobalOrch: (input: UpdateExternalDataCacheVarDataOnGlobalOrchInput, options?: CallOptions) => Effect.Effect<{
-  readonly cache_variable_data: string
-  readonly updated_at?: string | null
-} | {
-  readonly cache_variable_data: number
-  readonly updated_at?: string | null
-} | {
-  readonly cache_variable_data: boolean
-  readonly updated_at?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateExternalDataCacheVarDataOnGlobalOrch", method: "PUT", path: "/event_orchestrations/{id}/cache_variables/{cache_variable_id}/data", pathParams: ["id", "cache_variable_id"], result: { anyOf: [{ object: { cache_variable_data: "string", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "number", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "boolean", updated_at: "string" }, required: ["cache_variable_data"] }] } })
+export const updateExternalDataCacheVarDataOnGlobalOrch: (input: UpdateExternalDataCacheVarDataOnGlobalOrchInput, options?: CallOptions) => Effect.Effect<UpdateExternalDataCacheVarDataOnGlobalOrchResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateExternalDataCacheVarDataOnGlobalOrch", method: "PUT", path: "/event_orchestrations/{id}/cache_variables/{cache_variable_id}/data", pathParams: ["id", "cache_variable_id"], result: { anyOf: [{ object: { cache_variable_data: "string", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "number", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "boolean", updated_at: "string" }, required: ["cache_variable_data"] }] } })
 
 /**
  * The input of {@link deleteExternalDataCacheVarDataOnGlobalOrch} (`DELETE /event_orchestrations/{id}/cache_variables/{cache_variable_id}/data`).
@@ -1311,7 +1402,7 @@ export interface CreateCacheVarOnServiceOrchInput {
   /** Path parameter `service_id`. */
   readonly service_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly cache_variable: Schemas.OrchestrationCacheVariableRecentValue | Schemas.OrchestrationCacheVariableTriggerEventCount | Schemas.OrchestrationCacheVariableExternalData
   }
 }
@@ -1357,7 +1448,7 @@ export interface UpdateCacheVarOnServiceOrchInput {
   /** Path parameter `cache_variable_id`. */
   readonly cache_variable_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly cache_variable: Schemas.OrchestrationCacheVariableRecentValue | Schemas.OrchestrationCacheVariableTriggerEventCount | Schemas.OrchestrationCacheVariableExternalData
   }
 }
@@ -1393,6 +1484,22 @@ export interface DeleteCacheVarOnServiceOrchInput {
 export const deleteCacheVarOnServiceOrch: (input: DeleteCacheVarOnServiceOrchInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.deleteCacheVarOnServiceOrch", method: "DELETE", path: "/event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}", pathParams: ["service_id", "cache_variable_id"], result: null })
 
 /**
+ * The result of {@link getExternalDataCacheVarDataOnServiceOrch}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type GetExternalDataCacheVarDataOnServiceOrchResult = {
+  readonly cache_variable_data: string
+  readonly updated_at?: string | null
+} | {
+  readonly cache_variable_data: number
+  readonly updated_at?: string | null
+} | {
+  readonly cache_variable_data: boolean
+  readonly updated_at?: string | null
+}
+
+/**
  * The input of {@link getExternalDataCacheVarDataOnServiceOrch} (`GET /event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data`).
  *
  * @since 0.2.0
@@ -1411,7 +1518,14 @@ export interface GetExternalDataCacheVarDataOnServiceOrchInput {
  *
  * @since 0.2.0
  */
-export const getExternalDataCacheVarDataOnServiceOrch: (input: GetExternalDataCacheVarDataOnServiceOrchInput, options?: CallOptions) => Effect.Effect<{
+export const getExternalDataCacheVarDataOnServiceOrch: (input: GetExternalDataCacheVarDataOnServiceOrchInput, options?: CallOptions) => Effect.Effect<GetExternalDataCacheVarDataOnServiceOrchResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getExternalDataCacheVarDataOnServiceOrch", method: "GET", path: "/event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data", pathParams: ["service_id", "cache_variable_id"], result: { anyOf: [{ object: { cache_variable_data: "string", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "number", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "boolean", updated_at: "string" }, required: ["cache_variable_data"] }] } })
+
+/**
+ * The result of {@link updateExternalDataCacheVarDataOnServiceOrch}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type UpdateExternalDataCacheVarDataOnServiceOrchResult = {
   readonly cache_variable_data: string
   readonly updated_at?: string | null
 } | {
@@ -1420,7 +1534,7 @@ export const getExternalDataCacheVarDataOnServiceOrch: (input: GetExternalDataCa
 } | {
   readonly cache_variable_data: boolean
   readonly updated_at?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getExternalDataCacheVarDataOnServiceOrch", method: "GET", path: "/event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data", pathParams: ["service_id", "cache_variable_id"], result: { anyOf: [{ object: { cache_variable_data: "string", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "number", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "boolean", updated_at: "string" }, required: ["cache_variable_data"] }] } })
+}
 
 /**
  * The input of {@link updateExternalDataCacheVarDataOnServiceOrch} (`PUT /event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data`).
@@ -1433,7 +1547,7 @@ export interface UpdateExternalDataCacheVarDataOnServiceOrchInput {
   /** Path parameter `cache_variable_id`. */
   readonly cache_variable_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly cache_variable_data: string
     readonly updated_at?: string
   } | {
@@ -1452,16 +1566,7 @@ export interface UpdateExternalDataCacheVarDataOnServiceOrchInput {
  *
  * @since 0.2.0
  */
-export const updateExternalDataCacheVarDataOnServiceOrch: (input: UpdateExternalDataCacheVarDataOnServiceOrchInput, options?: CallOptions) => Effect.Effect<{
-  readonly cache_variable_data: string
-  readonly updated_at?: string | null
-} | {
-  readonly cache_variable_data: number
-  readonly updated_at?: string | null
-} | {
-  readonly cache_variable_data: boolean
-  readonly updated_at?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateExternalDataCacheVarDataOnServiceOrch", method: "PUT", path: "/event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data", pathParams: ["service_id", "cache_variable_id"], result: { anyOf: [{ object: { cache_variable_data: "string", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "number", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "boolean", updated_at: "string" }, required: ["cache_variable_data"] }] } })
+export const updateExternalDataCacheVarDataOnServiceOrch: (input: UpdateExternalDataCacheVarDataOnServiceOrchInput, options?: CallOptions) => Effect.Effect<UpdateExternalDataCacheVarDataOnServiceOrchResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateExternalDataCacheVarDataOnServiceOrch", method: "PUT", path: "/event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data", pathParams: ["service_id", "cache_variable_id"], result: { anyOf: [{ object: { cache_variable_data: "string", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "number", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "boolean", updated_at: "string" }, required: ["cache_variable_data"] }] } })
 
 /**
  * The input of {@link deleteExternalDataCacheVarDataOnServiceOrch} (`DELETE /event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data`).
@@ -1514,7 +1619,7 @@ export interface UpdateEventOrchestrationFeatureEnablementsInput {
   /** Path parameter `feature_name`. */
   readonly feature_name: "aiops"
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly enablement: Schemas.FeatureEnablement
   }
 }

@@ -61,7 +61,7 @@ export const listExtensions: (input?: ListExtensionsInput, options?: StreamOptio
  */
 export interface CreateExtensionInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly extension: Schemas.Extension
   }
 }
@@ -73,7 +73,7 @@ export interface CreateExtensionInput {
  *
  * @since 0.2.0
  */
-export const createExtension: (input?: CreateExtensionInput, options?: CallOptions) => Effect.Effect<Schemas.Extension, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Extensions.createExtension", method: "POST", path: "/extensions", pathParams: [], result: { ref: () => D.Extension } })
+export const createExtension: (input: CreateExtensionInput, options?: CallOptions) => Effect.Effect<Schemas.Extension, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Extensions.createExtension", method: "POST", path: "/extensions", pathParams: [], result: { ref: () => D.Extension } })
 
 /**
  * The input of {@link getExtension} (`GET /extensions/{id}`).
@@ -105,7 +105,7 @@ export interface UpdateExtensionInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly extension: Schemas.Extension
   }
 }

@@ -54,7 +54,7 @@ export const listCustomFieldsFields: (input?: ListCustomFieldsFieldsInput, optio
  */
 export interface CreateCustomFieldsFieldInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly field: Schemas.CustomFieldsFieldWithOptions
   }
 }
@@ -66,7 +66,7 @@ export interface CreateCustomFieldsFieldInput {
  *
  * @since 0.2.0
  */
-export const createCustomFieldsField: (input?: CreateCustomFieldsFieldInput, options?: CallOptions) => Effect.Effect<Schemas.CustomFieldsFieldWithOptions, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentCustomFields.createCustomFieldsField", method: "POST", path: "/incidents/custom_fields", pathParams: [], result: { ref: () => D.CustomFieldsFieldWithOptions } })
+export const createCustomFieldsField: (input: CreateCustomFieldsFieldInput, options?: CallOptions) => Effect.Effect<Schemas.CustomFieldsFieldWithOptions, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentCustomFields.createCustomFieldsField", method: "POST", path: "/incidents/custom_fields", pathParams: [], result: { ref: () => D.CustomFieldsFieldWithOptions } })
 
 /**
  * The input of {@link getCustomFieldsField} (`GET /incidents/custom_fields/{field_id}`).
@@ -98,7 +98,7 @@ export interface UpdateCustomFieldsFieldInput {
   /** Path parameter `field_id`. */
   readonly field_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly field: Schemas.CustomFieldsEditableField
   }
 }
@@ -159,7 +159,7 @@ export interface CreateCustomFieldsFieldOptionInput {
   /** Path parameter `field_id`. */
   readonly field_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly field_option: Schemas.CustomFieldsFieldOption
   }
 }
@@ -184,7 +184,7 @@ export interface UpdateCustomFieldsFieldOptionInput {
   /** Path parameter `field_option_id`. */
   readonly field_option_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly field_option: Schemas.CustomFieldsEditableFieldOption
   }
 }

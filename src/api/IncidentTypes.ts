@@ -54,7 +54,7 @@ export const listIncidentTypes: (input?: ListIncidentTypesInput, options?: CallO
  */
 export interface CreateIncidentTypeInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly incident_type: {
       readonly name: string
       readonly display_name: string
@@ -72,7 +72,7 @@ export interface CreateIncidentTypeInput {
  *
  * @since 0.2.0
  */
-export const createIncidentType: (input?: CreateIncidentTypeInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentType, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentTypes.createIncidentType", method: "POST", path: "/incidents/types", pathParams: [], result: { ref: () => D.IncidentType } })
+export const createIncidentType: (input: CreateIncidentTypeInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentType, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentTypes.createIncidentType", method: "POST", path: "/incidents/types", pathParams: [], result: { ref: () => D.IncidentType } })
 
 /**
  * The input of {@link getIncidentType} (`GET /incidents/types/{type_id_or_name}`).
@@ -102,7 +102,7 @@ export interface UpdateIncidentTypeInput {
   /** Path parameter `type_id_or_name`. */
   readonly type_id_or_name: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly incident_type: {
       readonly display_name?: string
       readonly enabled?: boolean
@@ -150,7 +150,7 @@ export interface CreateIncidentTypeCustomFieldInput {
   /** Path parameter `type_id_or_name`. */
   readonly type_id_or_name: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly field: {
       readonly name: string
       readonly display_name: string
@@ -207,7 +207,7 @@ export interface UpdateIncidentTypeCustomFieldInput {
   /** Path parameter `field_id`. */
   readonly field_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly field: {
       readonly display_name?: string
       readonly enabled?: boolean
@@ -280,7 +280,7 @@ export interface CreateIncidentTypeCustomFieldFieldOptionsInput {
   /** Path parameter `field_id`. */
   readonly field_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly field_option: {
       readonly data: {
         readonly data_type: string
@@ -335,7 +335,7 @@ export interface UpdateIncidentTypeCustomFieldFieldOptionInput {
   /** Path parameter `field_id`. */
   readonly field_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly field_option: {
       readonly data: {
         readonly data_type: string

@@ -57,7 +57,7 @@ export const listIncidentWorkflows: (input?: ListIncidentWorkflowsInput, options
  */
 export interface PostIncidentWorkflowInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly incident_workflow: Schemas.IncidentWorkflow
   }
 }
@@ -69,7 +69,7 @@ export interface PostIncidentWorkflowInput {
  *
  * @since 0.2.0
  */
-export const postIncidentWorkflow: (input?: PostIncidentWorkflowInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentWorkflow, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentWorkflows.postIncidentWorkflow", method: "POST", path: "/incident_workflows", pathParams: [], result: { ref: () => D.IncidentWorkflow } })
+export const postIncidentWorkflow: (input: PostIncidentWorkflowInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentWorkflow, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentWorkflows.postIncidentWorkflow", method: "POST", path: "/incident_workflows", pathParams: [], result: { ref: () => D.IncidentWorkflow } })
 
 /**
  * The input of {@link getIncidentWorkflow} (`GET /incident_workflows/{id}`).
@@ -99,7 +99,7 @@ export interface PutIncidentWorkflowInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly incident_workflow: Schemas.IncidentWorkflow
   }
 }
@@ -141,7 +141,7 @@ export interface CreateIncidentWorkflowInstanceInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly incident_workflow_instance: {
       readonly id?: string
       readonly incident?: {
@@ -237,7 +237,7 @@ export const listIncidentWorkflowTriggers: (input?: ListIncidentWorkflowTriggers
  */
 export interface CreateIncidentWorkflowTriggerInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly trigger: {
       readonly id?: string
       readonly summary?: string | null
@@ -271,7 +271,7 @@ export interface CreateIncidentWorkflowTriggerInput {
  *
  * @since 0.2.0
  */
-export const createIncidentWorkflowTrigger: (input?: CreateIncidentWorkflowTriggerInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentWorkflowTrigger, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentWorkflows.createIncidentWorkflowTrigger", method: "POST", path: "/incident_workflows/triggers", pathParams: [], result: { ref: () => D.IncidentWorkflowTrigger } })
+export const createIncidentWorkflowTrigger: (input: CreateIncidentWorkflowTriggerInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentWorkflowTrigger, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentWorkflows.createIncidentWorkflowTrigger", method: "POST", path: "/incident_workflows/triggers", pathParams: [], result: { ref: () => D.IncidentWorkflowTrigger } })
 
 /**
  * The input of {@link getIncidentWorkflowTrigger} (`GET /incident_workflows/triggers/{id}`).
@@ -301,7 +301,7 @@ export interface UpdateIncidentWorkflowTriggerInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly trigger: {
       readonly id?: string
       readonly summary?: string | null
@@ -361,7 +361,7 @@ export interface AssociateServiceToIncidentWorkflowTriggerInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly service: {
       readonly id?: string
     }

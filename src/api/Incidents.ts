@@ -77,7 +77,7 @@ export const listIncidents: (input?: ListIncidentsInput, options?: StreamOptions
  */
 export interface CreateIncidentInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly incident: {
       readonly type: "incident"
       readonly title: string
@@ -105,7 +105,7 @@ export interface CreateIncidentInput {
  *
  * @since 0.2.0
  */
-export const createIncident: (input?: CreateIncidentInput, options?: CallOptions) => Effect.Effect<Schemas.Incident, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.createIncident", method: "POST", path: "/incidents", pathParams: [], result: { ref: () => D.Incident } })
+export const createIncident: (input: CreateIncidentInput, options?: CallOptions) => Effect.Effect<Schemas.Incident, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.createIncident", method: "POST", path: "/incidents", pathParams: [], result: { ref: () => D.Incident } })
 
 /**
  * The input of {@link updateIncidents} (`PUT /incidents`).
@@ -120,7 +120,7 @@ export interface UpdateIncidentsInput {
   /** Query parameter `total`. */
   readonly total?: boolean
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly incidents: ReadonlyArray<{
       readonly id: string
       readonly type: "incident" | "incident_reference"
@@ -153,7 +153,7 @@ export interface UpdateIncidentsInput {
  *
  * @since 0.2.0
  */
-export const updateIncidents: (input?: UpdateIncidentsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.Incident>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.updateIncidents", method: "PUT", path: "/incidents", pathParams: [], result: { array: { ref: () => D.Incident } } })
+export const updateIncidents: (input: UpdateIncidentsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.Incident>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.updateIncidents", method: "PUT", path: "/incidents", pathParams: [], result: { array: { ref: () => D.Incident } } })
 
 /**
  * The input of {@link getIncident} (`GET /incidents/{id}`).
@@ -185,7 +185,7 @@ export interface UpdateIncidentInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly incident: {
       readonly type: "incident" | "incident_reference"
       readonly status?: "resolved" | "acknowledged" | "triggered"
@@ -265,7 +265,7 @@ export interface UpdateIncidentAlertsInput {
   /** Query parameter `total`. */
   readonly total?: boolean
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly alerts: ReadonlyArray<Schemas.AlertUpdate>
   }
   /** The `From` header: the email address of a PagerDuty user (required by PagerDuty; default: the configuration's `defaultFrom`). */
@@ -313,7 +313,7 @@ export interface UpdateIncidentAlertInput {
   /** Path parameter `alert_id`. */
   readonly alert_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly alert: Schemas.AlertUpdate
   }
   /** The `From` header: the email address of a PagerDuty user (required by PagerDuty; default: the configuration's `defaultFrom`). */
@@ -330,6 +330,15 @@ export interface UpdateIncidentAlertInput {
 export const updateIncidentAlert: (input: UpdateIncidentAlertInput, options?: CallOptions) => Effect.Effect<Schemas.Alert, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.updateIncidentAlert", method: "PUT", path: "/incidents/{id}/alerts/{alert_id}", pathParams: ["id", "alert_id"], result: { ref: () => D.Alert } })
 
 /**
+ * The result of {@link putIncidentManualBusinessServiceAssociation}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface PutIncidentManualBusinessServiceAssociationResult {
+  readonly relation?: "impacted" | "not_impacted" | (string & {}) | null
+}
+
+/**
  * The input of {@link putIncidentManualBusinessServiceAssociation} (`PUT /incidents/{id}/business_services/{business_service_id}/impacts`).
  *
  * @since 0.2.0
@@ -340,7 +349,7 @@ export interface PutIncidentManualBusinessServiceAssociationInput {
   /** Path parameter `business_service_id`. */
   readonly business_service_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly relation: "impacted" | "not_impacted"
   }
 }
@@ -352,9 +361,7 @@ export interface PutIncidentManualBusinessServiceAssociationInput {
  *
  * @since 0.2.0
  */
-export const putIncidentManualBusinessServiceAssociation: (input: PutIncidentManualBusinessServiceAssociationInput, options?: CallOptions) => Effect.Effect<{
-  readonly relation?: "impacted" | "not_impacted" | (string & {}) | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.putIncidentManualBusinessServiceAssociation", method: "PUT", path: "/incidents/{id}/business_services/{business_service_id}/impacts", pathParams: ["id", "business_service_id"], result: { object: { relation: "string" } } })
+export const putIncidentManualBusinessServiceAssociation: (input: PutIncidentManualBusinessServiceAssociationInput, options?: CallOptions) => Effect.Effect<PutIncidentManualBusinessServiceAssociationResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.putIncidentManualBusinessServiceAssociation", method: "PUT", path: "/incidents/{id}/business_services/{business_service_id}/impacts", pathParams: ["id", "business_service_id"], result: { object: { relation: "string" } } })
 
 /**
  * The input of {@link getIncidentImpactedBusinessServices} (`GET /incidents/{id}/business_services/impacts`).
@@ -403,7 +410,7 @@ export interface SetIncidentFieldValuesInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly custom_fields: ReadonlyArray<Schemas.CustomFieldsEditableFieldValue>
   }
 }
@@ -455,7 +462,7 @@ export interface MergeIncidentsInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly source_incidents: ReadonlyArray<Schemas.IncidentReference>
   }
   /** The `From` header: the email address of a PagerDuty user (required by PagerDuty; default: the configuration's `defaultFrom`). */
@@ -499,7 +506,7 @@ export interface CreateIncidentNoteInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly note: {
       readonly content: string
     }
@@ -528,7 +535,7 @@ export interface UpdateIncidentNoteInput {
   /** Path parameter `note_id`. */
   readonly note_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly note: {
       readonly content: string
     }
@@ -568,6 +575,20 @@ export interface DeleteIncidentNoteInput {
 export const deleteIncidentNote: (input: DeleteIncidentNoteInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.deleteIncidentNote", method: "DELETE", path: "/incidents/{id}/notes/{note_id}", pathParams: ["id", "note_id"], result: null })
 
 /**
+ * The result of {@link getOutlierIncident}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetOutlierIncidentResult {
+  readonly incident?: Schemas.Incident | null
+  readonly incident_template?: {
+    readonly id?: string | null
+    readonly cluster_id?: string | null
+    readonly mined_text?: string | null
+  } | null
+}
+
+/**
  * The input of {@link getOutlierIncident} (`GET /incidents/{id}/outlier_incident`).
  *
  * @since 0.2.0
@@ -588,14 +609,22 @@ export interface GetOutlierIncidentInput {
  *
  * @since 0.2.0
  */
-export const getOutlierIncident: (input: GetOutlierIncidentInput, options?: CallOptions) => Effect.Effect<{
-  readonly incident?: Schemas.Incident | null
-  readonly incident_template?: {
+export const getOutlierIncident: (input: GetOutlierIncidentInput, options?: CallOptions) => Effect.Effect<GetOutlierIncidentResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.getOutlierIncident", method: "GET", path: "/incidents/{id}/outlier_incident", pathParams: ["id"], result: { object: { incident: { ref: () => D.Incident }, incident_template: { object: { id: "string", cluster_id: "string", mined_text: "string" } } } } })
+
+/**
+ * The result of {@link getPastIncidents}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type GetPastIncidentsResult = ReadonlyArray<{
+  readonly incident?: {
     readonly id?: string | null
-    readonly cluster_id?: string | null
-    readonly mined_text?: string | null
+    readonly created_at?: string | null
+    readonly self?: string | null
+    readonly title?: string | null
   } | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.getOutlierIncident", method: "GET", path: "/incidents/{id}/outlier_incident", pathParams: ["id"], result: { object: { incident: { ref: () => D.Incident }, incident_template: { object: { id: "string", cluster_id: "string", mined_text: "string" } } } } })
+  readonly score?: number | null
+}>
 
 /**
  * The input of {@link getPastIncidents} (`GET /incidents/{id}/past_incidents`).
@@ -618,15 +647,20 @@ export interface GetPastIncidentsInput {
  *
  * @since 0.2.0
  */
-export const getPastIncidents: (input: GetPastIncidentsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<{
-  readonly incident?: {
-    readonly id?: string | null
-    readonly created_at?: string | null
-    readonly self?: string | null
-    readonly title?: string | null
-  } | null
-  readonly score?: number | null
-}>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.getPastIncidents", method: "GET", path: "/incidents/{id}/past_incidents", pathParams: ["id"], result: { array: { object: { incident: { object: { id: "string", created_at: "string", self: "string", title: "string" } }, score: "number" } } } })
+export const getPastIncidents: (input: GetPastIncidentsInput, options?: CallOptions) => Effect.Effect<GetPastIncidentsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.getPastIncidents", method: "GET", path: "/incidents/{id}/past_incidents", pathParams: ["id"], result: { array: { object: { incident: { object: { id: "string", created_at: "string", self: "string", title: "string" } }, score: "number" } } } })
+
+/**
+ * The result of {@link getRelatedIncidents}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type GetRelatedIncidentsResult = ReadonlyArray<{
+  readonly incident?: Schemas.Incident | null
+  readonly relationships?: ReadonlyArray<{
+    readonly type?: "machine_learning_inferred" | "service_dependency" | (string & {}) | null
+    readonly metadata?: Schemas.RelatedIncidentMachineLearningRelationship | Schemas.RelatedIncidentServiceDependencyRelationship | null
+  }> | null
+}>
 
 /**
  * The input of {@link getRelatedIncidents} (`GET /incidents/{id}/related_incidents`).
@@ -647,13 +681,7 @@ export interface GetRelatedIncidentsInput {
  *
  * @since 0.2.0
  */
-export const getRelatedIncidents: (input: GetRelatedIncidentsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<{
-  readonly incident?: Schemas.Incident | null
-  readonly relationships?: ReadonlyArray<{
-    readonly type?: "machine_learning_inferred" | "service_dependency" | (string & {}) | null
-    readonly metadata?: Schemas.RelatedIncidentMachineLearningRelationship | Schemas.RelatedIncidentServiceDependencyRelationship | null
-  }> | null
-}>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.getRelatedIncidents", method: "GET", path: "/incidents/{id}/related_incidents", pathParams: ["id"], result: { array: { object: { incident: { ref: () => D.Incident }, relationships: { array: { object: { type: "string", metadata: { anyOf: [{ ref: () => D.RelatedIncidentMachineLearningRelationship }, { ref: () => D.RelatedIncidentServiceDependencyRelationship }] } } } } } } } })
+export const getRelatedIncidents: (input: GetRelatedIncidentsInput, options?: CallOptions) => Effect.Effect<GetRelatedIncidentsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.getRelatedIncidents", method: "GET", path: "/incidents/{id}/related_incidents", pathParams: ["id"], result: { array: { object: { incident: { ref: () => D.Incident }, relationships: { array: { object: { type: "string", metadata: { anyOf: [{ ref: () => D.RelatedIncidentMachineLearningRelationship }, { ref: () => D.RelatedIncidentServiceDependencyRelationship }] } } } } } } } })
 
 /**
  * The input of {@link createIncidentResponderRequest} (`POST /incidents/{id}/responder_requests`).
@@ -664,7 +692,7 @@ export interface CreateIncidentResponderRequestInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly requester_id: string
     readonly message: string
     readonly responder_request_targets: ReadonlyArray<Schemas.ResponderRequestTargetReference>
@@ -681,6 +709,17 @@ export interface CreateIncidentResponderRequestInput {
 export const createIncidentResponderRequest: (input: CreateIncidentResponderRequestInput, options?: CallOptions) => Effect.Effect<Schemas.ResponderRequest, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.createIncidentResponderRequest", method: "POST", path: "/incidents/{id}/responder_requests", pathParams: ["id"], result: { ref: () => D.ResponderRequest } })
 
 /**
+ * The result of {@link cancelIncidentResponderRequest}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type CancelIncidentResponderRequestResult = ReadonlyArray<{
+  readonly type: "user_reference" | "escalation_policy_reference" | (string & {})
+  readonly id: string
+  readonly result: "cancelled" | "joined" | "declined" | "not_found" | (string & {})
+}>
+
+/**
  * The input of {@link cancelIncidentResponderRequest} (`PUT /incidents/{id}/responder_requests/cancel`).
  *
  * @since 0.2.0
@@ -689,7 +728,7 @@ export interface CancelIncidentResponderRequestInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly requester_id: string
     readonly responder_request_targets: ReadonlyArray<{
       readonly type: "user_reference" | "escalation_policy_reference"
@@ -705,11 +744,7 @@ export interface CancelIncidentResponderRequestInput {
  *
  * @since 0.2.0
  */
-export const cancelIncidentResponderRequest: (input: CancelIncidentResponderRequestInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<{
-  readonly type: "user_reference" | "escalation_policy_reference" | (string & {})
-  readonly id: string
-  readonly result: "cancelled" | "joined" | "declined" | "not_found" | (string & {})
-}>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.cancelIncidentResponderRequest", method: "PUT", path: "/incidents/{id}/responder_requests/cancel", pathParams: ["id"], result: { array: { object: { type: "string", id: "string", result: "string" }, required: ["type", "id", "result"] } } })
+export const cancelIncidentResponderRequest: (input: CancelIncidentResponderRequestInput, options?: CallOptions) => Effect.Effect<CancelIncidentResponderRequestResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.cancelIncidentResponderRequest", method: "PUT", path: "/incidents/{id}/responder_requests/cancel", pathParams: ["id"], result: { array: { object: { type: "string", id: "string", result: "string" }, required: ["type", "id", "result"] } } })
 
 /**
  * The input of {@link createIncidentSnooze} (`POST /incidents/{id}/snooze`).
@@ -720,7 +755,7 @@ export interface CreateIncidentSnoozeInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly duration: number
   }
   /** The `From` header: the email address of a PagerDuty user (required by PagerDuty; default: the configuration's `defaultFrom`). */
@@ -745,7 +780,7 @@ export interface CreateIncidentStatusUpdateInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly message: string
     readonly subject?: string
     readonly html_message?: string
@@ -791,7 +826,7 @@ export interface CreateIncidentNotificationSubscribersInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly subscribers: ReadonlyArray<Schemas.NotificationSubscriber>
   }
 }
@@ -806,6 +841,17 @@ export interface CreateIncidentNotificationSubscribersInput {
 export const createIncidentNotificationSubscribers: (input: CreateIncidentNotificationSubscribersInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.NotificationSubscriptionWithContext>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.createIncidentNotificationSubscribers", method: "POST", path: "/incidents/{id}/status_updates/subscribers", pathParams: ["id"], result: { array: { ref: () => D.NotificationSubscriptionWithContext } } })
 
 /**
+ * The result of {@link removeIncidentNotificationSubscribers}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface RemoveIncidentNotificationSubscribersResult {
+  readonly deleted_count: number
+  readonly unauthorized_count: number
+  readonly non_existent_count: number
+}
+
+/**
  * The input of {@link removeIncidentNotificationSubscribers} (`POST /incidents/{id}/status_updates/unsubscribe`).
  *
  * @since 0.2.0
@@ -814,7 +860,7 @@ export interface RemoveIncidentNotificationSubscribersInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly subscribers: ReadonlyArray<Schemas.NotificationSubscriber>
   }
 }
@@ -826,8 +872,4 @@ export interface RemoveIncidentNotificationSubscribersInput {
  *
  * @since 0.2.0
  */
-export const removeIncidentNotificationSubscribers: (input: RemoveIncidentNotificationSubscribersInput, options?: CallOptions) => Effect.Effect<{
-  readonly deleted_count: number
-  readonly unauthorized_count: number
-  readonly non_existent_count: number
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.removeIncidentNotificationSubscribers", method: "POST", path: "/incidents/{id}/status_updates/unsubscribe", pathParams: ["id"], result: { object: { deleted_count: "number", unauthorized_count: "number", non_existent_count: "number" }, required: ["deleted_count", "unauthorized_count", "non_existent_count"] } })
+export const removeIncidentNotificationSubscribers: (input: RemoveIncidentNotificationSubscribersInput, options?: CallOptions) => Effect.Effect<RemoveIncidentNotificationSubscribersResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.removeIncidentNotificationSubscribers", method: "POST", path: "/incidents/{id}/status_updates/unsubscribe", pathParams: ["id"], result: { object: { deleted_count: "number", unauthorized_count: "number", non_existent_count: "number" }, required: ["deleted_count", "unauthorized_count", "non_existent_count"] } })

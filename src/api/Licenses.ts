@@ -30,6 +30,27 @@ import * as D from "../internal/api/descriptors.generated.js"
 import type * as Schemas from "./Schemas.js"
 
 /**
+ * The item of {@link listLicenseAllocations}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface ListLicenseAllocationsItem {
+  readonly user: Schemas.UserReference
+  readonly license: {
+    readonly id: string
+    readonly description: string
+    readonly name: string
+    readonly valid_roles: ReadonlyArray<string>
+    readonly role_group?: "FullUser" | "Stakeholder" | (string & {}) | null
+    readonly type?: string | null
+    readonly self?: string | null
+    readonly html_url?: string | null
+    readonly summary?: string | null
+  }
+  readonly allocated_at: string
+}
+
+/**
  * The input of {@link listLicenseAllocations} (`GET /license_allocations`).
  *
  * @since 0.2.0
@@ -44,21 +65,7 @@ export interface ListLicenseAllocationsInput {
  *
  * @since 0.2.0
  */
-export const listLicenseAllocations: (input?: ListLicenseAllocationsInput, options?: StreamOptions) => Stream.Stream<{
-  readonly user: Schemas.UserReference
-  readonly license: {
-    readonly id: string
-    readonly description: string
-    readonly name: string
-    readonly valid_roles: ReadonlyArray<string>
-    readonly role_group?: "FullUser" | "Stakeholder" | (string & {}) | null
-    readonly type?: string | null
-    readonly self?: string | null
-    readonly html_url?: string | null
-    readonly summary?: string | null
-  }
-  readonly allocated_at: string
-}, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Licenses.listLicenseAllocations", method: "GET", path: "/license_allocations", pathParams: [], pagination: "offset", result: { object: { user: { ref: () => D.UserReference }, license: { object: { id: "string", description: "string", name: "string", valid_roles: { array: "string" }, role_group: "string", type: "string", self: "string", html_url: "string", summary: "string" }, required: ["id", "description", "name", "valid_roles"] }, allocated_at: "string" }, required: ["user", "license", "allocated_at"] } })
+export const listLicenseAllocations: (input?: ListLicenseAllocationsInput, options?: StreamOptions) => Stream.Stream<ListLicenseAllocationsItem, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Licenses.listLicenseAllocations", method: "GET", path: "/license_allocations", pathParams: [], pagination: "offset", result: { object: { user: { ref: () => D.UserReference }, license: { object: { id: "string", description: "string", name: "string", valid_roles: { array: "string" }, role_group: "string", type: "string", self: "string", html_url: "string", summary: "string" }, required: ["id", "description", "name", "valid_roles"] }, allocated_at: "string" }, required: ["user", "license", "allocated_at"] } })
 
 /**
  * The input of {@link listLicenses} (`GET /licenses`).

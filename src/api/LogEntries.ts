@@ -90,7 +90,7 @@ export interface UpdateLogEntryChannelInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly channel: {
       readonly details: string
       readonly type: "web_trigger" | "mobile"

@@ -63,7 +63,7 @@ export const listMaintenanceWindows: (input?: ListMaintenanceWindowsInput, optio
  */
 export interface CreateMaintenanceWindowInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly maintenance_window: Schemas.MaintenanceWindow
   }
   /** The `From` header: the email address of a PagerDuty user (required by PagerDuty; default: the configuration's `defaultFrom`). */
@@ -77,7 +77,7 @@ export interface CreateMaintenanceWindowInput {
  *
  * @since 0.2.0
  */
-export const createMaintenanceWindow: (input?: CreateMaintenanceWindowInput, options?: CallOptions) => Effect.Effect<Schemas.MaintenanceWindow, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "MaintenanceWindows.createMaintenanceWindow", method: "POST", path: "/maintenance_windows", pathParams: [], result: { ref: () => D.MaintenanceWindow } })
+export const createMaintenanceWindow: (input: CreateMaintenanceWindowInput, options?: CallOptions) => Effect.Effect<Schemas.MaintenanceWindow, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "MaintenanceWindows.createMaintenanceWindow", method: "POST", path: "/maintenance_windows", pathParams: [], result: { ref: () => D.MaintenanceWindow } })
 
 /**
  * The input of {@link getMaintenanceWindow} (`GET /maintenance_windows/{id}`).
@@ -109,7 +109,7 @@ export interface UpdateMaintenanceWindowInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly maintenance_window: Schemas.MaintenanceWindow
   }
 }

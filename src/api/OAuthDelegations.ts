@@ -27,6 +27,15 @@ import type { CallOptions } from "./TypedDecoding.js"
 import { call } from "../internal/api/operation.js"
 
 /**
+ * The result of {@link deleteOauthDelegations}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface DeleteOauthDelegationsResult {
+  readonly status?: string | null
+}
+
+/**
  * The input of {@link deleteOauthDelegations} (`DELETE /oauth_delegations`).
  *
  * @since 0.2.0
@@ -45,9 +54,7 @@ export interface DeleteOauthDelegationsInput {
  *
  * @since 0.2.0
  */
-export const deleteOauthDelegations: (input: DeleteOauthDelegationsInput, options?: CallOptions) => Effect.Effect<{
-  readonly status?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "OAuthDelegations.deleteOauthDelegations", method: "DELETE", path: "/oauth_delegations", pathParams: [], result: { object: { status: "string" } } })
+export const deleteOauthDelegations: (input: DeleteOauthDelegationsInput, options?: CallOptions) => Effect.Effect<DeleteOauthDelegationsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "OAuthDelegations.deleteOauthDelegations", method: "DELETE", path: "/oauth_delegations", pathParams: [], result: { object: { status: "string" } } })
 
 /**
  * The input of {@link getOauthDelegationsRevocationRequestsStatus} (`GET /oauth_delegations/revocation_requests/status`).

@@ -27,6 +27,28 @@ import type { CallOptions } from "./TypedDecoding.js"
 import { call } from "../internal/api/operation.js"
 
 /**
+ * The result of {@link getPausedIncidentReportAlerts}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetPausedIncidentReportAlertsResult {
+  readonly paused_incident_reporting_alerts?: {
+    readonly since?: string | null
+    readonly until?: string | null
+    readonly triggered_after_pause_alerts?: ReadonlyArray<{
+      readonly id?: string | null
+      readonly service_id?: string | null
+      readonly created_at?: string | null
+    }> | null
+    readonly resolved_after_pause_alerts?: ReadonlyArray<{
+      readonly id?: string | null
+      readonly service_id?: string | null
+      readonly created_at?: string | null
+    }> | null
+  } | null
+}
+
+/**
  * The input of {@link getPausedIncidentReportAlerts} (`GET /paused_incident_reports/alerts`).
  *
  * @since 0.2.0
@@ -49,22 +71,20 @@ export interface GetPausedIncidentReportAlertsInput {
  *
  * @since 0.2.0
  */
-export const getPausedIncidentReportAlerts: (input?: GetPausedIncidentReportAlertsInput, options?: CallOptions) => Effect.Effect<{
-  readonly paused_incident_reporting_alerts?: {
-    readonly since?: string | null
-    readonly until?: string | null
-    readonly triggered_after_pause_alerts?: ReadonlyArray<{
-      readonly id?: string | null
-      readonly service_id?: string | null
-      readonly created_at?: string | null
-    }> | null
-    readonly resolved_after_pause_alerts?: ReadonlyArray<{
-      readonly id?: string | null
-      readonly service_id?: string | null
-      readonly created_at?: string | null
-    }> | null
-  } | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "PausedIncidentReports.getPausedIncidentReportAlerts", method: "GET", path: "/paused_incident_reports/alerts", pathParams: [], result: { object: { paused_incident_reporting_alerts: { object: { since: "string", until: "string", triggered_after_pause_alerts: { array: { object: { id: "string", service_id: "string", created_at: "string" } } }, resolved_after_pause_alerts: { array: { object: { id: "string", service_id: "string", created_at: "string" } } } } } } } })
+export const getPausedIncidentReportAlerts: (input?: GetPausedIncidentReportAlertsInput, options?: CallOptions) => Effect.Effect<GetPausedIncidentReportAlertsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "PausedIncidentReports.getPausedIncidentReportAlerts", method: "GET", path: "/paused_incident_reports/alerts", pathParams: [], result: { object: { paused_incident_reporting_alerts: { object: { since: "string", until: "string", triggered_after_pause_alerts: { array: { object: { id: "string", service_id: "string", created_at: "string" } } }, resolved_after_pause_alerts: { array: { object: { id: "string", service_id: "string", created_at: "string" } } } } } } } })
+
+/**
+ * The result of {@link getPausedIncidentReportCounts}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetPausedIncidentReportCountsResult {
+  readonly since?: string | null
+  readonly until?: string | null
+  readonly paused_count?: number | null
+  readonly triggered_after_pause_count?: number | null
+  readonly resolved_after_pause_count?: number | null
+}
 
 /**
  * The input of {@link getPausedIncidentReportCounts} (`GET /paused_incident_reports/counts`).
@@ -89,10 +109,4 @@ export interface GetPausedIncidentReportCountsInput {
  *
  * @since 0.2.0
  */
-export const getPausedIncidentReportCounts: (input?: GetPausedIncidentReportCountsInput, options?: CallOptions) => Effect.Effect<{
-  readonly since?: string | null
-  readonly until?: string | null
-  readonly paused_count?: number | null
-  readonly triggered_after_pause_count?: number | null
-  readonly resolved_after_pause_count?: number | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "PausedIncidentReports.getPausedIncidentReportCounts", method: "GET", path: "/paused_incident_reports/counts", pathParams: [], result: { object: { since: "string", until: "string", paused_count: "number", triggered_after_pause_count: "number", resolved_after_pause_count: "number" } } })
+export const getPausedIncidentReportCounts: (input?: GetPausedIncidentReportCountsInput, options?: CallOptions) => Effect.Effect<GetPausedIncidentReportCountsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "PausedIncidentReports.getPausedIncidentReportCounts", method: "GET", path: "/paused_incident_reports/counts", pathParams: [], result: { object: { since: "string", until: "string", paused_count: "number", triggered_after_pause_count: "number", resolved_after_pause_count: "number" } } })

@@ -56,6 +56,15 @@ export interface ListRecommendedRulesInput {
 export const listRecommendedRules: (input?: ListRecommendedRulesInput, options?: StreamOptions) => Stream.Stream<Schemas.RecommendedRule, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Recommendations.listRecommendedRules", method: "GET", path: "/recommendations/event_orchestrations/rules", pathParams: [], pagination: "cursor", result: { ref: () => D.RecommendedRule } })
 
 /**
+ * The result of {@link dismissRecommendedRule}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface DismissRecommendedRuleResult {
+  readonly status?: "ok" | (string & {}) | null
+}
+
+/**
  * The input of {@link dismissRecommendedRule} (`POST /recommendations/event_orchestrations/services/{service_id}/rules/{recommendation_id}/dismiss`).
  *
  * @since 0.2.0
@@ -76,9 +85,16 @@ export interface DismissRecommendedRuleInput {
  *
  * @since 0.2.0
  */
-export const dismissRecommendedRule: (input: DismissRecommendedRuleInput, options?: CallOptions) => Effect.Effect<{
+export const dismissRecommendedRule: (input: DismissRecommendedRuleInput, options?: CallOptions) => Effect.Effect<DismissRecommendedRuleResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Recommendations.dismissRecommendedRule", method: "POST", path: "/recommendations/event_orchestrations/services/{service_id}/rules/{recommendation_id}/dismiss", pathParams: ["service_id", "recommendation_id"], result: { object: { status: "string" } } })
+
+/**
+ * The result of {@link acceptRecommendedRule}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface AcceptRecommendedRuleResult {
   readonly status?: "ok" | (string & {}) | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Recommendations.dismissRecommendedRule", method: "POST", path: "/recommendations/event_orchestrations/services/{service_id}/rules/{recommendation_id}/dismiss", pathParams: ["service_id", "recommendation_id"], result: { object: { status: "string" } } })
+}
 
 /**
  * The input of {@link acceptRecommendedRule} (`POST /recommendations/event_orchestrations/services/{service_id}/rules/{recommendation_id}/accept`).
@@ -99,9 +115,16 @@ export interface AcceptRecommendedRuleInput {
  *
  * @since 0.2.0
  */
-export const acceptRecommendedRule: (input: AcceptRecommendedRuleInput, options?: CallOptions) => Effect.Effect<{
+export const acceptRecommendedRule: (input: AcceptRecommendedRuleInput, options?: CallOptions) => Effect.Effect<AcceptRecommendedRuleResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Recommendations.acceptRecommendedRule", method: "POST", path: "/recommendations/event_orchestrations/services/{service_id}/rules/{recommendation_id}/accept", pathParams: ["service_id", "recommendation_id"], result: { object: { status: "string" } } })
+
+/**
+ * The result of {@link deleteAcceptedRecommendedRule}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface DeleteAcceptedRecommendedRuleResult {
   readonly status?: "ok" | (string & {}) | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Recommendations.acceptRecommendedRule", method: "POST", path: "/recommendations/event_orchestrations/services/{service_id}/rules/{recommendation_id}/accept", pathParams: ["service_id", "recommendation_id"], result: { object: { status: "string" } } })
+}
 
 /**
  * The input of {@link deleteAcceptedRecommendedRule} (`DELETE /recommendations/event_orchestrations/services/{service_id}/accepted_rules/{rule_id}`).
@@ -122,6 +145,4 @@ export interface DeleteAcceptedRecommendedRuleInput {
  *
  * @since 0.2.0
  */
-export const deleteAcceptedRecommendedRule: (input: DeleteAcceptedRecommendedRuleInput, options?: CallOptions) => Effect.Effect<{
-  readonly status?: "ok" | (string & {}) | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Recommendations.deleteAcceptedRecommendedRule", method: "DELETE", path: "/recommendations/event_orchestrations/services/{service_id}/accepted_rules/{rule_id}", pathParams: ["service_id", "rule_id"], result: { object: { status: "string" } } })
+export const deleteAcceptedRecommendedRule: (input: DeleteAcceptedRecommendedRuleInput, options?: CallOptions) => Effect.Effect<DeleteAcceptedRecommendedRuleResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Recommendations.deleteAcceptedRecommendedRule", method: "DELETE", path: "/recommendations/event_orchestrations/services/{service_id}/accepted_rules/{rule_id}", pathParams: ["service_id", "rule_id"], result: { object: { status: "string" } } })

@@ -53,7 +53,7 @@ export const listRulesets: (input?: ListRulesetsInput, options?: StreamOptions) 
  */
 export interface CreateRulesetInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly ruleset: {
       readonly id?: string
       readonly self?: string
@@ -88,7 +88,7 @@ export interface CreateRulesetInput {
  *
  * @since 0.2.0
  */
-export const createRuleset: (input?: CreateRulesetInput, options?: CallOptions) => Effect.Effect<Schemas.Ruleset, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Rulesets.createRuleset", method: "POST", path: "/rulesets", pathParams: [], result: { ref: () => D.Ruleset } })
+export const createRuleset: (input: CreateRulesetInput, options?: CallOptions) => Effect.Effect<Schemas.Ruleset, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Rulesets.createRuleset", method: "POST", path: "/rulesets", pathParams: [], result: { ref: () => D.Ruleset } })
 
 /**
  * The input of {@link getRuleset} (`GET /rulesets/{id}`).
@@ -118,7 +118,7 @@ export interface UpdateRulesetInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly ruleset: Schemas.Ruleset
   }
 }
@@ -179,7 +179,7 @@ export interface CreateRulesetEventRuleInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly rule: Schemas.EventRule
   }
 }
@@ -225,7 +225,7 @@ export interface UpdateRulesetEventRuleInput {
   /** Path parameter `rule_id`. */
   readonly rule_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly rule?: Schemas.EventRule
     readonly rule_id: string
   }

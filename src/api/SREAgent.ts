@@ -62,7 +62,7 @@ export interface UpdateSreMemoryInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly memory: {
       readonly content: string
     }

@@ -69,7 +69,7 @@ export interface CreateScheduleInput {
   /** Query parameter `overflow`. */
   readonly overflow?: boolean
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly schedule: Schemas.Schedule
   }
 }
@@ -81,7 +81,7 @@ export interface CreateScheduleInput {
  *
  * @since 0.2.0
  */
-export const createSchedule: (input?: CreateScheduleInput, options?: CallOptions) => Effect.Effect<Schemas.Schedule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Schedules.createSchedule", method: "POST", path: "/schedules", pathParams: [], result: { ref: () => D.Schedule } })
+export const createSchedule: (input: CreateScheduleInput, options?: CallOptions) => Effect.Effect<Schemas.Schedule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Schedules.createSchedule", method: "POST", path: "/schedules", pathParams: [], result: { ref: () => D.Schedule } })
 
 /**
  * The input of {@link getSchedule} (`GET /schedules/{id}`).
@@ -123,7 +123,7 @@ export interface UpdateScheduleInput {
   /** Query parameter `overflow`. */
   readonly overflow?: boolean
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly schedule: Schemas.Schedule
   }
 }
@@ -207,6 +207,17 @@ export interface ListScheduleOverridesInput {
 export const listScheduleOverrides: (input: ListScheduleOverridesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.Override>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Schedules.listScheduleOverrides", method: "GET", path: "/schedules/{id}/overrides", pathParams: ["id"], result: { array: { ref: () => D.Override } } })
 
 /**
+ * The result of {@link createScheduleOverride}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type CreateScheduleOverrideResult = ReadonlyArray<{
+  readonly status?: number | null
+  readonly errors?: ReadonlyArray<string> | null
+  readonly override: Schemas.Override
+}>
+
+/**
  * The input of {@link createScheduleOverride} (`POST /schedules/{id}/overrides`).
  *
  * @since 0.2.0
@@ -227,11 +238,7 @@ export interface CreateScheduleOverrideInput {
  *
  * @since 0.2.0
  */
-export const createScheduleOverride: (input: CreateScheduleOverrideInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<{
-  readonly status?: number | null
-  readonly errors?: ReadonlyArray<string> | null
-  readonly override: Schemas.Override
-}>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Schedules.createScheduleOverride", method: "POST", path: "/schedules/{id}/overrides", pathParams: ["id"], result: { array: { object: { status: "number", errors: { array: "string" }, override: { ref: () => D.Override } }, required: ["override"] } } })
+export const createScheduleOverride: (input: CreateScheduleOverrideInput, options?: CallOptions) => Effect.Effect<CreateScheduleOverrideResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Schedules.createScheduleOverride", method: "POST", path: "/schedules/{id}/overrides", pathParams: ["id"], result: { array: { object: { status: "number", errors: { array: "string" }, override: { ref: () => D.Override } }, required: ["override"] } } })
 
 /**
  * The input of {@link deleteScheduleOverride} (`DELETE /schedules/{id}/overrides/{override_id}`).
@@ -290,7 +297,7 @@ export interface CreateSchedulePreviewInput {
   /** Query parameter `overflow`. */
   readonly overflow?: boolean
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly schedule: Schemas.Schedule
   }
 }
@@ -302,4 +309,4 @@ export interface CreateSchedulePreviewInput {
  *
  * @since 0.2.0
  */
-export const createSchedulePreview: (input?: CreateSchedulePreviewInput, options?: CallOptions) => Effect.Effect<Schemas.Schedule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Schedules.createSchedulePreview", method: "POST", path: "/schedules/preview", pathParams: [], result: { ref: () => D.Schedule } })
+export const createSchedulePreview: (input: CreateSchedulePreviewInput, options?: CallOptions) => Effect.Effect<Schemas.Schedule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Schedules.createSchedulePreview", method: "POST", path: "/schedules/preview", pathParams: [], result: { ref: () => D.Schedule } })

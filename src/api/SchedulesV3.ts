@@ -51,6 +51,28 @@ export interface ListSchedulesV3Input {
 export const listSchedulesV3: (input?: ListSchedulesV3Input, options?: StreamOptions) => Stream.Stream<Schemas.V3ScheduleReference, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "SchedulesV3.listSchedulesV3", method: "GET", path: "/v3/schedules", pathParams: [], pagination: "offset", result: { ref: () => D.V3ScheduleReference } })
 
 /**
+ * The result of {@link createScheduleV3}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface CreateScheduleV3Result {
+  readonly id: string
+  readonly type: "schedule_v3" | (string & {})
+  readonly name: string
+  readonly time_zone: string
+  readonly description?: string | null
+  readonly teams?: ReadonlyArray<Schemas.TeamReference> | null
+  readonly escalation_policies?: ReadonlyArray<Schemas.EscalationPolicyReference> | null
+  readonly users?: ReadonlyArray<Schemas.UserReference> | null
+  readonly rotations?: ReadonlyArray<Schemas.Rotation> | null
+  readonly final_schedule?: Schemas.FinalSchedule | null
+  readonly http_cal_url?: string | null
+  readonly web_cal_url?: string | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+}
+
+/**
  * The input of {@link createScheduleV3} (`POST /v3/schedules`).
  *
  * @since 0.2.0
@@ -67,7 +89,14 @@ export interface CreateScheduleV3Input {
  *
  * @since 0.2.0
  */
-export const createScheduleV3: (input: CreateScheduleV3Input, options?: CallOptions) => Effect.Effect<{
+export const createScheduleV3: (input: CreateScheduleV3Input, options?: CallOptions) => Effect.Effect<CreateScheduleV3Result, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.createScheduleV3", method: "POST", path: "/v3/schedules", pathParams: [], result: { object: { id: "string", type: "string", name: "string", time_zone: "string", description: "string", teams: { array: { ref: () => D.TeamReference } }, escalation_policies: { array: { ref: () => D.EscalationPolicyReference } }, users: { array: { ref: () => D.UserReference } }, rotations: { array: { ref: () => D.Rotation } }, final_schedule: { ref: () => D.FinalSchedule }, http_cal_url: "string", web_cal_url: "string", self: "string", html_url: "string" }, required: ["id", "type", "name", "time_zone"] } })
+
+/**
+ * The result of {@link getScheduleV3}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetScheduleV3Result {
   readonly id: string
   readonly type: "schedule_v3" | (string & {})
   readonly name: string
@@ -82,7 +111,7 @@ export const createScheduleV3: (input: CreateScheduleV3Input, options?: CallOpti
   readonly web_cal_url?: string | null
   readonly self?: string | null
   readonly html_url?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.createScheduleV3", method: "POST", path: "/v3/schedules", pathParams: [], result: { object: { id: "string", type: "string", name: "string", time_zone: "string", description: "string", teams: { array: { ref: () => D.TeamReference } }, escalation_policies: { array: { ref: () => D.EscalationPolicyReference } }, users: { array: { ref: () => D.UserReference } }, rotations: { array: { ref: () => D.Rotation } }, final_schedule: { ref: () => D.FinalSchedule }, http_cal_url: "string", web_cal_url: "string", self: "string", html_url: "string" }, required: ["id", "type", "name", "time_zone"] } })
+}
 
 /**
  * The input of {@link getScheduleV3} (`GET /v3/schedules/{id}`).
@@ -111,7 +140,14 @@ export interface GetScheduleV3Input {
  *
  * @since 0.2.0
  */
-export const getScheduleV3: (input: GetScheduleV3Input, options?: CallOptions) => Effect.Effect<{
+export const getScheduleV3: (input: GetScheduleV3Input, options?: CallOptions) => Effect.Effect<GetScheduleV3Result, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.getScheduleV3", method: "GET", path: "/v3/schedules/{id}", pathParams: ["id"], result: { object: { id: "string", type: "string", name: "string", time_zone: "string", description: "string", teams: { array: { ref: () => D.TeamReference } }, escalation_policies: { array: { ref: () => D.EscalationPolicyReference } }, users: { array: { ref: () => D.UserReference } }, rotations: { array: { ref: () => D.Rotation } }, final_schedule: { ref: () => D.FinalSchedule }, http_cal_url: "string", web_cal_url: "string", self: "string", html_url: "string" }, required: ["id", "type", "name", "time_zone"] } })
+
+/**
+ * The result of {@link updateScheduleV3}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface UpdateScheduleV3Result {
   readonly id: string
   readonly type: "schedule_v3" | (string & {})
   readonly name: string
@@ -126,7 +162,7 @@ export const getScheduleV3: (input: GetScheduleV3Input, options?: CallOptions) =
   readonly web_cal_url?: string | null
   readonly self?: string | null
   readonly html_url?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.getScheduleV3", method: "GET", path: "/v3/schedules/{id}", pathParams: ["id"], result: { object: { id: "string", type: "string", name: "string", time_zone: "string", description: "string", teams: { array: { ref: () => D.TeamReference } }, escalation_policies: { array: { ref: () => D.EscalationPolicyReference } }, users: { array: { ref: () => D.UserReference } }, rotations: { array: { ref: () => D.Rotation } }, final_schedule: { ref: () => D.FinalSchedule }, http_cal_url: "string", web_cal_url: "string", self: "string", html_url: "string" }, required: ["id", "type", "name", "time_zone"] } })
+}
 
 /**
  * The input of {@link updateScheduleV3} (`PUT /v3/schedules/{id}`).
@@ -147,22 +183,7 @@ export interface UpdateScheduleV3Input {
  *
  * @since 0.2.0
  */
-export const updateScheduleV3: (input: UpdateScheduleV3Input, options?: CallOptions) => Effect.Effect<{
-  readonly id: string
-  readonly type: "schedule_v3" | (string & {})
-  readonly name: string
-  readonly time_zone: string
-  readonly description?: string | null
-  readonly teams?: ReadonlyArray<Schemas.TeamReference> | null
-  readonly escalation_policies?: ReadonlyArray<Schemas.EscalationPolicyReference> | null
-  readonly users?: ReadonlyArray<Schemas.UserReference> | null
-  readonly rotations?: ReadonlyArray<Schemas.Rotation> | null
-  readonly final_schedule?: Schemas.FinalSchedule | null
-  readonly http_cal_url?: string | null
-  readonly web_cal_url?: string | null
-  readonly self?: string | null
-  readonly html_url?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.updateScheduleV3", method: "PUT", path: "/v3/schedules/{id}", pathParams: ["id"], result: { object: { id: "string", type: "string", name: "string", time_zone: "string", description: "string", teams: { array: { ref: () => D.TeamReference } }, escalation_policies: { array: { ref: () => D.EscalationPolicyReference } }, users: { array: { ref: () => D.UserReference } }, rotations: { array: { ref: () => D.Rotation } }, final_schedule: { ref: () => D.FinalSchedule }, http_cal_url: "string", web_cal_url: "string", self: "string", html_url: "string" }, required: ["id", "type", "name", "time_zone"] } })
+export const updateScheduleV3: (input: UpdateScheduleV3Input, options?: CallOptions) => Effect.Effect<UpdateScheduleV3Result, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.updateScheduleV3", method: "PUT", path: "/v3/schedules/{id}", pathParams: ["id"], result: { object: { id: "string", type: "string", name: "string", time_zone: "string", description: "string", teams: { array: { ref: () => D.TeamReference } }, escalation_policies: { array: { ref: () => D.EscalationPolicyReference } }, users: { array: { ref: () => D.UserReference } }, rotations: { array: { ref: () => D.Rotation } }, final_schedule: { ref: () => D.FinalSchedule }, http_cal_url: "string", web_cal_url: "string", self: "string", html_url: "string" }, required: ["id", "type", "name", "time_zone"] } })
 
 /**
  * The input of {@link deleteScheduleV3} (`DELETE /v3/schedules/{id}`).

@@ -54,7 +54,7 @@ export const listServiceCustomFields: (input?: ListServiceCustomFieldsInput, opt
  */
 export interface CreateServiceCustomFieldInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly field: Schemas.ServiceCustomFieldsFieldCreateModel
   }
 }
@@ -66,7 +66,7 @@ export interface CreateServiceCustomFieldInput {
  *
  * @since 0.2.0
  */
-export const createServiceCustomField: (input?: CreateServiceCustomFieldInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceCustomFieldsFieldReadModel, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceCustomFields.createServiceCustomField", method: "POST", path: "/services/custom_fields", pathParams: [], result: { ref: () => D.ServiceCustomFieldsFieldReadModel } })
+export const createServiceCustomField: (input: CreateServiceCustomFieldInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceCustomFieldsFieldReadModel, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceCustomFields.createServiceCustomField", method: "POST", path: "/services/custom_fields", pathParams: [], result: { ref: () => D.ServiceCustomFieldsFieldReadModel } })
 
 /**
  * The input of {@link getServiceCustomField} (`GET /services/custom_fields/{field_id}`).
@@ -98,7 +98,7 @@ export interface UpdateServiceCustomFieldInput {
   /** Path parameter `field_id`. */
   readonly field_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly field: Schemas.ServiceCustomFieldsFieldUpdateModel
   }
 }
@@ -159,7 +159,7 @@ export interface CreateServiceCustomFieldOptionInput {
   /** Path parameter `field_id`. */
   readonly field_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly field_option: Schemas.ServiceCustomFieldsFieldOptionUpdateModel
   }
 }
@@ -205,7 +205,7 @@ export interface UpdateServiceCustomFieldOptionInput {
   /** Path parameter `field_option_id`. */
   readonly field_option_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly field_option: Schemas.ServiceCustomFieldsFieldOptionUpdateModel
   }
 }

@@ -27,6 +27,24 @@ import type { CallOptions } from "./TypedDecoding.js"
 import { call } from "../internal/api/operation.js"
 
 /**
+ * The result of {@link createServiceDependency}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type CreateServiceDependencyResult = ReadonlyArray<{
+  readonly supporting_service?: {
+    readonly id?: string | null
+    readonly type?: string | null
+  } | null
+  readonly dependent_service?: {
+    readonly id?: string | null
+    readonly type?: string | null
+  } | null
+  readonly id?: string | null
+  readonly type?: string | null
+}>
+
+/**
  * The input of {@link createServiceDependency} (`POST /service_dependencies/associate`).
  *
  * @since 0.2.0
@@ -54,7 +72,14 @@ export interface CreateServiceDependencyInput {
  *
  * @since 0.2.0
  */
-export const createServiceDependency: (input?: CreateServiceDependencyInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<{
+export const createServiceDependency: (input?: CreateServiceDependencyInput, options?: CallOptions) => Effect.Effect<CreateServiceDependencyResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceDependencies.createServiceDependency", method: "POST", path: "/service_dependencies/associate", pathParams: [], result: { array: { object: { supporting_service: { object: { id: "string", type: "string" } }, dependent_service: { object: { id: "string", type: "string" } }, id: "string", type: "string" } } } })
+
+/**
+ * The result of {@link getBusinessServiceServiceDependencies}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type GetBusinessServiceServiceDependenciesResult = ReadonlyArray<{
   readonly supporting_service?: {
     readonly id?: string | null
     readonly type?: string | null
@@ -65,7 +90,7 @@ export const createServiceDependency: (input?: CreateServiceDependencyInput, opt
   } | null
   readonly id?: string | null
   readonly type?: string | null
-}>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceDependencies.createServiceDependency", method: "POST", path: "/service_dependencies/associate", pathParams: [], result: { array: { object: { supporting_service: { object: { id: "string", type: "string" } }, dependent_service: { object: { id: "string", type: "string" } }, id: "string", type: "string" } } } })
+}>
 
 /**
  * The input of {@link getBusinessServiceServiceDependencies} (`GET /service_dependencies/business_services/{id}`).
@@ -84,7 +109,14 @@ export interface GetBusinessServiceServiceDependenciesInput {
  *
  * @since 0.2.0
  */
-export const getBusinessServiceServiceDependencies: (input: GetBusinessServiceServiceDependenciesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<{
+export const getBusinessServiceServiceDependencies: (input: GetBusinessServiceServiceDependenciesInput, options?: CallOptions) => Effect.Effect<GetBusinessServiceServiceDependenciesResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceDependencies.getBusinessServiceServiceDependencies", method: "GET", path: "/service_dependencies/business_services/{id}", pathParams: ["id"], result: { array: { object: { supporting_service: { object: { id: "string", type: "string" } }, dependent_service: { object: { id: "string", type: "string" } }, id: "string", type: "string" } } } })
+
+/**
+ * The result of {@link deleteServiceDependency}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type DeleteServiceDependencyResult = ReadonlyArray<{
   readonly supporting_service?: {
     readonly id?: string | null
     readonly type?: string | null
@@ -95,7 +127,7 @@ export const getBusinessServiceServiceDependencies: (input: GetBusinessServiceSe
   } | null
   readonly id?: string | null
   readonly type?: string | null
-}>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceDependencies.getBusinessServiceServiceDependencies", method: "GET", path: "/service_dependencies/business_services/{id}", pathParams: ["id"], result: { array: { object: { supporting_service: { object: { id: "string", type: "string" } }, dependent_service: { object: { id: "string", type: "string" } }, id: "string", type: "string" } } } })
+}>
 
 /**
  * The input of {@link deleteServiceDependency} (`POST /service_dependencies/disassociate`).
@@ -125,7 +157,14 @@ export interface DeleteServiceDependencyInput {
  *
  * @since 0.2.0
  */
-export const deleteServiceDependency: (input?: DeleteServiceDependencyInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<{
+export const deleteServiceDependency: (input?: DeleteServiceDependencyInput, options?: CallOptions) => Effect.Effect<DeleteServiceDependencyResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceDependencies.deleteServiceDependency", method: "POST", path: "/service_dependencies/disassociate", pathParams: [], result: { array: { object: { supporting_service: { object: { id: "string", type: "string" } }, dependent_service: { object: { id: "string", type: "string" } }, id: "string", type: "string" } } } })
+
+/**
+ * The result of {@link getTechnicalServiceServiceDependencies}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type GetTechnicalServiceServiceDependenciesResult = ReadonlyArray<{
   readonly supporting_service?: {
     readonly id?: string | null
     readonly type?: string | null
@@ -136,7 +175,7 @@ export const deleteServiceDependency: (input?: DeleteServiceDependencyInput, opt
   } | null
   readonly id?: string | null
   readonly type?: string | null
-}>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceDependencies.deleteServiceDependency", method: "POST", path: "/service_dependencies/disassociate", pathParams: [], result: { array: { object: { supporting_service: { object: { id: "string", type: "string" } }, dependent_service: { object: { id: "string", type: "string" } }, id: "string", type: "string" } } } })
+}>
 
 /**
  * The input of {@link getTechnicalServiceServiceDependencies} (`GET /service_dependencies/technical_services/{id}`).
@@ -155,15 +194,4 @@ export interface GetTechnicalServiceServiceDependenciesInput {
  *
  * @since 0.2.0
  */
-export const getTechnicalServiceServiceDependencies: (input: GetTechnicalServiceServiceDependenciesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<{
-  readonly supporting_service?: {
-    readonly id?: string | null
-    readonly type?: string | null
-  } | null
-  readonly dependent_service?: {
-    readonly id?: string | null
-    readonly type?: string | null
-  } | null
-  readonly id?: string | null
-  readonly type?: string | null
-}>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceDependencies.getTechnicalServiceServiceDependencies", method: "GET", path: "/service_dependencies/technical_services/{id}", pathParams: ["id"], result: { array: { object: { supporting_service: { object: { id: "string", type: "string" } }, dependent_service: { object: { id: "string", type: "string" } }, id: "string", type: "string" } } } })
+export const getTechnicalServiceServiceDependencies: (input: GetTechnicalServiceServiceDependenciesInput, options?: CallOptions) => Effect.Effect<GetTechnicalServiceServiceDependenciesResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceDependencies.getTechnicalServiceServiceDependencies", method: "GET", path: "/service_dependencies/technical_services/{id}", pathParams: ["id"], result: { array: { object: { supporting_service: { object: { id: "string", type: "string" } }, dependent_service: { object: { id: "string", type: "string" } }, id: "string", type: "string" } } } })

@@ -65,7 +65,7 @@ export const listServices: (input?: ListServicesInput, options?: StreamOptions) 
  */
 export interface CreateServiceInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly service: Schemas.Service
   }
 }
@@ -77,7 +77,7 @@ export interface CreateServiceInput {
  *
  * @since 0.2.0
  */
-export const createService: (input?: CreateServiceInput, options?: CallOptions) => Effect.Effect<Schemas.Service, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.createService", method: "POST", path: "/services", pathParams: [], result: { ref: () => D.Service } })
+export const createService: (input: CreateServiceInput, options?: CallOptions) => Effect.Effect<Schemas.Service, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.createService", method: "POST", path: "/services", pathParams: [], result: { ref: () => D.Service } })
 
 /**
  * The input of {@link getService} (`GET /services/{id}`).
@@ -109,7 +109,7 @@ export interface UpdateServiceInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly service: Schemas.Service
   }
 }
@@ -174,7 +174,7 @@ export interface CreateServiceIntegrationInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly integration: Schemas.Integration
   }
 }
@@ -222,7 +222,7 @@ export interface UpdateServiceIntegrationInput {
   /** Path parameter `integration_id`. */
   readonly integration_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly integration: Schemas.Integration
   }
 }
@@ -266,7 +266,7 @@ export interface CreateServiceEventRuleInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly rule: Schemas.ServiceEventRule
   }
 }
@@ -279,6 +279,16 @@ export interface CreateServiceEventRuleInput {
  * @since 0.2.0
  */
 export const createServiceEventRule: (input: CreateServiceEventRuleInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceEventRule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.createServiceEventRule", method: "POST", path: "/services/{id}/rules", pathParams: ["id"], result: { ref: () => D.ServiceEventRule } })
+
+/**
+ * The result of {@link convertServiceEventRulesToEventOrchestration}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface ConvertServiceEventRulesToEventOrchestrationResult {
+  readonly convert_status?: string | null
+  readonly converted_to?: string | null
+}
 
 /**
  * The input of {@link convertServiceEventRulesToEventOrchestration} (`POST /services/{id}/rules/convert`).
@@ -297,10 +307,7 @@ export interface ConvertServiceEventRulesToEventOrchestrationInput {
  *
  * @since 0.2.0
  */
-export const convertServiceEventRulesToEventOrchestration: (input: ConvertServiceEventRulesToEventOrchestrationInput, options?: CallOptions) => Effect.Effect<{
-  readonly convert_status?: string | null
-  readonly converted_to?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.convertServiceEventRulesToEventOrchestration", method: "POST", path: "/services/{id}/rules/convert", pathParams: ["id"], result: { object: { convert_status: "string", converted_to: "string" } } })
+export const convertServiceEventRulesToEventOrchestration: (input: ConvertServiceEventRulesToEventOrchestrationInput, options?: CallOptions) => Effect.Effect<ConvertServiceEventRulesToEventOrchestrationResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.convertServiceEventRulesToEventOrchestration", method: "POST", path: "/services/{id}/rules/convert", pathParams: ["id"], result: { object: { convert_status: "string", converted_to: "string" } } })
 
 /**
  * The input of {@link getServiceEventRule} (`GET /services/{id}/rules/{rule_id}`).
@@ -334,7 +341,7 @@ export interface UpdateServiceEventRuleInput {
   /** Path parameter `rule_id`. */
   readonly rule_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly rule?: Schemas.ServiceEventRule
     readonly rule_id: string
   }
@@ -398,7 +405,7 @@ export interface UpdateServiceCustomFieldValuesInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly custom_fields: ReadonlyArray<Schemas.ServiceCustomFieldsFieldValueUpdateModel>
   }
 }
@@ -442,7 +449,7 @@ export interface UpdateServiceFeatureEnablementInput {
   /** Path parameter `feature_name`. */
   readonly feature_name: "aiops"
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly enablement: Schemas.FeatureEnablement
   }
 }

@@ -27,6 +27,17 @@ import type { CallOptions } from "./TypedDecoding.js"
 import { call } from "../internal/api/operation.js"
 
 /**
+ * The result of {@link getSessionConfigurations}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type GetSessionConfigurationsResult = ReadonlyArray<{
+  readonly type: "mobile" | "web" | (string & {})
+  readonly absolute_session_ttl: number
+  readonly idle_session_ttl: number
+}>
+
+/**
  * The input of {@link getSessionConfigurations} (`GET /session_configurations`).
  *
  * @since 0.2.0
@@ -43,11 +54,18 @@ export interface GetSessionConfigurationsInput {
  *
  * @since 0.2.0
  */
-export const getSessionConfigurations: (input?: GetSessionConfigurationsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<{
+export const getSessionConfigurations: (input?: GetSessionConfigurationsInput, options?: CallOptions) => Effect.Effect<GetSessionConfigurationsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SessionConfigurations.getSessionConfigurations", method: "GET", path: "/session_configurations", pathParams: [], result: { array: { object: { type: "string", absolute_session_ttl: "number", idle_session_ttl: "number" }, required: ["type", "absolute_session_ttl", "idle_session_ttl"] } } })
+
+/**
+ * The result of {@link updateSessionConfigurations}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type UpdateSessionConfigurationsResult = ReadonlyArray<{
   readonly type: "mobile" | "web" | (string & {})
   readonly absolute_session_ttl: number
   readonly idle_session_ttl: number
-}>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SessionConfigurations.getSessionConfigurations", method: "GET", path: "/session_configurations", pathParams: [], result: { array: { object: { type: "string", absolute_session_ttl: "number", idle_session_ttl: "number" }, required: ["type", "absolute_session_ttl", "idle_session_ttl"] } } })
+}>
 
 /**
  * The input of {@link updateSessionConfigurations} (`PUT /session_configurations`).
@@ -73,11 +91,7 @@ export interface UpdateSessionConfigurationsInput {
  *
  * @since 0.2.0
  */
-export const updateSessionConfigurations: (input: UpdateSessionConfigurationsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<{
-  readonly type: "mobile" | "web" | (string & {})
-  readonly absolute_session_ttl: number
-  readonly idle_session_ttl: number
-}>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SessionConfigurations.updateSessionConfigurations", method: "PUT", path: "/session_configurations", pathParams: [], result: { array: { object: { type: "string", absolute_session_ttl: "number", idle_session_ttl: "number" }, required: ["type", "absolute_session_ttl", "idle_session_ttl"] } } })
+export const updateSessionConfigurations: (input: UpdateSessionConfigurationsInput, options?: CallOptions) => Effect.Effect<UpdateSessionConfigurationsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SessionConfigurations.updateSessionConfigurations", method: "PUT", path: "/session_configurations", pathParams: [], result: { array: { object: { type: "string", absolute_session_ttl: "number", idle_session_ttl: "number" }, required: ["type", "absolute_session_ttl", "idle_session_ttl"] } } })
 
 /**
  * The input of {@link deleteSessionConfigurations} (`DELETE /session_configurations`).

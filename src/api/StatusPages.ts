@@ -248,7 +248,7 @@ export interface CreateStatusPagePostInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly post: Schemas.StatusPagePostPostRequest
   }
 }
@@ -296,7 +296,7 @@ export interface UpdateStatusPagePostInput {
   /** Path parameter `post_id`. */
   readonly post_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly post: Schemas.StatusPagePostPutRequest
   }
 }
@@ -365,7 +365,7 @@ export interface CreateStatusPagePostUpdateInput {
   /** Path parameter `post_id`. */
   readonly post_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly post_update: Schemas.StatusPagePostUpdateRequest
   }
 }
@@ -415,7 +415,7 @@ export interface UpdateStatusPagePostUpdateInput {
   /** Path parameter `post_update_id`. */
   readonly post_update_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly post_update: Schemas.StatusPagePostUpdateRequest
   }
 }
@@ -484,7 +484,7 @@ export interface CreateOrUpdateStatusPagePostmortemInput {
   /** Path parameter `post_id`. */
   readonly post_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly postmortem: Schemas.StatusPagePostmortemRequest
   }
 }
@@ -551,7 +551,7 @@ export interface CreateStatusPageSubscriptionInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly subscription: {
       readonly channel: "webhook" | "email"
       readonly contact: string

@@ -30,6 +30,15 @@ import * as D from "../internal/api/descriptors.generated.js"
 import type * as Schemas from "./Schemas.js"
 
 /**
+ * The result of {@link createEntityTypeByIdChangeTags}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface CreateEntityTypeByIdChangeTagsResult {
+  readonly [key: string]: unknown
+}
+
+/**
  * The input of {@link createEntityTypeByIdChangeTags} (`POST /{entity_type}/{id}/change_tags`).
  *
  * @since 0.2.0
@@ -60,9 +69,7 @@ export interface CreateEntityTypeByIdChangeTagsInput {
  *
  * @since 0.2.0
  */
-export const createEntityTypeByIdChangeTags: (input: CreateEntityTypeByIdChangeTagsInput, options?: CallOptions) => Effect.Effect<{
-  readonly [key: string]: unknown
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Tags.createEntityTypeByIdChangeTags", method: "POST", path: "/{entity_type}/{id}/change_tags", pathParams: ["entity_type", "id"], result: { object: {  } } })
+export const createEntityTypeByIdChangeTags: (input: CreateEntityTypeByIdChangeTagsInput, options?: CallOptions) => Effect.Effect<CreateEntityTypeByIdChangeTagsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Tags.createEntityTypeByIdChangeTags", method: "POST", path: "/{entity_type}/{id}/change_tags", pathParams: ["entity_type", "id"], result: { object: {  } } })
 
 /**
  * The input of {@link getEntityTypeByIdTags} (`GET /{entity_type}/{id}/tags`).
@@ -111,7 +118,7 @@ export const listTags: (input?: ListTagsInput, options?: StreamOptions) => Strea
  */
 export interface CreateTagsInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly tag: Schemas.Tag
   }
 }
@@ -123,7 +130,7 @@ export interface CreateTagsInput {
  *
  * @since 0.2.0
  */
-export const createTags: (input?: CreateTagsInput, options?: CallOptions) => Effect.Effect<Schemas.Tag, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Tags.createTags", method: "POST", path: "/tags", pathParams: [], result: { ref: () => D.Tag } })
+export const createTags: (input: CreateTagsInput, options?: CallOptions) => Effect.Effect<Schemas.Tag, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Tags.createTags", method: "POST", path: "/tags", pathParams: [], result: { ref: () => D.Tag } })
 
 /**
  * The input of {@link getTag} (`GET /tags/{id}`).
@@ -164,6 +171,21 @@ export interface DeleteTagInput {
 export const deleteTag: (input: DeleteTagInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Tags.deleteTag", method: "DELETE", path: "/tags/{id}", pathParams: ["id"], result: null })
 
 /**
+ * The result of {@link getTagsByEntityType}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetTagsByEntityTypeResult {
+  readonly offset?: number | null
+  readonly limit?: number | null
+  readonly more?: boolean | null
+  readonly total?: number | null
+  readonly users?: ReadonlyArray<Schemas.EntityReference> | null
+  readonly teams?: ReadonlyArray<Schemas.EntityReference> | null
+  readonly escalation_policies?: ReadonlyArray<Schemas.EntityReference> | null
+}
+
+/**
  * The input of {@link getTagsByEntityType} (`GET /tags/{id}/{entity_type}`).
  *
  * @since 0.2.0
@@ -188,12 +210,4 @@ export interface GetTagsByEntityTypeInput {
  *
  * @since 0.2.0
  */
-export const getTagsByEntityType: (input: GetTagsByEntityTypeInput, options?: CallOptions) => Effect.Effect<{
-  readonly offset?: number | null
-  readonly limit?: number | null
-  readonly more?: boolean | null
-  readonly total?: number | null
-  readonly users?: ReadonlyArray<Schemas.EntityReference> | null
-  readonly teams?: ReadonlyArray<Schemas.EntityReference> | null
-  readonly escalation_policies?: ReadonlyArray<Schemas.EntityReference> | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Tags.getTagsByEntityType", method: "GET", path: "/tags/{id}/{entity_type}", pathParams: ["id", "entity_type"], result: { object: { offset: "number", limit: "number", more: "boolean", total: { nullable: "number" }, users: { array: { ref: () => D.EntityReference } }, teams: { array: { ref: () => D.EntityReference } }, escalation_policies: { array: { ref: () => D.EntityReference } } } } })
+export const getTagsByEntityType: (input: GetTagsByEntityTypeInput, options?: CallOptions) => Effect.Effect<GetTagsByEntityTypeResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Tags.getTagsByEntityType", method: "GET", path: "/tags/{id}/{entity_type}", pathParams: ["id", "entity_type"], result: { object: { offset: "number", limit: "number", more: "boolean", total: { nullable: "number" }, users: { array: { ref: () => D.EntityReference } }, teams: { array: { ref: () => D.EntityReference } }, escalation_policies: { array: { ref: () => D.EntityReference } } } } })

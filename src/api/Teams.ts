@@ -55,7 +55,7 @@ export const listTeams: (input?: ListTeamsInput, options?: StreamOptions) => Str
  */
 export interface CreateTeamInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly team: Schemas.Team
   }
 }
@@ -67,7 +67,7 @@ export interface CreateTeamInput {
  *
  * @since 0.2.0
  */
-export const createTeam: (input?: CreateTeamInput, options?: CallOptions) => Effect.Effect<Schemas.Team, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Teams.createTeam", method: "POST", path: "/teams", pathParams: [], result: { ref: () => D.Team } })
+export const createTeam: (input: CreateTeamInput, options?: CallOptions) => Effect.Effect<Schemas.Team, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Teams.createTeam", method: "POST", path: "/teams", pathParams: [], result: { ref: () => D.Team } })
 
 /**
  * The input of {@link getTeam} (`GET /teams/{id}`).
@@ -99,7 +99,7 @@ export interface UpdateTeamInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly team: Schemas.Team
   }
 }
@@ -200,6 +200,16 @@ export interface DeleteTeamEscalationPolicyInput {
 export const deleteTeamEscalationPolicy: (input: DeleteTeamEscalationPolicyInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Teams.deleteTeamEscalationPolicy", method: "DELETE", path: "/teams/{id}/escalation_policies/{escalation_policy_id}", pathParams: ["id", "escalation_policy_id"], result: null })
 
 /**
+ * The item of {@link listTeamUsers}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface ListTeamUsersItem {
+  readonly user?: Schemas.UserReference | null
+  readonly role?: string | null
+}
+
+/**
  * The input of {@link listTeamUsers} (`GET /teams/{id}/members`).
  *
  * @since 0.2.0
@@ -218,10 +228,17 @@ export interface ListTeamUsersInput {
  *
  * @since 0.2.0
  */
-export const listTeamUsers: (input: ListTeamUsersInput, options?: StreamOptions) => Stream.Stream<{
-  readonly user?: Schemas.UserReference | null
-  readonly role?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Teams.listTeamUsers", method: "GET", path: "/teams/{id}/members", pathParams: ["id"], pagination: "offset", result: { object: { user: { ref: () => D.UserReference }, role: "string" } } })
+export const listTeamUsers: (input: ListTeamUsersInput, options?: StreamOptions) => Stream.Stream<ListTeamUsersItem, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Teams.listTeamUsers", method: "GET", path: "/teams/{id}/members", pathParams: ["id"], pagination: "offset", result: { object: { user: { ref: () => D.UserReference }, role: "string" } } })
+
+/**
+ * The item of {@link getTeamNotificationSubscriptions}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetTeamNotificationSubscriptionsItem {
+  readonly subscription?: Schemas.NotificationSubscription | null
+  readonly subscribable_name?: string | null
+}
 
 /**
  * The input of {@link getTeamNotificationSubscriptions} (`GET /teams/{id}/notification_subscriptions`).
@@ -240,10 +257,7 @@ export interface GetTeamNotificationSubscriptionsInput {
  *
  * @since 0.2.0
  */
-export const getTeamNotificationSubscriptions: (input: GetTeamNotificationSubscriptionsInput, options?: StreamOptions) => Stream.Stream<{
-  readonly subscription?: Schemas.NotificationSubscription | null
-  readonly subscribable_name?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Teams.getTeamNotificationSubscriptions", method: "GET", path: "/teams/{id}/notification_subscriptions", pathParams: ["id"], pagination: "offset", result: { object: { subscription: { ref: () => D.NotificationSubscription }, subscribable_name: { nullable: "string" } } } })
+export const getTeamNotificationSubscriptions: (input: GetTeamNotificationSubscriptionsInput, options?: StreamOptions) => Stream.Stream<GetTeamNotificationSubscriptionsItem, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Teams.getTeamNotificationSubscriptions", method: "GET", path: "/teams/{id}/notification_subscriptions", pathParams: ["id"], pagination: "offset", result: { object: { subscription: { ref: () => D.NotificationSubscription }, subscribable_name: { nullable: "string" } } } })
 
 /**
  * The input of {@link createTeamNotificationSubscriptions} (`POST /teams/{id}/notification_subscriptions`).
@@ -254,7 +268,7 @@ export interface CreateTeamNotificationSubscriptionsInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly subscribables: ReadonlyArray<Schemas.NotificationSubscribable>
   }
 }
@@ -269,6 +283,17 @@ export interface CreateTeamNotificationSubscriptionsInput {
 export const createTeamNotificationSubscriptions: (input: CreateTeamNotificationSubscriptionsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.NotificationSubscriptionWithContext>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Teams.createTeamNotificationSubscriptions", method: "POST", path: "/teams/{id}/notification_subscriptions", pathParams: ["id"], result: { array: { ref: () => D.NotificationSubscriptionWithContext } } })
 
 /**
+ * The result of {@link removeTeamNotificationSubscriptions}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface RemoveTeamNotificationSubscriptionsResult {
+  readonly deleted_count: number
+  readonly unauthorized_count: number
+  readonly non_existent_count: number
+}
+
+/**
  * The input of {@link removeTeamNotificationSubscriptions} (`POST /teams/{id}/notification_subscriptions/unsubscribe`).
  *
  * @since 0.2.0
@@ -277,7 +302,7 @@ export interface RemoveTeamNotificationSubscriptionsInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly subscribables: ReadonlyArray<Schemas.NotificationSubscribable>
   }
 }
@@ -289,11 +314,7 @@ export interface RemoveTeamNotificationSubscriptionsInput {
  *
  * @since 0.2.0
  */
-export const removeTeamNotificationSubscriptions: (input: RemoveTeamNotificationSubscriptionsInput, options?: CallOptions) => Effect.Effect<{
-  readonly deleted_count: number
-  readonly unauthorized_count: number
-  readonly non_existent_count: number
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Teams.removeTeamNotificationSubscriptions", method: "POST", path: "/teams/{id}/notification_subscriptions/unsubscribe", pathParams: ["id"], result: { object: { deleted_count: "number", unauthorized_count: "number", non_existent_count: "number" }, required: ["deleted_count", "unauthorized_count", "non_existent_count"] } })
+export const removeTeamNotificationSubscriptions: (input: RemoveTeamNotificationSubscriptionsInput, options?: CallOptions) => Effect.Effect<RemoveTeamNotificationSubscriptionsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Teams.removeTeamNotificationSubscriptions", method: "POST", path: "/teams/{id}/notification_subscriptions/unsubscribe", pathParams: ["id"], result: { object: { deleted_count: "number", unauthorized_count: "number", non_existent_count: "number" }, required: ["deleted_count", "unauthorized_count", "non_existent_count"] } })
 
 /**
  * The input of {@link updateTeamUser} (`PUT /teams/{id}/users/{user_id}`).

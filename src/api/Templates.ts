@@ -156,6 +156,25 @@ export interface RenderTemplateInput {
 export const renderTemplate: (input: RenderTemplateInput, options?: CallOptions) => Effect.Effect<Schemas.RenderedTemplate, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Templates.renderTemplate", method: "POST", path: "/templates/{id}/render", pathParams: ["id"], result: { ref: () => D.RenderedTemplate } })
 
 /**
+ * The result of {@link getTemplateFields}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export type GetTemplateFieldsResult = ReadonlyArray<{
+  readonly data_type?: "boolean" | "integer" | "float" | "string" | "datetime" | "url" | (string & {}) | null
+  readonly default_value?: string | null
+  readonly description?: string | null
+  readonly domain_name?: {
+    readonly order?: number | null
+    readonly summary?: string | null
+  } | null
+  readonly example?: string | null
+  readonly keyword?: string | null
+  readonly summary?: string | null
+  readonly type?: "standard_field" | "custom_field" | (string & {}) | null
+}>
+
+/**
  * The input of {@link getTemplateFields} (`GET /templates/fields`).
  *
  * @since 0.2.0
@@ -170,16 +189,4 @@ export interface GetTemplateFieldsInput {
  *
  * @since 0.2.0
  */
-export const getTemplateFields: (input?: GetTemplateFieldsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<{
-  readonly data_type?: "boolean" | "integer" | "float" | "string" | "datetime" | "url" | (string & {}) | null
-  readonly default_value?: string | null
-  readonly description?: string | null
-  readonly domain_name?: {
-    readonly order?: number | null
-    readonly summary?: string | null
-  } | null
-  readonly example?: string | null
-  readonly keyword?: string | null
-  readonly summary?: string | null
-  readonly type?: "standard_field" | "custom_field" | (string & {}) | null
-}>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Templates.getTemplateFields", method: "GET", path: "/templates/fields", pathParams: [], result: { array: { object: { data_type: "string", default_value: { nullable: "string" }, description: { nullable: "string" }, domain_name: { object: { order: "number", summary: "string" } }, example: { nullable: "string" }, keyword: { nullable: "string" }, summary: "string", type: "string" } } } })
+export const getTemplateFields: (input?: GetTemplateFieldsInput, options?: CallOptions) => Effect.Effect<GetTemplateFieldsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Templates.getTemplateFields", method: "GET", path: "/templates/fields", pathParams: [], result: { array: { object: { data_type: "string", default_value: { nullable: "string" }, description: { nullable: "string" }, domain_name: { object: { order: "number", summary: "string" } }, example: { nullable: "string" }, keyword: { nullable: "string" }, summary: "string", type: "string" } } } })

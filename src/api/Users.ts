@@ -59,7 +59,7 @@ export const listUsers: (input?: ListUsersInput, options?: StreamOptions) => Str
  */
 export interface CreateUserInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly user: {
       readonly id?: string
       readonly summary?: string | null
@@ -95,7 +95,7 @@ export interface CreateUserInput {
  *
  * @since 0.2.0
  */
-export const createUser: (input?: CreateUserInput, options?: CallOptions) => Effect.Effect<Schemas.User, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.createUser", method: "POST", path: "/users", pathParams: [], result: { ref: () => D.User } })
+export const createUser: (input: CreateUserInput, options?: CallOptions) => Effect.Effect<Schemas.User, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.createUser", method: "POST", path: "/users", pathParams: [], result: { ref: () => D.User } })
 
 /**
  * The input of {@link getUser} (`GET /users/{id}`).
@@ -127,7 +127,7 @@ export interface UpdateUserInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly user: {
       readonly id?: string
       readonly summary?: string | null
@@ -233,7 +233,7 @@ export interface CreateUserContactMethodInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly contact_method: Schemas.PhoneContactMethod | Schemas.PushContactMethod | Schemas.EmailContactMethod | Schemas.WhatsAppContactMethod
   }
 }
@@ -279,7 +279,7 @@ export interface UpdateUserContactMethodInput {
   /** Path parameter `contact_method_id`. */
   readonly contact_method_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly contact_method: Schemas.PhoneContactMethod | Schemas.PushContactMethod | Schemas.EmailContactMethod | Schemas.WhatsAppContactMethod
   }
 }
@@ -359,6 +359,23 @@ export interface GetUserDelegationInput {
 export const getUserDelegation: (input: GetUserDelegationInput, options?: CallOptions) => Effect.Effect<Schemas.OAuthDelegation, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.getUserDelegation", method: "GET", path: "/users/{id}/oauth_delegations/{delegation_id}", pathParams: ["id", "delegation_id"], result: { ref: () => D.OAuthDelegation } })
 
 /**
+ * The result of {@link getUserLicense}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetUserLicenseResult {
+  readonly id: string
+  readonly description: string
+  readonly name: string
+  readonly valid_roles: ReadonlyArray<string>
+  readonly role_group?: "FullUser" | "Stakeholder" | (string & {}) | null
+  readonly type?: string | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly summary?: string | null
+}
+
+/**
  * The input of {@link getUserLicense} (`GET /users/{id}/license`).
  *
  * @since 0.2.0
@@ -375,17 +392,7 @@ export interface GetUserLicenseInput {
  *
  * @since 0.2.0
  */
-export const getUserLicense: (input: GetUserLicenseInput, options?: CallOptions) => Effect.Effect<{
-  readonly id: string
-  readonly description: string
-  readonly name: string
-  readonly valid_roles: ReadonlyArray<string>
-  readonly role_group?: "FullUser" | "Stakeholder" | (string & {}) | null
-  readonly type?: string | null
-  readonly self?: string | null
-  readonly html_url?: string | null
-  readonly summary?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.getUserLicense", method: "GET", path: "/users/{id}/license", pathParams: ["id"], result: { object: { id: "string", description: "string", name: "string", valid_roles: { array: "string" }, role_group: "string", type: "string", self: "string", html_url: "string", summary: "string" }, required: ["id", "description", "name", "valid_roles"] } })
+export const getUserLicense: (input: GetUserLicenseInput, options?: CallOptions) => Effect.Effect<GetUserLicenseResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.getUserLicense", method: "GET", path: "/users/{id}/license", pathParams: ["id"], result: { object: { id: "string", description: "string", name: "string", valid_roles: { array: "string" }, role_group: "string", type: "string", self: "string", html_url: "string", summary: "string" }, required: ["id", "description", "name", "valid_roles"] } })
 
 /**
  * The input of {@link getUserNotificationRules} (`GET /users/{id}/notification_rules`).
@@ -419,7 +426,7 @@ export interface CreateUserNotificationRuleInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly notification_rule: Schemas.NotificationRule
   }
 }
@@ -467,7 +474,7 @@ export interface UpdateUserNotificationRuleInput {
   /** Path parameter `notification_rule_id`. */
   readonly notification_rule_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly notification_rule: Schemas.NotificationRule
   }
 }
@@ -503,6 +510,16 @@ export interface DeleteUserNotificationRuleInput {
 export const deleteUserNotificationRule: (input: DeleteUserNotificationRuleInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.deleteUserNotificationRule", method: "DELETE", path: "/users/{id}/notification_rules/{notification_rule_id}", pathParams: ["id", "notification_rule_id"], result: null })
 
 /**
+ * The item of {@link getUserNotificationSubscriptions}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface GetUserNotificationSubscriptionsItem {
+  readonly subscription?: Schemas.NotificationSubscription | null
+  readonly subscribable_name?: string | null
+}
+
+/**
  * The input of {@link getUserNotificationSubscriptions} (`GET /users/{id}/notification_subscriptions`).
  *
  * @since 0.2.0
@@ -519,10 +536,7 @@ export interface GetUserNotificationSubscriptionsInput {
  *
  * @since 0.2.0
  */
-export const getUserNotificationSubscriptions: (input: GetUserNotificationSubscriptionsInput, options?: StreamOptions) => Stream.Stream<{
-  readonly subscription?: Schemas.NotificationSubscription | null
-  readonly subscribable_name?: string | null
-}, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Users.getUserNotificationSubscriptions", method: "GET", path: "/users/{id}/notification_subscriptions", pathParams: ["id"], pagination: "offset", result: { object: { subscription: { ref: () => D.NotificationSubscription }, subscribable_name: { nullable: "string" } } } })
+export const getUserNotificationSubscriptions: (input: GetUserNotificationSubscriptionsInput, options?: StreamOptions) => Stream.Stream<GetUserNotificationSubscriptionsItem, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Users.getUserNotificationSubscriptions", method: "GET", path: "/users/{id}/notification_subscriptions", pathParams: ["id"], pagination: "offset", result: { object: { subscription: { ref: () => D.NotificationSubscription }, subscribable_name: { nullable: "string" } } } })
 
 /**
  * The input of {@link createUserNotificationSubscriptions} (`POST /users/{id}/notification_subscriptions`).
@@ -533,7 +547,7 @@ export interface CreateUserNotificationSubscriptionsInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly subscribables: ReadonlyArray<Schemas.NotificationSubscribable>
   }
 }
@@ -548,6 +562,17 @@ export interface CreateUserNotificationSubscriptionsInput {
 export const createUserNotificationSubscriptions: (input: CreateUserNotificationSubscriptionsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.NotificationSubscriptionWithContext>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.createUserNotificationSubscriptions", method: "POST", path: "/users/{id}/notification_subscriptions", pathParams: ["id"], result: { array: { ref: () => D.NotificationSubscriptionWithContext } } })
 
 /**
+ * The result of {@link unsubscribeUserNotificationSubscriptions}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface UnsubscribeUserNotificationSubscriptionsResult {
+  readonly deleted_count: number
+  readonly unauthorized_count: number
+  readonly non_existent_count: number
+}
+
+/**
  * The input of {@link unsubscribeUserNotificationSubscriptions} (`POST /users/{id}/notification_subscriptions/unsubscribe`).
  *
  * @since 0.2.0
@@ -556,7 +581,7 @@ export interface UnsubscribeUserNotificationSubscriptionsInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly subscribables: ReadonlyArray<Schemas.NotificationSubscribable>
   }
 }
@@ -568,11 +593,7 @@ export interface UnsubscribeUserNotificationSubscriptionsInput {
  *
  * @since 0.2.0
  */
-export const unsubscribeUserNotificationSubscriptions: (input: UnsubscribeUserNotificationSubscriptionsInput, options?: CallOptions) => Effect.Effect<{
-  readonly deleted_count: number
-  readonly unauthorized_count: number
-  readonly non_existent_count: number
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.unsubscribeUserNotificationSubscriptions", method: "POST", path: "/users/{id}/notification_subscriptions/unsubscribe", pathParams: ["id"], result: { object: { deleted_count: "number", unauthorized_count: "number", non_existent_count: "number" }, required: ["deleted_count", "unauthorized_count", "non_existent_count"] } })
+export const unsubscribeUserNotificationSubscriptions: (input: UnsubscribeUserNotificationSubscriptionsInput, options?: CallOptions) => Effect.Effect<UnsubscribeUserNotificationSubscriptionsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.unsubscribeUserNotificationSubscriptions", method: "POST", path: "/users/{id}/notification_subscriptions/unsubscribe", pathParams: ["id"], result: { object: { deleted_count: "number", unauthorized_count: "number", non_existent_count: "number" }, required: ["deleted_count", "unauthorized_count", "non_existent_count"] } })
 
 /**
  * The input of {@link getUserHandoffNotificationRules} (`GET /users/{id}/oncall_handoff_notification_rules`).
@@ -602,7 +623,7 @@ export interface CreateUserHandoffNotificationRuleInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly oncall_handoff_notification_rule: Schemas.HandoffNotificationRule
   }
 }
@@ -648,7 +669,7 @@ export interface UpdateUserHandoffNotificationInput {
   /** Path parameter `oncall_handoff_notification_rule_id`. */
   readonly oncall_handoff_notification_rule_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly oncall_handoff_notification_rule: Schemas.HandoffNotificationRule
   }
 }
@@ -797,7 +818,7 @@ export interface CreateUserStatusUpdateNotificationRuleInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly status_update_notification_rule: Schemas.StatusUpdateNotificationRule
   }
 }
@@ -835,6 +856,15 @@ export interface GetUserStatusUpdateNotificationRuleInput {
 export const getUserStatusUpdateNotificationRule: (input: GetUserStatusUpdateNotificationRuleInput, options?: CallOptions) => Effect.Effect<Schemas.StatusUpdateNotificationRule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.getUserStatusUpdateNotificationRule", method: "GET", path: "/users/{id}/status_update_notification_rules/{status_update_notification_rule_id}", pathParams: ["id", "status_update_notification_rule_id"], result: { ref: () => D.StatusUpdateNotificationRule } })
 
 /**
+ * The result of {@link updateUserStatusUpdateNotificationRule}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface UpdateUserStatusUpdateNotificationRuleResult {
+  readonly notification_rule?: Schemas.StatusUpdateNotificationRule | null
+}
+
+/**
  * The input of {@link updateUserStatusUpdateNotificationRule} (`PUT /users/{id}/status_update_notification_rules/{status_update_notification_rule_id}`).
  *
  * @since 0.2.0
@@ -845,7 +875,7 @@ export interface UpdateUserStatusUpdateNotificationRuleInput {
   /** Path parameter `status_update_notification_rule_id`. */
   readonly status_update_notification_rule_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly status_update_notification_rule: Schemas.StatusUpdateNotificationRule
   }
 }
@@ -857,9 +887,7 @@ export interface UpdateUserStatusUpdateNotificationRuleInput {
  *
  * @since 0.2.0
  */
-export const updateUserStatusUpdateNotificationRule: (input: UpdateUserStatusUpdateNotificationRuleInput, options?: CallOptions) => Effect.Effect<{
-  readonly notification_rule?: Schemas.StatusUpdateNotificationRule | null
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.updateUserStatusUpdateNotificationRule", method: "PUT", path: "/users/{id}/status_update_notification_rules/{status_update_notification_rule_id}", pathParams: ["id", "status_update_notification_rule_id"], result: { object: { notification_rule: { ref: () => D.StatusUpdateNotificationRule } } } })
+export const updateUserStatusUpdateNotificationRule: (input: UpdateUserStatusUpdateNotificationRuleInput, options?: CallOptions) => Effect.Effect<UpdateUserStatusUpdateNotificationRuleResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.updateUserStatusUpdateNotificationRule", method: "PUT", path: "/users/{id}/status_update_notification_rules/{status_update_notification_rule_id}", pathParams: ["id", "status_update_notification_rule_id"], result: { object: { notification_rule: { ref: () => D.StatusUpdateNotificationRule } } } })
 
 /**
  * The input of {@link deleteUserStatusUpdateNotificationRule} (`DELETE /users/{id}/status_update_notification_rules/{status_update_notification_rule_id}`).
@@ -883,6 +911,15 @@ export interface DeleteUserStatusUpdateNotificationRuleInput {
 export const deleteUserStatusUpdateNotificationRule: (input: DeleteUserStatusUpdateNotificationRuleInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.deleteUserStatusUpdateNotificationRule", method: "DELETE", path: "/users/{id}/status_update_notification_rules/{status_update_notification_rule_id}", pathParams: ["id", "status_update_notification_rule_id"], result: null })
 
 /**
+ * The result of {@link regenerateUserPrivateUrlKey}, unwrapped.
+ *
+ * @since 0.2.0
+ */
+export interface RegenerateUserPrivateUrlKeyResult {
+  readonly private_url_key: string
+}
+
+/**
  * The input of {@link regenerateUserPrivateUrlKey} (`POST /users/{id}/regenerate_private_url_key`).
  *
  * @since 0.2.0
@@ -899,9 +936,7 @@ export interface RegenerateUserPrivateUrlKeyInput {
  *
  * @since 0.2.0
  */
-export const regenerateUserPrivateUrlKey: (input: RegenerateUserPrivateUrlKeyInput, options?: CallOptions) => Effect.Effect<{
-  readonly private_url_key: string
-}, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.regenerateUserPrivateUrlKey", method: "POST", path: "/users/{id}/regenerate_private_url_key", pathParams: ["id"], result: { object: { private_url_key: "string" }, required: ["private_url_key"] } })
+export const regenerateUserPrivateUrlKey: (input: RegenerateUserPrivateUrlKeyInput, options?: CallOptions) => Effect.Effect<RegenerateUserPrivateUrlKeyResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.regenerateUserPrivateUrlKey", method: "POST", path: "/users/{id}/regenerate_private_url_key", pathParams: ["id"], result: { object: { private_url_key: "string" }, required: ["private_url_key"] } })
 
 /**
  * The input of {@link getCurrentUser} (`GET /users/me`).

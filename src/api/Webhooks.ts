@@ -57,7 +57,7 @@ export const listWebhookSubscriptions: (input?: ListWebhookSubscriptionsInput, o
  */
 export interface CreateWebhookSubscriptionInput {
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly webhook_subscription: Schemas.WebhookSubscription
   }
 }
@@ -69,7 +69,7 @@ export interface CreateWebhookSubscriptionInput {
  *
  * @since 0.2.0
  */
-export const createWebhookSubscription: (input?: CreateWebhookSubscriptionInput, options?: CallOptions) => Effect.Effect<Schemas.WebhookSubscription, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Webhooks.createWebhookSubscription", method: "POST", path: "/webhook_subscriptions", pathParams: [], result: { ref: () => D.WebhookSubscription } })
+export const createWebhookSubscription: (input: CreateWebhookSubscriptionInput, options?: CallOptions) => Effect.Effect<Schemas.WebhookSubscription, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Webhooks.createWebhookSubscription", method: "POST", path: "/webhook_subscriptions", pathParams: [], result: { ref: () => D.WebhookSubscription } })
 
 /**
  * The input of {@link getWebhookSubscription} (`GET /webhook_subscriptions/{id}`).

@@ -116,7 +116,7 @@ export interface CreateWorkflowIntegrationConnectionInput {
   /** Path parameter `integration_id`. */
   readonly integration_id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly id?: string
     readonly type?: string
     readonly integration_id?: string
@@ -189,7 +189,7 @@ export interface UpdateWorkflowIntegrationConnectionInput {
   /** Path parameter `id`. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: {
+  readonly body: {
     readonly id?: string
     readonly type?: string
     readonly integration_id?: string
