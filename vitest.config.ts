@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config"
 export default defineConfig({
   resolve: {
     alias: [
+      { find: /^effect-pagerduty\/api$/, replacement: fileURLToPath(new URL("./src/api/index.ts", import.meta.url)) },
       { find: /^effect-pagerduty\/testing$/, replacement: fileURLToPath(new URL("./src/testing.ts", import.meta.url)) },
       { find: /^effect-pagerduty$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) }
     ]
