@@ -3,8 +3,9 @@
  * open enums, unknown keys kept, decode failures naming the operation and the field, decoding off per call and per
  * layer, and every answer of the fake decoding for the operations exercised.
  */
-import { assert, describe, expect, it } from "@effect/vitest"
+import { assert, describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Chunk, Effect, Layer, Stream } from "effect"
+import type { RestApiError, RestApiService } from "effect-pagerduty"
 import { PagerDuty, RestApi } from "effect-pagerduty"
 import { Incidents, LogEntries, Schemas, Services, Teams, TypedDecoding, Users } from "effect-pagerduty/api"
 import { FakePagerDuty } from "effect-pagerduty/testing"
@@ -169,4 +170,22 @@ describe("typed operations", () => {
       expect(typeof me.email).toBe("string")
       expect(ada.id).toBeDefined()
     }).pipe(Effect.provide(TestLayer)))
+
+  it("types: results come from the schemas, never from a bare type argument", () => {
+    const check = (api: RestApiService) => {
+      expectTypeOf(api.rget("/users/X")).toEqualTypeOf<Effect.Effect<unknown, RestApiError>>()
+      expectTypeOf(api.rget("/users/X", { schema: Schemas.User })).toEqualTypeOf<
+        Effect.Effect<Schemas.User, RestApiError>
+      >()
+      // @ts-expect-error: a type argument without a schema would be an unchecked claim
+      api.rget<Schemas.User>("/users/X")
+      expectTypeOf(Users.getUser({ id: "X" })).toEqualTypeOf<Effect.Effect<Schemas.User, RestApiError, RestApi>>()
+      expectTypeOf(Users.listUsers()).toEqualTypeOf<Stream.Stream<Schemas.User, RestApiError, RestApi>>()
+      // @ts-expect-error: a query enum is a closed union
+      Incidents.listIncidents({ statuses: ["sleeping"] })
+      // @ts-expect-error: a wrong field name is a compile error
+      Users.getUser({ identifier: "X" })
+    }
+    expect(typeof check).toBe("function")
+  })
 })
