@@ -4,10 +4,13 @@
  * overrides below. Spec-dependent: skipped with a reason where the document is absent.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Stream } from "effect"
+import { Effect, Either, Layer, Schema, Stream } from "effect"
 import * as fs from "node:fs"
 import { buildModel, type IR, type OperationModel } from "../scripts/generate-api.js"
 import * as Api from "../src/api/index.js"
+import { operationOf } from "../src/internal/api/operation.js"
+import { decodeOptions, schema } from "../src/internal/api/schema.js"
+import { check } from "../src/internal/api/validate.js"
 import { PagerDutyConfig } from "../src/PagerDutyConfig.js"
 import type { RestApiError } from "../src/RestApi.js"
 import { RestApi } from "../src/RestApi.js"
@@ -195,5 +198,30 @@ describe.skipIf(reason !== undefined)(
         expect([...overridden].sort()).toEqual(Object.keys(exampleOverrides).sort())
         expect(decoded).toBeGreaterThan(300)
       }).pipe(Effect.provide(layer)))
+
+    it("the fast check of the operations and the exported Schemas agree on every example", () => {
+      const disagreements: Array<string> = []
+      let compared = 0
+      for (const op of model?.operations ?? []) {
+        const descriptor = operationOf(functionOf(op))
+        expect(descriptor, `${op.module}.${op.functionName}`).toBeDefined()
+        const result = descriptor?.result
+        if (result === null || result === undefined) continue
+        const decode = Schema.decodeUnknownEither(schema<unknown>(result), decodeOptions)
+        for (const example of examplesOf(op)) {
+          const wrapper = op.entry.responseWrapper
+          const unwrapped = wrapper !== null && isObject(example.value) ? example.value[wrapper] : example.value
+          const values = op.paged ? (Array.isArray(unwrapped) ? unwrapped : []) : [unwrapped]
+          for (const value of values) {
+            compared++
+            const fast = check(result)(value)
+            const full = Either.isRight(decode(value))
+            if (fast !== full) disagreements.push(`${op.module}.${op.functionName} ${example.name}: ${fast} vs ${full}`)
+          }
+        }
+      }
+      expect(disagreements).toEqual([])
+      expect(compared).toBeGreaterThan(300)
+    })
   }
 )

@@ -20,6 +20,7 @@ import type { Params } from "../params.js"
 import { decodeError } from "../schemaDecode.js"
 import type { Descriptor, OperationDescriptor } from "./descriptor.js"
 import { decodeOptions, schema } from "./schema.js"
+import { type Check, check } from "./validate.js"
 
 type Input = Readonly<Record<string, unknown>> | undefined
 
@@ -63,10 +64,16 @@ const prepare = (op: OperationDescriptor, input: Input, options: CallOptions | u
     return Effect.succeed({ url, params: params as Params, headers, json: values.body })
   })
 
-/** A lazily built decoder of one result value. */
+/**
+ * A lazily built decoder of one result value: the fast check (`validate.ts`), which returns the value as it is; on a
+ * mismatch, the `Schema` of the same descriptor, for its error (the same semantics, so it fails too).
+ */
 const makeDecoder = (result: Descriptor) => {
+  let fast: Check | undefined
   let decode: ((value: unknown) => Either.Either<unknown, ParseResult.ParseError>) | undefined
   return (value: unknown): Either.Either<unknown, ParseResult.ParseError> => {
+    if (fast === undefined) fast = check(result)
+    if (fast(value)) return Either.right(value)
     if (decode === undefined) decode = Schema.decodeUnknownEither(schema<unknown>(result), decodeOptions)
     return decode(value)
   }
@@ -90,6 +97,25 @@ const verbs = {
  * @internal
  */
 export const call = <I, A>(op: OperationDescriptor) => {
+  const fn = callOf<I, A>(op)
+  return describe(fn, op)
+}
+
+/**
+ * The descriptor a generated function was made from (for tests and tools), or `undefined`.
+ *
+ * @internal
+ */
+export const operationOf = (fn: unknown): OperationDescriptor | undefined =>
+  typeof fn === "function" ? descriptors.get(fn) : undefined
+
+const descriptors = new WeakMap<object, OperationDescriptor>()
+const describe = <F extends object>(fn: F, op: OperationDescriptor): F => {
+  descriptors.set(fn, op)
+  return fn
+}
+
+const callOf = <I, A>(op: OperationDescriptor) => {
   const decode = op.result === null ? undefined : makeDecoder(op.result)
   const what = `the result of ${op.name} (${op.method} ${op.path})`
   return (input?: I, options?: CallOptions): Effect.Effect<A, RestApiError, RestApi> =>
@@ -117,7 +143,9 @@ export const call = <I, A>(op: OperationDescriptor) => {
  *
  * @internal
  */
-export const list = <I, A>(op: OperationDescriptor) => {
+export const list = <I, A>(op: OperationDescriptor) => describe(listOf<I, A>(op), op)
+
+const listOf = <I, A>(op: OperationDescriptor) => {
   const decode = op.result === null ? undefined : makeDecoder(op.result)
   const what = `an item of ${op.name} (${op.method} ${op.path})`
   return (input?: I, options?: StreamOptions): Stream.Stream<A, RestApiError, RestApi> =>
