@@ -167,15 +167,19 @@ const listOf = <I, A>(op: OperationDescriptor) => {
         : api.iterAll(request.url, { ...common, concurrency: options?.concurrency, onCeiling: options?.onCeiling })
       if (decode === undefined || !(yield* decodingEnabled(options))) return items as Stream.Stream<A, RestApiError>
       return Stream.mapChunksEffect(items, (chunk) => {
-        const out: Array<A> = []
+        // The usual case: every item matches and is kept as it is, so the page's chunk is passed on unchanged.
+        let out: Array<unknown> | undefined
+        let index = 0
         for (const item of chunk) {
           const decoded = decode(item)
           if (Either.isLeft(decoded)) {
             return Effect.fail(decodeError(decoded.left, { method: op.method, url: request.url, what }))
           }
-          out.push(decoded.right as A)
+          if (decoded.right !== item && out === undefined) out = Chunk.toArray(chunk).slice(0, index)
+          if (out !== undefined) out.push(decoded.right)
+          index++
         }
-        return Effect.succeed(Chunk.unsafeFromArray(out))
+        return Effect.succeed((out === undefined ? chunk : Chunk.unsafeFromArray(out)) as Chunk.Chunk<A>)
       })
     }))
 }
