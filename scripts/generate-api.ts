@@ -371,8 +371,10 @@ export interface OperationModel {
   readonly entry: EndpointEntry
   /** A paged list (a Stream of items): the table gives a paging style and the items' wrapper. */
   readonly paged: boolean
-  readonly pathParams: ReadonlyArray<{ readonly name: string; readonly ir: IR }>
-  readonly queryParams: ReadonlyArray<{ readonly name: string; readonly ir: IR; readonly required: boolean }>
+  readonly pathParams: ReadonlyArray<{ readonly name: string; readonly ir: IR; readonly description: string }>
+  readonly queryParams: ReadonlyArray<
+    { readonly name: string; readonly ir: IR; readonly required: boolean; readonly description: string }
+  >
   readonly headers: ReadonlyArray<{ readonly name: string; readonly required: boolean }>
   readonly from: "required" | "optional" | null
   readonly body: { readonly ir: IR; readonly required: boolean } | null
@@ -497,20 +499,21 @@ export const buildModel = (spec: unknown): ApiModel => {
       }
       // A list is a Stream only when the endpoint table knows where its items are.
       const paged = entry.pagination !== null && entry.responseWrapper !== null
-      const pathParams: Array<{ name: string; ir: IR }> = []
-      const queryParams: Array<{ name: string; ir: IR; required: boolean }> = []
+      const pathParams: Array<{ name: string; ir: IR; description: string }> = []
+      const queryParams: Array<{ name: string; ir: IR; required: boolean; description: string }> = []
       const headers: Array<{ name: string; required: boolean }> = []
       let from: OperationModel["from"] = null
       for (const p of params.values()) {
         const name = String(p.name)
         const pWhere = `${where} parameter ${name}`
         const schemaIR = p.schema === undefined ? { k: "string" as const } : norm(p.schema, pWhere)
-        if (p.in === "path") pathParams.push({ name, ir: schemaIR })
+        const description = typeof p.description === "string" ? firstSentence(p.description) : ""
+        if (p.in === "path") pathParams.push({ name, ir: schemaIR, description })
         else if (p.in === "query") {
           const bare = name.endsWith("[]") ? name.slice(0, -2) : name
           if (paged && PAGING_PARAMS.has(bare)) continue
           const ir: IR = name.endsWith("[]") && schemaIR.k !== "array" ? { k: "array", items: schemaIR } : schemaIR
-          queryParams.push({ name: bare, ir, required: p.required === true })
+          queryParams.push({ name: bare, ir, required: p.required === true, description })
         } else if (p.in === "header") {
           if (IGNORED_HEADERS.has(name.toLowerCase())) continue
           if (name.toLowerCase() === "from") from = p.required === true ? "required" : "optional"
@@ -521,7 +524,7 @@ export const buildModel = (spec: unknown): ApiModel => {
       for (const name of templateParams) {
         if (!pathParams.some((p) => p.name === name)) {
           normalizer.report.push({ where, what: `path parameter ${name} is not declared: typed \`string\`` })
-          pathParams.push({ name, ir: { k: "string" } })
+          pathParams.push({ name, ir: { k: "string" }, description: "" })
         }
       }
       const taken = new Set(["body", "from", "headers"])
@@ -756,6 +759,13 @@ export const renderSchemas = (model: ApiModel, source: SpecSource): string => {
   return out.join("\n")
 }
 
+/** A parameter's one-line doc: its description's first sentence, or where it goes. */
+const paramDoc = (where: string, p: { readonly name: string; readonly description: string }): string => {
+  const text = p.description === "" ? `${where} parameter \`${p.name}\`.` : p.description
+  const short = text.length > 160 ? `${text.slice(0, 157)}...` : text
+  return short.replace(/\*\//g, "*\\/").replace(/@/g, "\\@")
+}
+
 const inputName = (op: OperationModel): string => `${pascal(op.functionName)}Input`
 
 const hasRequiredInput = (op: OperationModel): boolean =>
@@ -846,13 +856,13 @@ export const renderTagModule = (
     for (const p of op.pathParams) {
       const t = printType(p.ir, typeCtx, "  ")
       fields.push(
-        `  /** Path parameter \`${p.name}\`. */`,
+        `  /** ${paramDoc("Path", p)} */`,
         `  readonly ${key(p.name)}: ${t === "number" ? "number | string" : t}`
       )
     }
     for (const p of op.queryParams) {
       fields.push(
-        `  /** Query parameter \`${p.name}\`. */`,
+        `  /** ${paramDoc("Query", p)} */`,
         `  readonly ${key(p.name)}${p.required ? "" : "?"}: ${printType(p.ir, typeCtx, "  ")}`
       )
     }
