@@ -49,7 +49,7 @@ export const listAbilities: (input?: ListAbilitiesInput, options?: CallOptions) 
  * @since 0.2.0
  */
 export interface GetAbilityInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 

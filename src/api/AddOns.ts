@@ -35,11 +35,11 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListAddonInput {
-  /** Query parameter `include`. */
+  /** Array of additional Models to include in response. */
   readonly include?: ReadonlyArray<"services">
-  /** Query parameter `service_ids`. */
+  /** Filters the results, showing only Add-ons for the given services */
   readonly service_ids?: ReadonlyArray<string>
-  /** Query parameter `filter`. */
+  /** Filters the results, showing only Add-ons of the given type */
   readonly filter?: "full_page_addon" | "incident_show_addon"
 }
 
@@ -79,7 +79,7 @@ export const createAddon: (input: CreateAddonInput, options?: CallOptions) => Ef
  * @since 0.2.0
  */
 export interface GetAddonInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -98,7 +98,7 @@ export const getAddon: (input: GetAddonInput, options?: CallOptions) => Effect.E
  * @since 0.2.0
  */
 export interface UpdateAddonInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -121,7 +121,7 @@ export const updateAddon: (input: UpdateAddonInput, options?: CallOptions) => Ef
  * @since 0.2.0
  */
 export interface DeleteAddonInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 

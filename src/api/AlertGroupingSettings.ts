@@ -35,7 +35,7 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListAlertGroupingSettingsInput {
-  /** Query parameter `service_ids`. */
+  /** An array of service IDs. Only results related to these services will be returned. */
   readonly service_ids?: ReadonlyArray<string>
 }
 
@@ -75,7 +75,7 @@ export const postAlertGroupingSettings: (input: PostAlertGroupingSettingsInput, 
  * @since 0.2.0
  */
 export interface GetAlertGroupingSettingInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -94,7 +94,7 @@ export const getAlertGroupingSetting: (input: GetAlertGroupingSettingInput, opti
  * @since 0.2.0
  */
 export interface PutAlertGroupingSettingInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -117,7 +117,7 @@ export const putAlertGroupingSetting: (input: PutAlertGroupingSettingInput, opti
  * @since 0.2.0
  */
 export interface DeleteAlertGroupingSettingInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 

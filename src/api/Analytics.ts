@@ -602,7 +602,7 @@ export const getAnalyticsIncidents: (input?: GetAnalyticsIncidentsInput, options
  * @since 0.2.0
  */
 export interface GetAnalyticsIncidentsByIdInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -635,7 +635,7 @@ export interface GetAnalyticsIncidentResponsesByIdResult {
  * @since 0.2.0
  */
 export interface GetAnalyticsIncidentResponsesByIdInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body?: {
@@ -661,7 +661,7 @@ export const getAnalyticsIncidentResponsesById: (input: GetAnalyticsIncidentResp
  * @since 0.2.0
  */
 export interface GetAnalyticsResponderIncidentsInput {
-  /** Path parameter `responder_id`. */
+  /** The ID of the responder. */
   readonly responder_id: string
   /** The JSON request body. */
   readonly body?: {

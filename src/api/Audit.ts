@@ -35,21 +35,21 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListAuditRecordsInput {
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. If not specified, defaults to `now() - 24 hours` (past 24 hours) */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search. If not specified, defaults to `now()`. May not be more than 31 days after `since`. */
   readonly until?: string
-  /** Query parameter `root_resource_types`. */
+  /** Resource type filter for the root_resource. */
   readonly root_resource_types?: ReadonlyArray<"users" | "teams" | "schedules" | "escalation_policies" | "services" | "ip_allow_lists">
-  /** Query parameter `actor_type`. */
+  /** Actor type filter. */
   readonly actor_type?: "user_reference" | "api_key_reference" | "app_reference"
-  /** Query parameter `actor_id`. */
+  /** Actor Id filter. Must be qualified by providing the `actor_type` param. */
   readonly actor_id?: string
-  /** Query parameter `method_type`. */
+  /** Method type filter. */
   readonly method_type?: "browser" | "oauth" | "api_token" | "identity_provider" | "other"
-  /** Query parameter `method_truncated_token`. */
+  /** Method truncated_token filter. Must be qualified by providing the `method_type` param. */
   readonly method_truncated_token?: string
-  /** Query parameter `actions`. */
+  /** Action filter */
   readonly actions?: ReadonlyArray<"create" | "update" | "delete">
 }
 

@@ -35,17 +35,17 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface GetAllAutomationActionsInput {
-  /** Query parameter `name`. */
+  /** Filters results to include the ones matching the name (case insensitive substring matching) */
   readonly name?: string
-  /** Query parameter `runner_id`. */
+  /** Filters results to include the ones linked to the specified runner. Specifying the value `any` filters results to include the ones linked to runners only, th... */
   readonly runner_id?: string
-  /** Query parameter `classification`. */
+  /** Filters results to include the ones matching the specified classification (aka category) */
   readonly classification?: Schemas.AutomationActionsActionClassificationEnum
-  /** Query parameter `team_id`. */
+  /** Filters results to include the ones associated with the specified team. */
   readonly team_id?: string
-  /** Query parameter `service_id`. */
+  /** Filters results to include the ones associated with the specified service */
   readonly service_id?: string
-  /** Query parameter `action_type`. */
+  /** Filters results to include the ones matching the specified action type */
   readonly action_type?: "script" | "process_automation"
 }
 
@@ -85,7 +85,7 @@ export const createAutomationAction: (input: CreateAutomationActionInput, option
  * @since 0.2.0
  */
 export interface GetAutomationActionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -104,7 +104,7 @@ export const getAutomationAction: (input: GetAutomationActionInput, options?: Ca
  * @since 0.2.0
  */
 export interface UpdateAutomationActionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -127,7 +127,7 @@ export const updateAutomationAction: (input: UpdateAutomationActionInput, option
  * @since 0.2.0
  */
 export interface DeleteAutomationActionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -185,7 +185,7 @@ export interface CreateAutomationActionInvocationResult {
  * @since 0.2.0
  */
 export interface CreateAutomationActionInvocationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -213,7 +213,7 @@ export const createAutomationActionInvocation: (input: CreateAutomationActionInv
  * @since 0.2.0
  */
 export interface GetAutomationActionsActionServiceAssociationsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -232,7 +232,7 @@ export const getAutomationActionsActionServiceAssociations: (input: GetAutomatio
  * @since 0.2.0
  */
 export interface CreateAutomationActionServiceAssocationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -255,9 +255,9 @@ export const createAutomationActionServiceAssocation: (input: CreateAutomationAc
  * @since 0.2.0
  */
 export interface GetAutomationActionsActionServiceAssociationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `service_id`. */
+  /** The service ID */
   readonly service_id: string
 }
 
@@ -276,9 +276,9 @@ export const getAutomationActionsActionServiceAssociation: (input: GetAutomation
  * @since 0.2.0
  */
 export interface DeleteAutomationActionServiceAssociationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `service_id`. */
+  /** The service ID */
   readonly service_id: string
 }
 
@@ -297,7 +297,7 @@ export const deleteAutomationActionServiceAssociation: (input: DeleteAutomationA
  * @since 0.2.0
  */
 export interface GetAutomationActionsActionTeamAssociationsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -316,7 +316,7 @@ export const getAutomationActionsActionTeamAssociations: (input: GetAutomationAc
  * @since 0.2.0
  */
 export interface CreateAutomationActionTeamAssociationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -339,9 +339,9 @@ export const createAutomationActionTeamAssociation: (input: CreateAutomationActi
  * @since 0.2.0
  */
 export interface GetAutomationActionsActionTeamAssociationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `team_id`. */
+  /** The team ID */
   readonly team_id: string
 }
 
@@ -360,9 +360,9 @@ export const getAutomationActionsActionTeamAssociation: (input: GetAutomationAct
  * @since 0.2.0
  */
 export interface DeleteAutomationActionTeamAssociationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `team_id`. */
+  /** The team ID */
   readonly team_id: string
 }
 
@@ -381,13 +381,13 @@ export const deleteAutomationActionTeamAssociation: (input: DeleteAutomationActi
  * @since 0.2.0
  */
 export interface ListAutomationActionInvocationsInput {
-  /** Query parameter `invocation_state`. */
+  /** Invocation state */
   readonly invocation_state?: "prepared" | "created" | "sent" | "queued" | "running" | "aborted" | "completed" | "error" | "unknown"
-  /** Query parameter `not_invocation_state`. */
+  /** Invocation state inverse filter (matches invocations NOT in the specified state) */
   readonly not_invocation_state?: "prepared" | "created" | "sent" | "queued" | "running" | "aborted" | "completed" | "error" | "unknown"
-  /** Query parameter `incident_id`. */
+  /** Incident ID */
   readonly incident_id?: string
-  /** Query parameter `action_id`. */
+  /** Action ID */
   readonly action_id?: string
 }
 
@@ -406,7 +406,7 @@ export const listAutomationActionInvocations: (input?: ListAutomationActionInvoc
  * @since 0.2.0
  */
 export interface GetAutomationActionsInvocationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -425,9 +425,9 @@ export const getAutomationActionsInvocation: (input: GetAutomationActionsInvocat
  * @since 0.2.0
  */
 export interface GetAutomationActionsRunnersInput {
-  /** Query parameter `name`. */
+  /** Filters results to include the ones matching the name (case insensitive substring matching) */
   readonly name?: string
-  /** Query parameter `include`. */
+  /** Includes additional data elements into the response */
   readonly include?: ReadonlyArray<"associated_actions">
 }
 
@@ -503,7 +503,7 @@ export const createAutomationActionsRunner: (input: CreateAutomationActionsRunne
  * @since 0.2.0
  */
 export interface GetAutomationActionsRunnerInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -522,7 +522,7 @@ export const getAutomationActionsRunner: (input: GetAutomationActionsRunnerInput
  * @since 0.2.0
  */
 export interface UpdateAutomationActionsRunnerInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -545,7 +545,7 @@ export const updateAutomationActionsRunner: (input: UpdateAutomationActionsRunne
  * @since 0.2.0
  */
 export interface DeleteAutomationActionsRunnerInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -564,7 +564,7 @@ export const deleteAutomationActionsRunner: (input: DeleteAutomationActionsRunne
  * @since 0.2.0
  */
 export interface GetAutomationActionsRunnerTeamAssociationsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -583,7 +583,7 @@ export const getAutomationActionsRunnerTeamAssociations: (input: GetAutomationAc
  * @since 0.2.0
  */
 export interface CreateAutomationActionsRunnerTeamAssociationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -606,9 +606,9 @@ export const createAutomationActionsRunnerTeamAssociation: (input: CreateAutomat
  * @since 0.2.0
  */
 export interface GetAutomationActionsRunnerTeamAssociationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `team_id`. */
+  /** The team ID */
   readonly team_id: string
 }
 
@@ -627,9 +627,9 @@ export const getAutomationActionsRunnerTeamAssociation: (input: GetAutomationAct
  * @since 0.2.0
  */
 export interface DeleteAutomationActionsRunnerTeamAssociationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `team_id`. */
+  /** The team ID */
   readonly team_id: string
 }
 

@@ -80,7 +80,7 @@ export const createBusinessService: (input?: CreateBusinessServiceInput, options
  * @since 0.2.0
  */
 export interface GetBusinessServiceInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -99,7 +99,7 @@ export const getBusinessService: (input: GetBusinessServiceInput, options?: Call
  * @since 0.2.0
  */
 export interface UpdateBusinessServiceInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body?: {
@@ -129,7 +129,7 @@ export const updateBusinessService: (input: UpdateBusinessServiceInput, options?
  * @since 0.2.0
  */
 export interface DeleteBusinessServiceInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -157,7 +157,7 @@ export interface CreateBusinessServiceAccountSubscriptionResult {
  * @since 0.2.0
  */
 export interface CreateBusinessServiceAccountSubscriptionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -176,7 +176,7 @@ export const createBusinessServiceAccountSubscription: (input: CreateBusinessSer
  * @since 0.2.0
  */
 export interface RemoveBusinessServiceAccountSubscriptionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -195,7 +195,7 @@ export const removeBusinessServiceAccountSubscription: (input: RemoveBusinessSer
  * @since 0.2.0
  */
 export interface GetBusinessServiceSubscribersInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -214,7 +214,7 @@ export const getBusinessServiceSubscribers: (input: GetBusinessServiceSubscriber
  * @since 0.2.0
  */
 export interface CreateBusinessServiceNotificationSubscribersInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -237,11 +237,11 @@ export const createBusinessServiceNotificationSubscribers: (input: CreateBusines
  * @since 0.2.0
  */
 export interface GetBusinessServiceSupportingServiceImpactsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `additional_fields`. */
+  /** Provides access to additional fields such as highest priority per business service and total impacted count */
   readonly additional_fields?: ReadonlyArray<"services.highest_impacting_priority" | "total_impacted_count">
-  /** Query parameter `ids`. */
+  /** The IDs of the resources. */
   readonly ids?: ReadonlyArray<string>
 }
 
@@ -271,7 +271,7 @@ export interface RemoveBusinessServiceNotificationSubscriberResult {
  * @since 0.2.0
  */
 export interface RemoveBusinessServiceNotificationSubscriberInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -294,7 +294,7 @@ export const removeBusinessServiceNotificationSubscriber: (input: RemoveBusiness
  * @since 0.2.0
  */
 export interface GetBusinessServiceTopLevelImpactorsInput {
-  /** Query parameter `ids`. */
+  /** The IDs of the resources. */
   readonly ids?: ReadonlyArray<string>
 }
 
@@ -313,9 +313,9 @@ export const getBusinessServiceTopLevelImpactors: (input?: GetBusinessServiceTop
  * @since 0.2.0
  */
 export interface GetBusinessServiceImpactsInput {
-  /** Query parameter `additional_fields`. */
+  /** Provides access to additional fields such as highest priority per business service and total impacted count */
   readonly additional_fields?: ReadonlyArray<"services.highest_impacting_priority" | "total_impacted_count">
-  /** Query parameter `ids`. */
+  /** The IDs of the resources. */
   readonly ids?: ReadonlyArray<string>
 }
 

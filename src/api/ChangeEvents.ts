@@ -35,13 +35,13 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListChangeEventsInput {
-  /** Query parameter `team_ids`. */
+  /** An array of team IDs. Only results related to these teams will be returned. Account must have the `teams` ability to use this parameter. */
   readonly team_ids?: ReadonlyArray<string>
-  /** Query parameter `integration_ids`. */
+  /** An array of integration IDs. Only results related to these integrations will be returned. */
   readonly integration_ids?: ReadonlyArray<string>
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search, as a UTC ISO 8601 datetime string. Will return an HTTP 400 for non-UTC datetimes. */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search, as a UTC ISO 8601 datetime string. Will return an HTTP 400 for non-UTC datetimes. */
   readonly until?: string
 }
 
@@ -77,7 +77,7 @@ export const createChangeEvent: (input?: CreateChangeEventInput, options?: CallO
  * @since 0.2.0
  */
 export interface GetChangeEventInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -96,7 +96,7 @@ export const getChangeEvent: (input: GetChangeEventInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface UpdateChangeEventInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -152,9 +152,9 @@ export type ListIncidentRelatedChangeEventsResult = ReadonlyArray<{
  * @since 0.2.0
  */
 export interface ListIncidentRelatedChangeEventsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `limit`. */
+  /** The number of results per page. */
   readonly limit?: number
 }
 
@@ -173,15 +173,15 @@ export const listIncidentRelatedChangeEvents: (input: ListIncidentRelatedChangeE
  * @since 0.2.0
  */
 export interface ListServiceChangeEventsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search, as a UTC ISO 8601 datetime string. Will return an HTTP 400 for non-UTC datetimes. */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search, as a UTC ISO 8601 datetime string. Will return an HTTP 400 for non-UTC datetimes. */
   readonly until?: string
-  /** Query parameter `team_ids`. */
+  /** An array of team IDs. Only results related to these teams will be returned. Account must have the `teams` ability to use this parameter. */
   readonly team_ids?: ReadonlyArray<string>
-  /** Query parameter `integration_ids`. */
+  /** An array of integration IDs. Only results related to these integrations will be returned. */
   readonly integration_ids?: ReadonlyArray<string>
 }
 

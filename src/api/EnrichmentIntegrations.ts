@@ -74,7 +74,7 @@ export const createServiceNowIntegration: (input: CreateServiceNowIntegrationInp
  * @since 0.2.0
  */
 export interface GetServiceNowIntegrationInput {
-  /** Path parameter `integration_id`. */
+  /** Base32-encoded UUID v7 (26 uppercase alphanumeric characters) identifying the ServiceNow enrichment integration. */
   readonly integration_id: string
 }
 
@@ -93,7 +93,7 @@ export const getServiceNowIntegration: (input: GetServiceNowIntegrationInput, op
  * @since 0.2.0
  */
 export interface DeleteServiceNowIntegrationInput {
-  /** Path parameter `integration_id`. */
+  /** Base32-encoded UUID v7 (26 uppercase alphanumeric characters) identifying the ServiceNow enrichment integration. */
   readonly integration_id: string
 }
 
@@ -112,7 +112,7 @@ export const deleteServiceNowIntegration: (input: DeleteServiceNowIntegrationInp
  * @since 0.2.0
  */
 export interface AddServiceNowTableInput {
-  /** Path parameter `integration_id`. */
+  /** Base32-encoded UUID v7 (26 uppercase alphanumeric characters) identifying the ServiceNow enrichment integration. */
   readonly integration_id: string
   /** The JSON request body. */
   readonly body: {
@@ -135,9 +135,9 @@ export const addServiceNowTable: (input: AddServiceNowTableInput, options?: Call
  * @since 0.2.0
  */
 export interface UpdateServiceNowTableInput {
-  /** Path parameter `integration_id`. */
+  /** Base32-encoded UUID v7 (26 uppercase alphanumeric characters) identifying the ServiceNow enrichment integration. */
   readonly integration_id: string
-  /** Path parameter `table_id`. */
+  /** Base32-encoded UUID v7 (26 uppercase alphanumeric characters) identifying the CMDB table configuration. */
   readonly table_id: string
   /** The JSON request body. */
   readonly body: {
@@ -160,9 +160,9 @@ export const updateServiceNowTable: (input: UpdateServiceNowTableInput, options?
  * @since 0.2.0
  */
 export interface DeleteServiceNowTableInput {
-  /** Path parameter `integration_id`. */
+  /** Base32-encoded UUID v7 (26 uppercase alphanumeric characters) identifying the ServiceNow enrichment integration. */
   readonly integration_id: string
-  /** Path parameter `table_id`. */
+  /** Base32-encoded UUID v7 (26 uppercase alphanumeric characters) identifying the CMDB table configuration. */
   readonly table_id: string
 }
 
@@ -191,9 +191,9 @@ export interface EnableServiceNowTableSyncResult {
  * @since 0.2.0
  */
 export interface EnableServiceNowTableSyncInput {
-  /** Path parameter `integration_id`. */
+  /** Base32-encoded UUID v7 (26 uppercase alphanumeric characters) identifying the ServiceNow enrichment integration. */
   readonly integration_id: string
-  /** Path parameter `table_id`. */
+  /** Base32-encoded UUID v7 (26 uppercase alphanumeric characters) identifying the CMDB table configuration. */
   readonly table_id: string
 }
 
@@ -221,9 +221,9 @@ export type TestServiceNowTableResult = ReadonlyArray<{
  * @since 0.2.0
  */
 export interface TestServiceNowTableInput {
-  /** Path parameter `integration_id`. */
+  /** Base32-encoded UUID v7 (26 uppercase alphanumeric characters) identifying the ServiceNow enrichment integration. */
   readonly integration_id: string
-  /** Path parameter `table_id`. */
+  /** Base32-encoded UUID v7 (26 uppercase alphanumeric characters) identifying the CMDB table configuration. */
   readonly table_id: string
 }
 
@@ -263,7 +263,7 @@ export const createServiceNowCredentials: (input: CreateServiceNowCredentialsInp
  * @since 0.2.0
  */
 export interface GetServiceNowCredentialsInput {
-  /** Path parameter `credentials_id`. */
+  /** Base32-encoded UUID v7 (26 uppercase alphanumeric characters) identifying the ServiceNow credentials. */
   readonly credentials_id: string
 }
 
@@ -282,7 +282,7 @@ export const getServiceNowCredentials: (input: GetServiceNowCredentialsInput, op
  * @since 0.2.0
  */
 export interface UpdateServiceNowCredentialsInput {
-  /** Path parameter `credentials_id`. */
+  /** Base32-encoded UUID v7 (26 uppercase alphanumeric characters) identifying the ServiceNow credentials. */
   readonly credentials_id: string
   /** The JSON request body. */
   readonly body: {
@@ -305,7 +305,7 @@ export const updateServiceNowCredentials: (input: UpdateServiceNowCredentialsInp
  * @since 0.2.0
  */
 export interface DeleteServiceNowCredentialsInput {
-  /** Path parameter `credentials_id`. */
+  /** Base32-encoded UUID v7 (26 uppercase alphanumeric characters) identifying the ServiceNow credentials. */
   readonly credentials_id: string
 }
 

@@ -77,7 +77,7 @@ export const listEnrichmentSchemas: (input?: ListEnrichmentSchemasInput, options
  * @since 0.2.0
  */
 export interface CreateEnrichmentSchemaInput {
-  /** Query parameter `filename`. */
+  /** The filename for the CSV content. Required when creating a schema from a `text/csv` body; optional for `text/csv` record uploads. Ignored for `multipart/form... */
   readonly filename?: string
   /** The JSON request body. */
   readonly body: {
@@ -106,7 +106,7 @@ export const createEnrichmentSchema: (input: CreateEnrichmentSchemaInput, option
  * @since 0.2.0
  */
 export interface GetEnrichmentSchemaInput {
-  /** Path parameter `schema_id`. */
+  /** The ID of the enrichment schema. */
   readonly schema_id: string
 }
 
@@ -125,7 +125,7 @@ export const getEnrichmentSchema: (input: GetEnrichmentSchemaInput, options?: Ca
  * @since 0.2.0
  */
 export interface UpdateEnrichmentSchemaInput {
-  /** Path parameter `schema_id`. */
+  /** The ID of the enrichment schema. */
   readonly schema_id: string
   /** The JSON request body. */
   readonly body: {
@@ -151,7 +151,7 @@ export const updateEnrichmentSchema: (input: UpdateEnrichmentSchemaInput, option
  * @since 0.2.0
  */
 export interface DeleteEnrichmentSchemaInput {
-  /** Path parameter `schema_id`. */
+  /** The ID of the enrichment schema. */
   readonly schema_id: string
 }
 
@@ -170,7 +170,7 @@ export const deleteEnrichmentSchema: (input: DeleteEnrichmentSchemaInput, option
  * @since 0.2.0
  */
 export interface ListEnrichmentRecordsInput {
-  /** Path parameter `schema_id`. */
+  /** The ID of the enrichment schema. */
   readonly schema_id: string
 }
 
@@ -189,9 +189,9 @@ export const listEnrichmentRecords: (input: ListEnrichmentRecordsInput, options?
  * @since 0.2.0
  */
 export interface DeleteEnrichmentRecordInput {
-  /** Path parameter `schema_id`. */
+  /** The ID of the enrichment schema. */
   readonly schema_id: string
-  /** Path parameter `record_id`. */
+  /** The ID of the enrichment record. */
   readonly record_id: string
 }
 

@@ -35,15 +35,15 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListEscalationPoliciesInput {
-  /** Query parameter `query`. */
+  /** Filters the result, showing only the records whose name matches the query. */
   readonly query?: string
-  /** Query parameter `user_ids`. */
+  /** Filters the results, showing only escalation policies on which any of the users is a target. */
   readonly user_ids?: ReadonlyArray<string>
-  /** Query parameter `team_ids`. */
+  /** An array of team IDs. Only results related to these teams will be returned. Account must have the `teams` ability to use this parameter. */
   readonly team_ids?: ReadonlyArray<string>
-  /** Query parameter `include`. */
+  /** Array of additional Models to include in response. */
   readonly include?: ReadonlyArray<"services" | "teams" | "targets" | "escalation_rule_assignment_strategies">
-  /** Query parameter `sort_by`. */
+  /** Used to specify the field you wish to sort the results on. */
   readonly sort_by?: "name" | "name:asc" | "name:desc"
 }
 
@@ -85,9 +85,9 @@ export const createEscalationPolicy: (input: CreateEscalationPolicyInput, option
  * @since 0.2.0
  */
 export interface GetEscalationPolicyInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `include`. */
+  /** Array of additional Models to include in response. */
   readonly include?: ReadonlyArray<"services" | "teams" | "targets" | "escalation_rule_assignment_strategies">
 }
 
@@ -106,7 +106,7 @@ export const getEscalationPolicy: (input: GetEscalationPolicyInput, options?: Ca
  * @since 0.2.0
  */
 export interface UpdateEscalationPolicyInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -129,7 +129,7 @@ export const updateEscalationPolicy: (input: UpdateEscalationPolicyInput, option
  * @since 0.2.0
  */
 export interface DeleteEscalationPolicyInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -148,11 +148,11 @@ export const deleteEscalationPolicy: (input: DeleteEscalationPolicyInput, option
  * @since 0.2.0
  */
 export interface ListEscalationPolicyAuditRecordsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. If not specified, defaults to `now() - 24 hours` (past 24 hours) */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search. If not specified, defaults to `now()`. May not be more than 31 days after `since`. */
   readonly until?: string
 }
 

@@ -35,7 +35,7 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListEventEnrichmentsInput {
-  /** Query parameter `include`. */
+  /** Include additional details. Supported value is "privileges". */
   readonly include?: ReadonlyArray<"privileges">
 }
 
@@ -118,9 +118,9 @@ export const markEventEnrichmentAsDefault: (input: MarkEventEnrichmentAsDefaultI
  * @since 0.2.0
  */
 export interface GetEventEnrichmentInput {
-  /** Path parameter `id`. */
+  /** The ID of the Event Enrichment. */
   readonly id: string
-  /** Query parameter `include`. */
+  /** Include additional details. Supported value is "privileges". */
   readonly include?: ReadonlyArray<"privileges">
 }
 
@@ -139,7 +139,7 @@ export const getEventEnrichment: (input: GetEventEnrichmentInput, options?: Call
  * @since 0.2.0
  */
 export interface UpdateEventEnrichmentInput {
-  /** Path parameter `id`. */
+  /** The ID of the Event Enrichment. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -162,7 +162,7 @@ export const updateEventEnrichment: (input: UpdateEventEnrichmentInput, options?
  * @since 0.2.0
  */
 export interface DeleteEventEnrichmentInput {
-  /** Path parameter `id`. */
+  /** The ID of the Event Enrichment. */
   readonly id: string
 }
 
@@ -181,9 +181,9 @@ export const deleteEventEnrichment: (input: DeleteEventEnrichmentInput, options?
  * @since 0.2.0
  */
 export interface ListEventEnrichmentAssociationsInput {
-  /** Path parameter `id`. */
+  /** The ID of the Event Enrichment. */
   readonly id: string
-  /** Query parameter `association_type`. */
+  /** Filter associations by type. Either "service" or "event_orchestration". */
   readonly association_type?: "service" | "event_orchestration"
 }
 
@@ -220,7 +220,7 @@ export type AddEventEnrichmentAssociationsResult = {
  * @since 0.2.0
  */
 export interface AddEventEnrichmentAssociationsInput {
-  /** Path parameter `id`. */
+  /** The ID of the Event Enrichment. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -261,7 +261,7 @@ export type DeleteEventEnrichmentAssociationsResult = {
  * @since 0.2.0
  */
 export interface DeleteEventEnrichmentAssociationsInput {
-  /** Path parameter `id`. */
+  /** The ID of the Event Enrichment. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -284,7 +284,7 @@ export const deleteEventEnrichmentAssociations: (input: DeleteEventEnrichmentAss
  * @since 0.2.0
  */
 export interface GetEventEnrichmentRulesInput {
-  /** Path parameter `id`. */
+  /** The ID of the Event Enrichment. */
   readonly id: string
 }
 
@@ -303,7 +303,7 @@ export const getEventEnrichmentRules: (input: GetEventEnrichmentRulesInput, opti
  * @since 0.2.0
  */
 export interface UpdateEventEnrichmentRulesInput {
-  /** Path parameter `id`. */
+  /** The ID of the Event Enrichment. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {

@@ -66,7 +66,7 @@ export interface ListEventOrchestrationsItem {
  * @since 0.2.0
  */
 export interface ListEventOrchestrationsInput {
-  /** Query parameter `sort_by`. */
+  /** Used to specify the field you wish to sort the results on. */
   readonly sort_by?: "name:asc" | "name:desc" | "routes:asc" | "routes:desc" | "created_at:asc" | "created_at:desc"
 }
 
@@ -106,7 +106,7 @@ export const postOrchestration: (input: PostOrchestrationInput, options?: CallOp
  * @since 0.2.0
  */
 export interface GetOrchestrationInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
 }
 
@@ -125,7 +125,7 @@ export const getOrchestration: (input: GetOrchestrationInput, options?: CallOpti
  * @since 0.2.0
  */
 export interface UpdateOrchestrationInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -148,7 +148,7 @@ export const updateOrchestration: (input: UpdateOrchestrationInput, options?: Ca
  * @since 0.2.0
  */
 export interface DeleteOrchestrationInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
 }
 
@@ -167,7 +167,7 @@ export const deleteOrchestration: (input: DeleteOrchestrationInput, options?: Ca
  * @since 0.2.0
  */
 export interface ListOrchestrationIntegrationsInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
 }
 
@@ -186,7 +186,7 @@ export const listOrchestrationIntegrations: (input: ListOrchestrationIntegration
  * @since 0.2.0
  */
 export interface PostOrchestrationIntegrationInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -211,9 +211,9 @@ export const postOrchestrationIntegration: (input: PostOrchestrationIntegrationI
  * @since 0.2.0
  */
 export interface GetOrchestrationIntegrationInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
-  /** Path parameter `integration_id`. */
+  /** The ID of an Integration. */
   readonly integration_id: string
 }
 
@@ -232,9 +232,9 @@ export const getOrchestrationIntegration: (input: GetOrchestrationIntegrationInp
  * @since 0.2.0
  */
 export interface UpdateOrchestrationIntegrationInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
-  /** Path parameter `integration_id`. */
+  /** The ID of an Integration. */
   readonly integration_id: string
   /** The JSON request body. */
   readonly body: {
@@ -259,9 +259,9 @@ export const updateOrchestrationIntegration: (input: UpdateOrchestrationIntegrat
  * @since 0.2.0
  */
 export interface DeleteOrchestrationIntegrationInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
-  /** Path parameter `integration_id`. */
+  /** The ID of an Integration. */
   readonly integration_id: string
 }
 
@@ -280,7 +280,7 @@ export const deleteOrchestrationIntegration: (input: DeleteOrchestrationIntegrat
  * @since 0.2.0
  */
 export interface MigrateOrchestrationIntegrationInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -409,7 +409,7 @@ export interface GetOrchPathGlobalResult {
  * @since 0.2.0
  */
 export interface GetOrchPathGlobalInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
 }
 
@@ -535,7 +535,7 @@ export interface UpdateOrchPathGlobalResult {
  * @since 0.2.0
  */
 export interface UpdateOrchPathGlobalInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
   /** The JSON request body. */
   readonly body: Schemas.OrchestrationGlobal
@@ -586,7 +586,7 @@ export interface GetOrchPathRouterResult {
  * @since 0.2.0
  */
 export interface GetOrchPathRouterInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
 }
 
@@ -638,7 +638,7 @@ export interface UpdateOrchPathRouterResult {
  * @since 0.2.0
  */
 export interface UpdateOrchPathRouterInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
   /** The JSON request body. */
   readonly body: Schemas.OrchestrationRouter
@@ -715,7 +715,7 @@ export interface GetOrchPathUnroutedResult {
  * @since 0.2.0
  */
 export interface GetOrchPathUnroutedInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
 }
 
@@ -793,7 +793,7 @@ export interface UpdateOrchPathUnroutedResult {
  * @since 0.2.0
  */
 export interface UpdateOrchPathUnroutedInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
   /** The JSON request body. */
   readonly body: Schemas.OrchestrationUnrouted
@@ -937,9 +937,9 @@ export interface GetOrchPathServiceResult {
  * @since 0.2.0
  */
 export interface GetOrchPathServiceInput {
-  /** Path parameter `service_id`. */
+  /** The service ID */
   readonly service_id: string
-  /** Query parameter `include`. */
+  /** Array of additional Models to include in response. */
   readonly include?: ReadonlyArray<"migrated_metadata">
 }
 
@@ -1084,7 +1084,7 @@ export interface UpdateOrchPathServiceResult {
  * @since 0.2.0
  */
 export interface UpdateOrchPathServiceInput {
-  /** Path parameter `service_id`. */
+  /** The service ID */
   readonly service_id: string
   /** The JSON request body. */
   readonly body: Schemas.ServiceOrchestration
@@ -1114,7 +1114,7 @@ export interface GetOrchActiveStatusResult {
  * @since 0.2.0
  */
 export interface GetOrchActiveStatusInput {
-  /** Path parameter `service_id`. */
+  /** The service ID */
   readonly service_id: string
 }
 
@@ -1142,7 +1142,7 @@ export interface UpdateOrchActiveStatusResult {
  * @since 0.2.0
  */
 export interface UpdateOrchActiveStatusInput {
-  /** Path parameter `service_id`. */
+  /** The service ID */
   readonly service_id: string
   /** The JSON request body. */
   readonly body?: {
@@ -1165,7 +1165,7 @@ export const updateOrchActiveStatus: (input: UpdateOrchActiveStatusInput, option
  * @since 0.2.0
  */
 export interface ListCacheVarOnGlobalOrchInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
 }
 
@@ -1184,7 +1184,7 @@ export const listCacheVarOnGlobalOrch: (input: ListCacheVarOnGlobalOrchInput, op
  * @since 0.2.0
  */
 export interface CreateCacheVarOnGlobalOrchInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -1207,9 +1207,9 @@ export const createCacheVarOnGlobalOrch: (input: CreateCacheVarOnGlobalOrchInput
  * @since 0.2.0
  */
 export interface GetCacheVarOnGlobalOrchInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
-  /** Path parameter `cache_variable_id`. */
+  /** The ID of a Cache Variable. */
   readonly cache_variable_id: string
 }
 
@@ -1228,9 +1228,9 @@ export const getCacheVarOnGlobalOrch: (input: GetCacheVarOnGlobalOrchInput, opti
  * @since 0.2.0
  */
 export interface UpdateCacheVarOnGlobalOrchInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
-  /** Path parameter `cache_variable_id`. */
+  /** The ID of a Cache Variable. */
   readonly cache_variable_id: string
   /** The JSON request body. */
   readonly body: {
@@ -1253,9 +1253,9 @@ export const updateCacheVarOnGlobalOrch: (input: UpdateCacheVarOnGlobalOrchInput
  * @since 0.2.0
  */
 export interface DeleteCacheVarOnGlobalOrchInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
-  /** Path parameter `cache_variable_id`. */
+  /** The ID of a Cache Variable. */
   readonly cache_variable_id: string
 }
 
@@ -1290,9 +1290,9 @@ export type GetExternalDataCacheVarDataOnGlobalOrchResult = {
  * @since 0.2.0
  */
 export interface GetExternalDataCacheVarDataOnGlobalOrchInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
-  /** Path parameter `cache_variable_id`. */
+  /** The ID of a Cache Variable. */
   readonly cache_variable_id: string
 }
 
@@ -1327,9 +1327,9 @@ export type UpdateExternalDataCacheVarDataOnGlobalOrchResult = {
  * @since 0.2.0
  */
 export interface UpdateExternalDataCacheVarDataOnGlobalOrchInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
-  /** Path parameter `cache_variable_id`. */
+  /** The ID of a Cache Variable. */
   readonly cache_variable_id: string
   /** The JSON request body. */
   readonly body: {
@@ -1359,9 +1359,9 @@ export const updateExternalDataCacheVarDataOnGlobalOrch: (input: UpdateExternalD
  * @since 0.2.0
  */
 export interface DeleteExternalDataCacheVarDataOnGlobalOrchInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
-  /** Path parameter `cache_variable_id`. */
+  /** The ID of a Cache Variable. */
   readonly cache_variable_id: string
 }
 
@@ -1380,7 +1380,7 @@ export const deleteExternalDataCacheVarDataOnGlobalOrch: (input: DeleteExternalD
  * @since 0.2.0
  */
 export interface ListCacheVarOnServiceOrchInput {
-  /** Path parameter `service_id`. */
+  /** The service ID */
   readonly service_id: string
 }
 
@@ -1399,7 +1399,7 @@ export const listCacheVarOnServiceOrch: (input: ListCacheVarOnServiceOrchInput, 
  * @since 0.2.0
  */
 export interface CreateCacheVarOnServiceOrchInput {
-  /** Path parameter `service_id`. */
+  /** The service ID */
   readonly service_id: string
   /** The JSON request body. */
   readonly body: {
@@ -1422,9 +1422,9 @@ export const createCacheVarOnServiceOrch: (input: CreateCacheVarOnServiceOrchInp
  * @since 0.2.0
  */
 export interface GetCacheVarOnServiceOrchInput {
-  /** Path parameter `service_id`. */
+  /** The service ID */
   readonly service_id: string
-  /** Path parameter `cache_variable_id`. */
+  /** The ID of a Cache Variable. */
   readonly cache_variable_id: string
 }
 
@@ -1443,9 +1443,9 @@ export const getCacheVarOnServiceOrch: (input: GetCacheVarOnServiceOrchInput, op
  * @since 0.2.0
  */
 export interface UpdateCacheVarOnServiceOrchInput {
-  /** Path parameter `service_id`. */
+  /** The service ID */
   readonly service_id: string
-  /** Path parameter `cache_variable_id`. */
+  /** The ID of a Cache Variable. */
   readonly cache_variable_id: string
   /** The JSON request body. */
   readonly body: {
@@ -1468,9 +1468,9 @@ export const updateCacheVarOnServiceOrch: (input: UpdateCacheVarOnServiceOrchInp
  * @since 0.2.0
  */
 export interface DeleteCacheVarOnServiceOrchInput {
-  /** Path parameter `service_id`. */
+  /** The service ID */
   readonly service_id: string
-  /** Path parameter `cache_variable_id`. */
+  /** The ID of a Cache Variable. */
   readonly cache_variable_id: string
 }
 
@@ -1505,9 +1505,9 @@ export type GetExternalDataCacheVarDataOnServiceOrchResult = {
  * @since 0.2.0
  */
 export interface GetExternalDataCacheVarDataOnServiceOrchInput {
-  /** Path parameter `service_id`. */
+  /** The service ID */
   readonly service_id: string
-  /** Path parameter `cache_variable_id`. */
+  /** The ID of a Cache Variable. */
   readonly cache_variable_id: string
 }
 
@@ -1542,9 +1542,9 @@ export type UpdateExternalDataCacheVarDataOnServiceOrchResult = {
  * @since 0.2.0
  */
 export interface UpdateExternalDataCacheVarDataOnServiceOrchInput {
-  /** Path parameter `service_id`. */
+  /** The service ID */
   readonly service_id: string
-  /** Path parameter `cache_variable_id`. */
+  /** The ID of a Cache Variable. */
   readonly cache_variable_id: string
   /** The JSON request body. */
   readonly body: {
@@ -1574,9 +1574,9 @@ export const updateExternalDataCacheVarDataOnServiceOrch: (input: UpdateExternal
  * @since 0.2.0
  */
 export interface DeleteExternalDataCacheVarDataOnServiceOrchInput {
-  /** Path parameter `service_id`. */
+  /** The service ID */
   readonly service_id: string
-  /** Path parameter `cache_variable_id`. */
+  /** The ID of a Cache Variable. */
   readonly cache_variable_id: string
 }
 
@@ -1595,7 +1595,7 @@ export const deleteExternalDataCacheVarDataOnServiceOrch: (input: DeleteExternal
  * @since 0.2.0
  */
 export interface ListEventOrchestrationFeatureEnablementsInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
 }
 
@@ -1614,9 +1614,9 @@ export const listEventOrchestrationFeatureEnablements: (input: ListEventOrchestr
  * @since 0.2.0
  */
 export interface UpdateEventOrchestrationFeatureEnablementsInput {
-  /** Path parameter `id`. */
+  /** The ID of an Event Orchestration. */
   readonly id: string
-  /** Path parameter `feature_name`. */
+  /** The feature enablement identifier, typically the name of the product addon. Currently only `aiops` is supported. */
   readonly feature_name: "aiops"
   /** The JSON request body. */
   readonly body: {

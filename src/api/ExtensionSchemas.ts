@@ -52,7 +52,7 @@ export const listExtensionSchemas: (input?: ListExtensionSchemasInput, options?:
  * @since 0.2.0
  */
 export interface GetExtensionSchemaInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 

@@ -35,13 +35,13 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListExtensionsInput {
-  /** Query parameter `query`. */
+  /** Filters the result, showing only the records whose name matches the query. */
   readonly query?: string
-  /** Query parameter `extension_object_id`. */
+  /** The id of the extension object you want to filter by. */
   readonly extension_object_id?: string
-  /** Query parameter `extension_schema_id`. */
+  /** Filter the extensions by extension vendor id. */
   readonly extension_schema_id?: string
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"extension_objects" | "extension_schemas">
 }
 
@@ -81,9 +81,9 @@ export const createExtension: (input: CreateExtensionInput, options?: CallOption
  * @since 0.2.0
  */
 export interface GetExtensionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"extension_schemas" | "extension_objects" | "temporarily_disabled">
 }
 
@@ -102,7 +102,7 @@ export const getExtension: (input: GetExtensionInput, options?: CallOptions) => 
  * @since 0.2.0
  */
 export interface UpdateExtensionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -125,7 +125,7 @@ export const updateExtension: (input: UpdateExtensionInput, options?: CallOption
  * @since 0.2.0
  */
 export interface DeleteExtensionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -144,7 +144,7 @@ export const deleteExtension: (input: DeleteExtensionInput, options?: CallOption
  * @since 0.2.0
  */
 export interface EnableExtensionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 

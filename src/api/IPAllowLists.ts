@@ -77,7 +77,7 @@ export const createIpAllowList: (input: CreateIpAllowListInput, options?: CallOp
  * @since 0.2.0
  */
 export interface GetIpAllowListInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** Headers the operation declares. */
   readonly headers: { readonly "X-EARLY-ACCESS": string }
@@ -98,7 +98,7 @@ export const getIpAllowList: (input: GetIpAllowListInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface UpdateIpAllowListInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -123,7 +123,7 @@ export const updateIpAllowList: (input: UpdateIpAllowListInput, options?: CallOp
  * @since 0.2.0
  */
 export interface DeleteIpAllowListInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** Headers the operation declares. */
   readonly headers: { readonly "X-EARLY-ACCESS": string }
@@ -144,11 +144,11 @@ export const deleteIpAllowList: (input: DeleteIpAllowListInput, options?: CallOp
  * @since 0.2.0
  */
 export interface ListIpAllowListAuditRecordsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. If not specified, defaults to `now() - 24 hours` (past 24 hours) */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search. If not specified, defaults to `now()`. May not be more than 31 days after `since`. */
   readonly until?: string
   /** Headers the operation declares. */
   readonly headers: { readonly "X-EARLY-ACCESS": string }

@@ -34,7 +34,7 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListCustomFieldsFieldsInput {
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"field_options">
 }
 
@@ -74,9 +74,9 @@ export const createCustomFieldsField: (input: CreateCustomFieldsFieldInput, opti
  * @since 0.2.0
  */
 export interface GetCustomFieldsFieldInput {
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"field_options">
 }
 
@@ -95,7 +95,7 @@ export const getCustomFieldsField: (input: GetCustomFieldsFieldInput, options?: 
  * @since 0.2.0
  */
 export interface UpdateCustomFieldsFieldInput {
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
   /** The JSON request body. */
   readonly body: {
@@ -118,7 +118,7 @@ export const updateCustomFieldsField: (input: UpdateCustomFieldsFieldInput, opti
  * @since 0.2.0
  */
 export interface DeleteCustomFieldsFieldInput {
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
 }
 
@@ -137,7 +137,7 @@ export const deleteCustomFieldsField: (input: DeleteCustomFieldsFieldInput, opti
  * @since 0.2.0
  */
 export interface ListCustomFieldsFieldOptionsInput {
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
 }
 
@@ -156,7 +156,7 @@ export const listCustomFieldsFieldOptions: (input: ListCustomFieldsFieldOptionsI
  * @since 0.2.0
  */
 export interface CreateCustomFieldsFieldOptionInput {
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
   /** The JSON request body. */
   readonly body: {
@@ -179,9 +179,9 @@ export const createCustomFieldsFieldOption: (input: CreateCustomFieldsFieldOptio
  * @since 0.2.0
  */
 export interface UpdateCustomFieldsFieldOptionInput {
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
-  /** Path parameter `field_option_id`. */
+  /** The ID of the field option. */
   readonly field_option_id: string
   /** The JSON request body. */
   readonly body: {
@@ -204,9 +204,9 @@ export const updateCustomFieldsFieldOption: (input: UpdateCustomFieldsFieldOptio
  * @since 0.2.0
  */
 export interface DeleteCustomFieldsFieldOptionInput {
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
-  /** Path parameter `field_option_id`. */
+  /** The ID of the field option. */
   readonly field_option_id: string
 }
 

@@ -34,7 +34,7 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListIncidentTypesInput {
-  /** Query parameter `filter`. */
+  /** Filters the list of incident types based on their `enabled` state. */
   readonly filter?: "enabled" | "disabled" | "all"
 }
 
@@ -80,7 +80,7 @@ export const createIncidentType: (input: CreateIncidentTypeInput, options?: Call
  * @since 0.2.0
  */
 export interface GetIncidentTypeInput {
-  /** Path parameter `type_id_or_name`. */
+  /** The ID or name of the Incident Type. */
   readonly type_id_or_name: string
 }
 
@@ -99,7 +99,7 @@ export const getIncidentType: (input: GetIncidentTypeInput, options?: CallOption
  * @since 0.2.0
  */
 export interface UpdateIncidentTypeInput {
-  /** Path parameter `type_id_or_name`. */
+  /** The ID or name of the Incident Type. */
   readonly type_id_or_name: string
   /** The JSON request body. */
   readonly body: {
@@ -126,9 +126,9 @@ export const updateIncidentType: (input: UpdateIncidentTypeInput, options?: Call
  * @since 0.2.0
  */
 export interface ListIncidentTypeCustomFieldsInput {
-  /** Path parameter `type_id_or_name`. */
+  /** The ID or name of the Incident Type. */
   readonly type_id_or_name: string
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"field_options">
 }
 
@@ -147,7 +147,7 @@ export const listIncidentTypeCustomFields: (input: ListIncidentTypeCustomFieldsI
  * @since 0.2.0
  */
 export interface CreateIncidentTypeCustomFieldInput {
-  /** Path parameter `type_id_or_name`. */
+  /** The ID or name of the Incident Type. */
   readonly type_id_or_name: string
   /** The JSON request body. */
   readonly body: {
@@ -179,11 +179,11 @@ export const createIncidentTypeCustomField: (input: CreateIncidentTypeCustomFiel
  * @since 0.2.0
  */
 export interface GetIncidentTypeCustomFieldInput {
-  /** Path parameter `type_id_or_name`. */
+  /** The ID or name of the Incident Type. */
   readonly type_id_or_name: string
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"field_options">
 }
 
@@ -202,9 +202,9 @@ export const getIncidentTypeCustomField: (input: GetIncidentTypeCustomFieldInput
  * @since 0.2.0
  */
 export interface UpdateIncidentTypeCustomFieldInput {
-  /** Path parameter `type_id_or_name`. */
+  /** The ID or name of the Incident Type. */
   readonly type_id_or_name: string
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
   /** The JSON request body. */
   readonly body: {
@@ -233,9 +233,9 @@ export const updateIncidentTypeCustomField: (input: UpdateIncidentTypeCustomFiel
  * @since 0.2.0
  */
 export interface DeleteIncidentTypeCustomFieldInput {
-  /** Path parameter `type_id_or_name`. */
+  /** The ID or name of the Incident Type. */
   readonly type_id_or_name: string
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
 }
 
@@ -254,9 +254,9 @@ export const deleteIncidentTypeCustomField: (input: DeleteIncidentTypeCustomFiel
  * @since 0.2.0
  */
 export interface ListIncidentTypeCustomFieldInput {
-  /** Path parameter `type_id_or_name`. */
+  /** The ID or name of the Incident Type. */
   readonly type_id_or_name: string
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
 }
 
@@ -275,9 +275,9 @@ export const listIncidentTypeCustomField: (input: ListIncidentTypeCustomFieldInp
  * @since 0.2.0
  */
 export interface CreateIncidentTypeCustomFieldFieldOptionsInput {
-  /** Path parameter `type_id_or_name`. */
+  /** The ID or name of the Incident Type. */
   readonly type_id_or_name: string
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
   /** The JSON request body. */
   readonly body: {
@@ -305,11 +305,11 @@ export const createIncidentTypeCustomFieldFieldOptions: (input: CreateIncidentTy
  * @since 0.2.0
  */
 export interface GetIncidentTypeCustomFieldFieldOptionsInput {
-  /** Path parameter `type_id_or_name`. */
+  /** The ID or name of the Incident Type. */
   readonly type_id_or_name: string
-  /** Path parameter `field_option_id`. */
+  /** The ID of the field option. */
   readonly field_option_id: string
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
 }
 
@@ -328,11 +328,11 @@ export const getIncidentTypeCustomFieldFieldOptions: (input: GetIncidentTypeCust
  * @since 0.2.0
  */
 export interface UpdateIncidentTypeCustomFieldFieldOptionInput {
-  /** Path parameter `type_id_or_name`. */
+  /** The ID or name of the Incident Type. */
   readonly type_id_or_name: string
-  /** Path parameter `field_option_id`. */
+  /** The ID of the field option. */
   readonly field_option_id: string
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
   /** The JSON request body. */
   readonly body: {
@@ -360,11 +360,11 @@ export const updateIncidentTypeCustomFieldFieldOption: (input: UpdateIncidentTyp
  * @since 0.2.0
  */
 export interface DeleteIncidentTypeCustomFieldFieldOptionInput {
-  /** Path parameter `type_id_or_name`. */
+  /** The ID or name of the Incident Type. */
   readonly type_id_or_name: string
-  /** Path parameter `field_option_id`. */
+  /** The ID of the field option. */
   readonly field_option_id: string
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
 }
 

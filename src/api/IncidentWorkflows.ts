@@ -35,9 +35,9 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListIncidentWorkflowsInput {
-  /** Query parameter `query`. */
+  /** Filters the result, showing only the records whose name matches the query. */
   readonly query?: string
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"steps" | "team">
 }
 
@@ -77,7 +77,7 @@ export const postIncidentWorkflow: (input: PostIncidentWorkflowInput, options?: 
  * @since 0.2.0
  */
 export interface GetIncidentWorkflowInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -96,7 +96,7 @@ export const getIncidentWorkflow: (input: GetIncidentWorkflowInput, options?: Ca
  * @since 0.2.0
  */
 export interface PutIncidentWorkflowInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -119,7 +119,7 @@ export const putIncidentWorkflow: (input: PutIncidentWorkflowInput, options?: Ca
  * @since 0.2.0
  */
 export interface DeleteIncidentWorkflowInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -138,7 +138,7 @@ export const deleteIncidentWorkflow: (input: DeleteIncidentWorkflowInput, option
  * @since 0.2.0
  */
 export interface CreateIncidentWorkflowInstanceInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -167,7 +167,7 @@ export const createIncidentWorkflowInstance: (input: CreateIncidentWorkflowInsta
  * @since 0.2.0
  */
 export interface ListIncidentWorkflowActionsInput {
-  /** Query parameter `keyword`. */
+  /** If provided, only show actions tagged with the specified keyword */
   readonly keyword?: string
 }
 
@@ -186,7 +186,7 @@ export const listIncidentWorkflowActions: (input?: ListIncidentWorkflowActionsIn
  * @since 0.2.0
  */
 export interface GetIncidentWorkflowActionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -205,19 +205,19 @@ export const getIncidentWorkflowAction: (input: GetIncidentWorkflowActionInput, 
  * @since 0.2.0
  */
 export interface ListIncidentWorkflowTriggersInput {
-  /** Query parameter `workflow_id`. */
+  /** If provided, only show triggers configured to start the given workflow. Useful for listing all services associated with the given workflow */
   readonly workflow_id?: string
-  /** Query parameter `incident_id`. */
+  /** If provided, only show triggers configured on the service of the given incident. Useful for finding manual triggers that are configured on the service for a ... */
   readonly incident_id?: string
-  /** Query parameter `service_id`. */
+  /** If provided, only show triggers configured for incidents in the given service. Useful for listing all workflows associated with the given service. Cannot be ... */
   readonly service_id?: string
-  /** Query parameter `trigger_type`. */
+  /** If provided, only show triggers of the given type. For example “manual” to search for manual triggers */
   readonly trigger_type?: "manual" | "conditional" | "incident_type"
-  /** Query parameter `workflow_name_contains`. */
+  /** If provided, only show triggers configured to start workflows whose name contain the provided value. */
   readonly workflow_name_contains?: string
-  /** Query parameter `is_disabled`. */
+  /** If provided, filters between disabled and enabled Triggers. This query parameter is deprecated, and will be removed in a future version of this API. */
   readonly is_disabled?: boolean
-  /** Query parameter `sort_by`. */
+  /** If provided, returns triggers sorted by the specified property. */
   readonly sort_by?: "workflow_id" | "workflow_id asc" | "workflow_id desc" | "workflow_name" | "workflow_name asc" | "workflow_name desc"
 }
 
@@ -279,7 +279,7 @@ export const createIncidentWorkflowTrigger: (input: CreateIncidentWorkflowTrigge
  * @since 0.2.0
  */
 export interface GetIncidentWorkflowTriggerInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -298,7 +298,7 @@ export const getIncidentWorkflowTrigger: (input: GetIncidentWorkflowTriggerInput
  * @since 0.2.0
  */
 export interface UpdateIncidentWorkflowTriggerInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -339,7 +339,7 @@ export const updateIncidentWorkflowTrigger: (input: UpdateIncidentWorkflowTrigge
  * @since 0.2.0
  */
 export interface DeleteIncidentWorkflowTriggerInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -358,7 +358,7 @@ export const deleteIncidentWorkflowTrigger: (input: DeleteIncidentWorkflowTrigge
  * @since 0.2.0
  */
 export interface AssociateServiceToIncidentWorkflowTriggerInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -383,9 +383,9 @@ export const associateServiceToIncidentWorkflowTrigger: (input: AssociateService
  * @since 0.2.0
  */
 export interface DeleteServiceFromIncidentWorkflowTriggerInput {
-  /** Path parameter `trigger_id`. */
+  /** Identifier for the Trigger */
   readonly trigger_id: string
-  /** Path parameter `service_id`. */
+  /** Identifier for the Service */
   readonly service_id: string
 }
 

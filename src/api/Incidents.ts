@@ -35,29 +35,29 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListIncidentsInput {
-  /** Query parameter `date_range`. */
+  /** When set to all, the since and until parameters and defaults are ignored. */
   readonly date_range?: "all"
-  /** Query parameter `incident_key`. */
+  /** Incident de-duplication key. Incidents with child alerts do not have an incident key; querying by incident key will return incidents whose alerts have alert_... */
   readonly incident_key?: string
-  /** Query parameter `service_ids`. */
+  /** Returns only the incidents associated with the passed service(s). This expects one or more service IDs. */
   readonly service_ids?: ReadonlyArray<string>
-  /** Query parameter `team_ids`. */
+  /** An array of team IDs. Only results related to these teams will be returned. Account must have the `teams` ability to use this parameter. */
   readonly team_ids?: ReadonlyArray<string>
-  /** Query parameter `user_ids`. */
+  /** Returns only the incidents currently assigned to the passed user(s). This expects one or more user IDs. Note: When using the assigned_to_user filter, you wil... */
   readonly user_ids?: ReadonlyArray<string>
-  /** Query parameter `urgencies`. */
+  /** Array of the urgencies of the incidents to be returned. Defaults to all urgencies. Account must have the `urgencies` ability to do this. */
   readonly urgencies?: ReadonlyArray<"high" | "low">
-  /** Query parameter `time_zone`. */
+  /** Time zone used to render timestamps and to interpret `since/until` values before filtering. Rendering defaults to UTC if omitted. `since/until` default to th... */
   readonly time_zone?: string
-  /** Query parameter `statuses`. */
+  /** Return only incidents with the given statuses. To query multiple statuses, pass `statuses[]` more than once, for example: `https://api.pagerduty.com/incident... */
   readonly statuses?: ReadonlyArray<"triggered" | "acknowledged" | "resolved">
-  /** Query parameter `sort_by`. */
+  /** Used to specify both the field you wish to sort the results on (incident_number/created_at/resolved_at/urgency), as well as the direction (asc/desc) of the r... */
   readonly sort_by?: ReadonlyArray<string>
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"acknowledgers" | "agents" | "assignees" | "conference_bridge" | "escalation_policies" | "first_trigger_log_entries" | "priorities" | "services" | "teams" | "users">
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. Maximum range is 6 months and default is 1 month. */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search. Maximum range is 6 months and default is 1 month. */
   readonly until?: string
 }
 
@@ -113,11 +113,11 @@ export const createIncident: (input: CreateIncidentInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface UpdateIncidentsInput {
-  /** Query parameter `limit`. */
+  /** The number of results per page. */
   readonly limit?: number
-  /** Query parameter `offset`. */
+  /** Offset to start pagination search results. */
   readonly offset?: number
-  /** Query parameter `total`. */
+  /** By default the `total` field in pagination responses is set to `null` to provide the fastest possible response times. Set `total` to `true` for this field to... */
   readonly total?: boolean
   /** The JSON request body. */
   readonly body: {
@@ -161,9 +161,9 @@ export const updateIncidents: (input: UpdateIncidentsInput, options?: CallOption
  * @since 0.2.0
  */
 export interface GetIncidentInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"acknowledgers" | "agents" | "assignees" | "conference_bridge" | "custom_fields" | "escalation_policies" | "first_trigger_log_entries" | "priorities" | "services" | "teams" | "users">
 }
 
@@ -182,7 +182,7 @@ export const getIncident: (input: GetIncidentInput, options?: CallOptions) => Ef
  * @since 0.2.0
  */
 export interface UpdateIncidentInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -229,15 +229,15 @@ export const updateIncident: (input: UpdateIncidentInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface ListIncidentAlertsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `alert_key`. */
+  /** Alert de-duplication key. */
   readonly alert_key?: string
-  /** Query parameter `statuses`. */
+  /** Return only alerts with the given statuses. (More status codes may be introduced in the future.) */
   readonly statuses?: ReadonlyArray<"triggered" | "resolved">
-  /** Query parameter `sort_by`. */
+  /** Used to specify both the field you wish to sort the results on (created_at/resolved_at), as well as the direction (asc/desc) of the results. The sort_by fiel... */
   readonly sort_by?: "created_at" | "resolved_at" | "created_at:asc" | "created_at:desc" | "resolved_at:asc" | "resolved_at:desc"
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"services" | "first_trigger_log_entries" | "incidents">
 }
 
@@ -256,13 +256,13 @@ export const listIncidentAlerts: (input: ListIncidentAlertsInput, options?: Stre
  * @since 0.2.0
  */
 export interface UpdateIncidentAlertsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `limit`. */
+  /** The number of results per page. */
   readonly limit?: number
-  /** Query parameter `offset`. */
+  /** Offset to start pagination search results. */
   readonly offset?: number
-  /** Query parameter `total`. */
+  /** By default the `total` field in pagination responses is set to `null` to provide the fastest possible response times. Set `total` to `true` for this field to... */
   readonly total?: boolean
   /** The JSON request body. */
   readonly body: {
@@ -287,9 +287,9 @@ export const updateIncidentAlerts: (input: UpdateIncidentAlertsInput, options?: 
  * @since 0.2.0
  */
 export interface GetIncidentAlertInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `alert_id`. */
+  /** The id of the alert to retrieve. */
   readonly alert_id: string
 }
 
@@ -308,9 +308,9 @@ export const getIncidentAlert: (input: GetIncidentAlertInput, options?: CallOpti
  * @since 0.2.0
  */
 export interface UpdateIncidentAlertInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `alert_id`. */
+  /** The id of the alert to retrieve. */
   readonly alert_id: string
   /** The JSON request body. */
   readonly body: {
@@ -344,9 +344,9 @@ export interface PutIncidentManualBusinessServiceAssociationResult {
  * @since 0.2.0
  */
 export interface PutIncidentManualBusinessServiceAssociationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `business_service_id`. */
+  /** The business service ID. */
   readonly business_service_id: string
   /** The JSON request body. */
   readonly body: {
@@ -369,7 +369,7 @@ export const putIncidentManualBusinessServiceAssociation: (input: PutIncidentMan
  * @since 0.2.0
  */
 export interface GetIncidentImpactedBusinessServicesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -388,7 +388,7 @@ export const getIncidentImpactedBusinessServices: (input: GetIncidentImpactedBus
  * @since 0.2.0
  */
 export interface GetIncidentFieldValuesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -407,7 +407,7 @@ export const getIncidentFieldValues: (input: GetIncidentFieldValuesInput, option
  * @since 0.2.0
  */
 export interface SetIncidentFieldValuesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -430,17 +430,17 @@ export const setIncidentFieldValues: (input: SetIncidentFieldValuesInput, option
  * @since 0.2.0
  */
 export interface ListIncidentLogEntriesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `time_zone`. */
+  /** Time zone in which results will be rendered. This will default to the account time zone. */
   readonly time_zone?: string
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search. */
   readonly until?: string
-  /** Query parameter `is_overview`. */
+  /** If `true`, will return a subset of log entries that show only the most important changes to the incident. */
   readonly is_overview?: boolean
-  /** Query parameter `include`. */
+  /** Array of additional Models to include in response. */
   readonly include?: ReadonlyArray<"incidents" | "services" | "channels" | "teams">
 }
 
@@ -459,7 +459,7 @@ export const listIncidentLogEntries: (input: ListIncidentLogEntriesInput, option
  * @since 0.2.0
  */
 export interface MergeIncidentsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -484,7 +484,7 @@ export const mergeIncidents: (input: MergeIncidentsInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface ListIncidentNotesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -503,7 +503,7 @@ export const listIncidentNotes: (input: ListIncidentNotesInput, options?: CallOp
  * @since 0.2.0
  */
 export interface CreateIncidentNoteInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -530,9 +530,9 @@ export const createIncidentNote: (input: CreateIncidentNoteInput, options?: Call
  * @since 0.2.0
  */
 export interface UpdateIncidentNoteInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `note_id`. */
+  /** The id of the note. */
   readonly note_id: string
   /** The JSON request body. */
   readonly body: {
@@ -559,9 +559,9 @@ export const updateIncidentNote: (input: UpdateIncidentNoteInput, options?: Call
  * @since 0.2.0
  */
 export interface DeleteIncidentNoteInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `note_id`. */
+  /** The id of the note. */
   readonly note_id: string
 }
 
@@ -594,11 +594,11 @@ export interface GetOutlierIncidentResult {
  * @since 0.2.0
  */
 export interface GetOutlierIncidentInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. */
   readonly since?: string
-  /** Query parameter `additional_details`. */
+  /** Array of additional attributes to any of the returned incidents for related incidents. */
   readonly additional_details?: ReadonlyArray<"incident">
 }
 
@@ -632,11 +632,11 @@ export type GetPastIncidentsResult = ReadonlyArray<{
  * @since 0.2.0
  */
 export interface GetPastIncidentsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `limit`. */
+  /** The number of results to be returned in the response. */
   readonly limit?: number
-  /** Query parameter `total`. */
+  /** By default the `total` field in the response body is set to `null` to provide the fastest possible response times. Set `total` to `true` for this field to be... */
   readonly total?: boolean
 }
 
@@ -668,9 +668,9 @@ export type GetRelatedIncidentsResult = ReadonlyArray<{
  * @since 0.2.0
  */
 export interface GetRelatedIncidentsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `additional_details`. */
+  /** Array of additional attributes to any of the returned incidents for related incidents. */
   readonly additional_details?: ReadonlyArray<"incident">
 }
 
@@ -689,7 +689,7 @@ export const getRelatedIncidents: (input: GetRelatedIncidentsInput, options?: Ca
  * @since 0.2.0
  */
 export interface CreateIncidentResponderRequestInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -725,7 +725,7 @@ export type CancelIncidentResponderRequestResult = ReadonlyArray<{
  * @since 0.2.0
  */
 export interface CancelIncidentResponderRequestInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -752,7 +752,7 @@ export const cancelIncidentResponderRequest: (input: CancelIncidentResponderRequ
  * @since 0.2.0
  */
 export interface CreateIncidentSnoozeInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -777,7 +777,7 @@ export const createIncidentSnooze: (input: CreateIncidentSnoozeInput, options?: 
  * @since 0.2.0
  */
 export interface CreateIncidentStatusUpdateInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -804,7 +804,7 @@ export const createIncidentStatusUpdate: (input: CreateIncidentStatusUpdateInput
  * @since 0.2.0
  */
 export interface GetIncidentNotificationSubscribersInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -823,7 +823,7 @@ export const getIncidentNotificationSubscribers: (input: GetIncidentNotification
  * @since 0.2.0
  */
 export interface CreateIncidentNotificationSubscribersInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -857,7 +857,7 @@ export interface RemoveIncidentNotificationSubscribersResult {
  * @since 0.2.0
  */
 export interface RemoveIncidentNotificationSubscribersInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {

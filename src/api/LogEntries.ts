@@ -35,17 +35,17 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListLogEntriesInput {
-  /** Query parameter `time_zone`. */
+  /** Time zone in which results will be rendered. This will default to the account time zone. */
   readonly time_zone?: string
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search. */
   readonly until?: string
-  /** Query parameter `is_overview`. */
+  /** If `true`, will return a subset of log entries that show only the most important changes to the incident. */
   readonly is_overview?: boolean
-  /** Query parameter `include`. */
+  /** Array of additional Models to include in response. */
   readonly include?: ReadonlyArray<"incidents" | "services" | "channels" | "teams">
-  /** Query parameter `team_ids`. */
+  /** An array of team IDs. Only results related to these teams will be returned. Account must have the `teams` ability to use this parameter. */
   readonly team_ids?: ReadonlyArray<string>
 }
 
@@ -64,11 +64,11 @@ export const listLogEntries: (input?: ListLogEntriesInput, options?: StreamOptio
  * @since 0.2.0
  */
 export interface GetLogEntryInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `time_zone`. */
+  /** Time zone in which results will be rendered. This will default to the account time zone. */
   readonly time_zone?: string
-  /** Query parameter `include`. */
+  /** Array of additional Models to include in response. */
   readonly include?: ReadonlyArray<"incidents" | "services" | "channels" | "teams">
 }
 
@@ -87,7 +87,7 @@ export const getLogEntry: (input: GetLogEntryInput, options?: CallOptions) => Ef
  * @since 0.2.0
  */
 export interface UpdateLogEntryChannelInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {

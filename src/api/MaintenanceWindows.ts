@@ -35,15 +35,15 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListMaintenanceWindowsInput {
-  /** Query parameter `query`. */
+  /** Filters the result, showing only the records whose name matches the query. */
   readonly query?: string
-  /** Query parameter `team_ids`. */
+  /** An array of team IDs. Only results related to these teams will be returned. Account must have the `teams` ability to use this parameter. */
   readonly team_ids?: ReadonlyArray<string>
-  /** Query parameter `service_ids`. */
+  /** An array of service IDs. Only results related to these services will be returned. */
   readonly service_ids?: ReadonlyArray<string>
-  /** Query parameter `include`. */
+  /** Array of additional Models to include in response. */
   readonly include?: ReadonlyArray<"teams" | "services" | "users">
-  /** Query parameter `filter`. */
+  /** Only return maintenance windows in a given state. */
   readonly filter?: "past" | "future" | "ongoing" | "open" | "all"
 }
 
@@ -85,9 +85,9 @@ export const createMaintenanceWindow: (input: CreateMaintenanceWindowInput, opti
  * @since 0.2.0
  */
 export interface GetMaintenanceWindowInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `include`. */
+  /** Array of additional Models to include in response. */
   readonly include?: ReadonlyArray<"teams" | "services" | "users">
 }
 
@@ -106,7 +106,7 @@ export const getMaintenanceWindow: (input: GetMaintenanceWindowInput, options?: 
  * @since 0.2.0
  */
 export interface UpdateMaintenanceWindowInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -129,7 +129,7 @@ export const updateMaintenanceWindow: (input: UpdateMaintenanceWindowInput, opti
  * @since 0.2.0
  */
 export interface DeleteMaintenanceWindowInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 

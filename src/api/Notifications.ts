@@ -34,15 +34,15 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListNotificationsInput {
-  /** Query parameter `time_zone`. */
+  /** Time zone in which results will be rendered. This will default to the account time zone. */
   readonly time_zone?: string
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. The time element is optional. */
   readonly since: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search. This should be in the same format as since. The size of the date range must be less than 3 months. */
   readonly until: string
-  /** Query parameter `filter`. */
+  /** Return notification of this type only. */
   readonly filter?: "sms_notification" | "email_notification" | "phone_notification" | "push_notification"
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"users">
 }
 

@@ -41,9 +41,9 @@ export interface DeleteOauthDelegationsResult {
  * @since 0.2.0
  */
 export interface DeleteOauthDelegationsInput {
-  /** Query parameter `user_id`. */
+  /** The ID of the user for whom this request is applicable. */
   readonly user_id: string
-  /** Query parameter `type`. */
+  /** The type of OAuth delegations this request should target. Allowed values are 'mobile' (to sign users out of the mobile app) and 'web' (to sign users out of t... */
   readonly type: "mobile" | "web"
 }
 
@@ -62,7 +62,7 @@ export const deleteOauthDelegations: (input: DeleteOauthDelegationsInput, option
  * @since 0.2.0
  */
 export interface GetOauthDelegationsRevocationRequestsStatusInput {
-  /** Query parameter `requested_at_end`. */
+  /** The end of the date range over which you want to search. If not specified, this will default to current time. */
   readonly requested_at_end?: string
 }
 

@@ -35,21 +35,21 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListOnCallsInput {
-  /** Query parameter `time_zone`. */
+  /** Time zone in which results will be rendered. This will default to the account time zone. */
   readonly time_zone?: string
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"escalation_policies" | "users" | "schedules">
-  /** Query parameter `user_ids`. */
+  /** Filters the results, showing only on-calls for the specified user IDs. */
   readonly user_ids?: ReadonlyArray<string>
-  /** Query parameter `escalation_policy_ids`. */
+  /** Filters the results, showing only on-calls for the specified escalation policy IDs. */
   readonly escalation_policy_ids?: ReadonlyArray<string>
-  /** Query parameter `schedule_ids`. */
+  /** Filters the results, showing only on-calls for the specified schedule IDs. If `null` is provided in the array, it includes permanent on-calls due to direct u... */
   readonly schedule_ids?: ReadonlyArray<string>
-  /** Query parameter `since`. */
+  /** The start of the time range over which you want to search. If an on-call period overlaps with the range, it will be included in the result. Defaults to curre... */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the time range over which you want to search. If an on-call period overlaps with the range, it will be included in the result. Defaults to current... */
   readonly until?: string
-  /** Query parameter `earliest`. */
+  /** This will filter on-calls such that only the earliest on-call for each combination of escalation policy, escalation level, and user is returned. This is usef... */
   readonly earliest?: boolean
 }
 

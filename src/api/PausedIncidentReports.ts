@@ -54,13 +54,13 @@ export interface GetPausedIncidentReportAlertsResult {
  * @since 0.2.0
  */
 export interface GetPausedIncidentReportAlertsInput {
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search. */
   readonly until?: string
-  /** Query parameter `service_id`. */
+  /** Specifies a filter to limit the scope of reporting to a particular service */
   readonly service_id?: string
-  /** Query parameter `suspended_by`. */
+  /** Specifies a filter to scope the response to either alerts suspended by Auto Pause or Event Rules. */
   readonly suspended_by?: "auto_pause" | "rules"
 }
 
@@ -92,13 +92,13 @@ export interface GetPausedIncidentReportCountsResult {
  * @since 0.2.0
  */
 export interface GetPausedIncidentReportCountsInput {
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search. */
   readonly until?: string
-  /** Query parameter `service_id`. */
+  /** Specifies a filter to limit the scope of reporting to a particular service */
   readonly service_id?: string
-  /** Query parameter `suspended_by`. */
+  /** Specifies a filter to scope the response to either alerts suspended by Auto Pause or Event Rules. */
   readonly suspended_by?: "auto_pause" | "rules"
 }
 

@@ -36,13 +36,13 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListRecommendedRulesInput {
-  /** Query parameter `service_id`. */
+  /** Filter recommended rules for a single service. Cannot be combined with `service_ids[]`. */
   readonly service_id?: string
-  /** Query parameter `service_ids`. */
+  /** Filter recommended rules for multiple services. Cannot be combined with `service_id`. */
   readonly service_ids?: ReadonlyArray<string>
-  /** Query parameter `team_ids`. */
+  /** An array of team IDs. Only results related to these teams will be returned. Account must have the `teams` ability to use this parameter. */
   readonly team_ids?: ReadonlyArray<string>
-  /** Query parameter `actions`. */
+  /** Filter recommended rules by action type. */
   readonly actions?: ReadonlyArray<"suppress" | "severity" | "priority">
 }
 
@@ -70,9 +70,9 @@ export interface DismissRecommendedRuleResult {
  * @since 0.2.0
  */
 export interface DismissRecommendedRuleInput {
-  /** Path parameter `service_id`. */
+  /** The service ID */
   readonly service_id: string
-  /** Path parameter `recommendation_id`. */
+  /** The recommendation ID (rule instance hash). */
   readonly recommendation_id: string
   /** The JSON request body. */
   readonly body: Schemas.RecommendedRuleDecision
@@ -102,9 +102,9 @@ export interface AcceptRecommendedRuleResult {
  * @since 0.2.0
  */
 export interface AcceptRecommendedRuleInput {
-  /** Path parameter `service_id`. */
+  /** The service ID */
   readonly service_id: string
-  /** Path parameter `recommendation_id`. */
+  /** The recommendation ID (rule instance hash). */
   readonly recommendation_id: string
 }
 
@@ -132,9 +132,9 @@ export interface DeleteAcceptedRecommendedRuleResult {
  * @since 0.2.0
  */
 export interface DeleteAcceptedRecommendedRuleInput {
-  /** Path parameter `service_id`. */
+  /** The service ID */
   readonly service_id: string
-  /** Path parameter `rule_id`. */
+  /** The ID of the accepted rule. */
   readonly rule_id: string
 }
 

@@ -96,7 +96,7 @@ export const createRuleset: (input: CreateRulesetInput, options?: CallOptions) =
  * @since 0.2.0
  */
 export interface GetRulesetInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -115,7 +115,7 @@ export const getRuleset: (input: GetRulesetInput, options?: CallOptions) => Effe
  * @since 0.2.0
  */
 export interface UpdateRulesetInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -138,7 +138,7 @@ export const updateRuleset: (input: UpdateRulesetInput, options?: CallOptions) =
  * @since 0.2.0
  */
 export interface DeleteRulesetInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -157,7 +157,7 @@ export const deleteRuleset: (input: DeleteRulesetInput, options?: CallOptions) =
  * @since 0.2.0
  */
 export interface ListRulesetEventRulesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -176,7 +176,7 @@ export const listRulesetEventRules: (input: ListRulesetEventRulesInput, options?
  * @since 0.2.0
  */
 export interface CreateRulesetEventRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -199,9 +199,9 @@ export const createRulesetEventRule: (input: CreateRulesetEventRuleInput, option
  * @since 0.2.0
  */
 export interface GetRulesetEventRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `rule_id`. */
+  /** The id of the Event Rule to retrieve. */
   readonly rule_id: string
 }
 
@@ -220,9 +220,9 @@ export const getRulesetEventRule: (input: GetRulesetEventRuleInput, options?: Ca
  * @since 0.2.0
  */
 export interface UpdateRulesetEventRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `rule_id`. */
+  /** The id of the Event Rule to retrieve. */
   readonly rule_id: string
   /** The JSON request body. */
   readonly body: {
@@ -246,9 +246,9 @@ export const updateRulesetEventRule: (input: UpdateRulesetEventRuleInput, option
  * @since 0.2.0
  */
 export interface DeleteRulesetEventRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `rule_id`. */
+  /** The id of the Event Rule to retrieve. */
   readonly rule_id: string
 }
 

@@ -34,13 +34,13 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListSreMemoriesInput {
-  /** Query parameter `limit`. */
+  /** The number of results to return per page. */
   readonly limit?: number
-  /** Query parameter `service_id`. */
+  /** Filter memories by service ID */
   readonly service_id?: string
-  /** Query parameter `incident_id`. */
+  /** Filter memories by incident ID */
   readonly incident_id?: string
-  /** Query parameter `type`. */
+  /** Filter memories by type */
   readonly type?: "runbook" | "service_profile" | "incident_playbook"
 }
 
@@ -59,7 +59,7 @@ export const listSreMemories: (input?: ListSreMemoriesInput, options?: CallOptio
  * @since 0.2.0
  */
 export interface UpdateSreMemoryInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -84,7 +84,7 @@ export const updateSreMemory: (input: UpdateSreMemoryInput, options?: CallOption
  * @since 0.2.0
  */
 export interface DeleteSreMemoryInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 

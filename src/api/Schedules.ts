@@ -35,19 +35,19 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListSchedulesInput {
-  /** Query parameter `query`. */
+  /** Filters the result, showing only the records whose name matches the query. */
   readonly query?: string
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"schedule_layers" | "overrides_subschedule" | "final_schedule">
-  /** Query parameter `time_zone`. */
+  /** Time zone in which results will be rendered. This will default to the current user's time zone and then the account's time zone. */
   readonly time_zone?: string
-  /** Query parameter `include_next_oncall_for_user`. */
+  /** Specify an `user_id`, and the schedule list API will return information about this user's next on-call. */
   readonly include_next_oncall_for_user?: string
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to show schedule entries. Defaults to 2 weeks before until if an until is given. Optional parameter. When pro... */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to show schedule entries. Defaults to 2 weeks after since if a since is given. Optional parameter. When provide... */
   readonly until?: string
-  /** Query parameter `team_ids`. */
+  /** An array of team IDs. Only results related to these teams will be returned. Account must have the `teams` ability to use this parameter. */
   readonly team_ids?: ReadonlyArray<string>
 }
 
@@ -66,7 +66,7 @@ export const listSchedules: (input?: ListSchedulesInput, options?: StreamOptions
  * @since 0.2.0
  */
 export interface CreateScheduleInput {
-  /** Query parameter `overflow`. */
+  /** Any on-call schedule entries that pass the date range bounds will be truncated at the bounds, unless the parameter `overflow=true` is passed. This parameter ... */
   readonly overflow?: boolean
   /** The JSON request body. */
   readonly body: {
@@ -89,17 +89,17 @@ export const createSchedule: (input: CreateScheduleInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface GetScheduleInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Query parameter `time_zone`. */
+  /** Time zone in which results will be rendered. This will default to the schedule's time zone. */
   readonly time_zone?: string
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to show schedule entries. Defaults to 2 weeks before until if an until is given. Optional parameter. When pro... */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to show schedule entries. Defaults to 2 weeks after since if a since is given. Optional parameter. When provide... */
   readonly until?: string
-  /** Query parameter `overflow`. */
+  /** Any on-call schedule entries that pass the date range bounds will be truncated at the bounds, unless the parameter `overflow=true` is passed. This parameter ... */
   readonly overflow?: boolean
-  /** Query parameter `include_next_oncall_for_user`. */
+  /** Specify an `user_id`, and the schedule list API will return information about this user's next on-call. */
   readonly include_next_oncall_for_user?: string
 }
 
@@ -118,9 +118,9 @@ export const getSchedule: (input: GetScheduleInput, options?: CallOptions) => Ef
  * @since 0.2.0
  */
 export interface UpdateScheduleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `overflow`. */
+  /** Any on-call schedule entries that pass the date range bounds will be truncated at the bounds, unless the parameter `overflow=true` is passed. This parameter ... */
   readonly overflow?: boolean
   /** The JSON request body. */
   readonly body: {
@@ -143,7 +143,7 @@ export const updateSchedule: (input: UpdateScheduleInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface DeleteScheduleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -162,11 +162,11 @@ export const deleteSchedule: (input: DeleteScheduleInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface ListSchedulesAuditRecordsInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. If not specified, defaults to `now() - 24 hours` (past 24 hours) */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search. If not specified, defaults to `now()`. May not be more than 31 days after `since`. */
   readonly until?: string
 }
 
@@ -185,15 +185,15 @@ export const listSchedulesAuditRecords: (input: ListSchedulesAuditRecordsInput, 
  * @since 0.2.0
  */
 export interface ListScheduleOverridesInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. */
   readonly since: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search. */
   readonly until: string
-  /** Query parameter `editable`. */
+  /** When this parameter is present, only editable overrides will be returned. The result will only include the id of the override if this parameter is present. O... */
   readonly editable?: boolean
-  /** Query parameter `overflow`. */
+  /** Any on-call schedule entries that pass the date range bounds will be truncated at the bounds, unless the parameter overflow=true is passed. This parameter de... */
   readonly overflow?: boolean
 }
 
@@ -223,7 +223,7 @@ export type CreateScheduleOverrideResult = ReadonlyArray<{
  * @since 0.2.0
  */
 export interface CreateScheduleOverrideInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -246,9 +246,9 @@ export const createScheduleOverride: (input: CreateScheduleOverrideInput, option
  * @since 0.2.0
  */
 export interface DeleteScheduleOverrideInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `override_id`. */
+  /** The override ID on the schedule. */
   readonly override_id: string
 }
 
@@ -267,11 +267,11 @@ export const deleteScheduleOverride: (input: DeleteScheduleOverrideInput, option
  * @since 0.2.0
  */
 export interface ListScheduleUsersInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search. */
   readonly until?: string
 }
 
@@ -290,11 +290,11 @@ export const listScheduleUsers: (input: ListScheduleUsersInput, options?: CallOp
  * @since 0.2.0
  */
 export interface CreateSchedulePreviewInput {
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search. */
   readonly until?: string
-  /** Query parameter `overflow`. */
+  /** Any on-call schedule entries that pass the date range bounds will be truncated at the bounds, unless the parameter `overflow=true` is passed. This parameter ... */
   readonly overflow?: boolean
   /** The JSON request body. */
   readonly body: {

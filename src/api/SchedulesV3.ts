@@ -35,9 +35,9 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListSchedulesV3Input {
-  /** Query parameter `query`. */
+  /** Filters the result, showing only the records whose name matches the query. */
   readonly query?: string
-  /** Query parameter `team_ids`. */
+  /** An array of team IDs. Only results related to these teams will be returned. Account must have the `teams` ability to use this parameter. */
   readonly team_ids?: ReadonlyArray<string>
 }
 
@@ -119,17 +119,17 @@ export interface GetScheduleV3Result {
  * @since 0.2.0
  */
 export interface GetScheduleV3Input {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Query parameter `since`. */
+  /** Start of time range (ISO 8601) */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** End of time range (ISO 8601) */
   readonly until?: string
-  /** Query parameter `time_zone`. */
+  /** IANA timezone identifier for rendering shift times. Defaults to the schedule's configured time zone. */
   readonly time_zone?: string
-  /** Query parameter `overflow`. */
+  /** Include shifts that extend beyond the requested time range boundaries */
   readonly overflow?: boolean
-  /** Query parameter `include`. */
+  /** Additional data to include in the schedule response: - `final_schedule`: computed on-call assignments for the time range */
   readonly include?: ReadonlyArray<"final_schedule">
 }
 
@@ -170,7 +170,7 @@ export interface UpdateScheduleV3Result {
  * @since 0.2.0
  */
 export interface UpdateScheduleV3Input {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
   /** The JSON request body. */
   readonly body: Schemas.UpdateScheduleRequest
@@ -191,7 +191,7 @@ export const updateScheduleV3: (input: UpdateScheduleV3Input, options?: CallOpti
  * @since 0.2.0
  */
 export interface DeleteScheduleV3Input {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
 }
 
@@ -210,11 +210,11 @@ export const deleteScheduleV3: (input: DeleteScheduleV3Input, options?: CallOpti
  * @since 0.2.0
  */
 export interface ListSchedulesAuditRecordsV3Input {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. If not specified, defaults to `now() - 24 hours` (past 24 hours) */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search. If not specified, defaults to `now()`. May not be more than 31 days after `since`. */
   readonly until?: string
 }
 
@@ -233,15 +233,15 @@ export const listSchedulesAuditRecordsV3: (input: ListSchedulesAuditRecordsV3Inp
  * @since 0.2.0
  */
 export interface ListCustomShiftsInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Query parameter `since`. */
+  /** Start of time range (ISO 8601) */
   readonly since: string
-  /** Query parameter `until`. */
+  /** End of time range (ISO 8601) */
   readonly until: string
-  /** Query parameter `time_zone`. */
+  /** IANA timezone identifier for rendering shift times. Defaults to the schedule's configured time zone. */
   readonly time_zone?: string
-  /** Query parameter `overflow`. */
+  /** Include shifts that extend beyond the requested time range boundaries */
   readonly overflow?: boolean
 }
 
@@ -260,7 +260,7 @@ export const listCustomShifts: (input: ListCustomShiftsInput, options?: StreamOp
  * @since 0.2.0
  */
 export interface CreateCustomShiftsInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
   /** The JSON request body. */
   readonly body: Schemas.CreateCustomShiftsRequest
@@ -281,9 +281,9 @@ export const createCustomShifts: (input: CreateCustomShiftsInput, options?: Call
  * @since 0.2.0
  */
 export interface GetCustomShiftInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Path parameter `custom_shift_id`. */
+  /** The ID of the custom shift. */
   readonly custom_shift_id: string
 }
 
@@ -302,9 +302,9 @@ export const getCustomShift: (input: GetCustomShiftInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface UpdateCustomShiftInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Path parameter `custom_shift_id`. */
+  /** The ID of the custom shift. */
   readonly custom_shift_id: string
   /** The JSON request body. */
   readonly body: Schemas.UpdateCustomShiftRequest
@@ -325,9 +325,9 @@ export const updateCustomShift: (input: UpdateCustomShiftInput, options?: CallOp
  * @since 0.2.0
  */
 export interface DeleteCustomShiftInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Path parameter `custom_shift_id`. */
+  /** The ID of the custom shift. */
   readonly custom_shift_id: string
 }
 
@@ -346,15 +346,15 @@ export const deleteCustomShift: (input: DeleteCustomShiftInput, options?: CallOp
  * @since 0.2.0
  */
 export interface ListOverridesInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Query parameter `since`. */
+  /** Start of time range (ISO 8601) */
   readonly since: string
-  /** Query parameter `until`. */
+  /** End of time range (ISO 8601) */
   readonly until: string
-  /** Query parameter `time_zone`. */
+  /** IANA timezone identifier for rendering shift times. Defaults to the schedule's configured time zone. */
   readonly time_zone?: string
-  /** Query parameter `overflow`. */
+  /** Include shifts that extend beyond the requested time range boundaries */
   readonly overflow?: boolean
 }
 
@@ -373,7 +373,7 @@ export const listOverrides: (input: ListOverridesInput, options?: StreamOptions)
  * @since 0.2.0
  */
 export interface CreateOverridesInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
   /** The JSON request body. */
   readonly body: Schemas.CreateOverridesRequest
@@ -394,9 +394,9 @@ export const createOverrides: (input: CreateOverridesInput, options?: CallOption
  * @since 0.2.0
  */
 export interface GetOverrideInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Path parameter `override_id`. */
+  /** The ID of the override. */
   readonly override_id: string
 }
 
@@ -415,9 +415,9 @@ export const getOverride: (input: GetOverrideInput, options?: CallOptions) => Ef
  * @since 0.2.0
  */
 export interface UpdateOverrideInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Path parameter `override_id`. */
+  /** The ID of the override. */
   readonly override_id: string
   /** The JSON request body. */
   readonly body: Schemas.UpdateOverrideRequest
@@ -438,9 +438,9 @@ export const updateOverride: (input: UpdateOverrideInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface DeleteOverrideInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Path parameter `override_id`. */
+  /** The ID of the override. */
   readonly override_id: string
 }
 
@@ -459,7 +459,7 @@ export const deleteOverride: (input: DeleteOverrideInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface ListRotationsInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
 }
 
@@ -478,7 +478,7 @@ export const listRotations: (input: ListRotationsInput, options?: StreamOptions)
  * @since 0.2.0
  */
 export interface CreateRotationInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
   /** The JSON request body. */
   readonly body?: {
@@ -501,13 +501,13 @@ export const createRotation: (input: CreateRotationInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface GetRotationInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Path parameter `rotation_id`. */
+  /** The ID of the rotation. */
   readonly rotation_id: string
-  /** Query parameter `since`. */
+  /** Start of time range (ISO 8601) */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** End of time range (ISO 8601) */
   readonly until?: string
 }
 
@@ -526,9 +526,9 @@ export const getRotation: (input: GetRotationInput, options?: CallOptions) => Ef
  * @since 0.2.0
  */
 export interface DeleteRotationInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Path parameter `rotation_id`. */
+  /** The ID of the rotation. */
   readonly rotation_id: string
 }
 
@@ -547,9 +547,9 @@ export const deleteRotation: (input: DeleteRotationInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface ListEventsInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Path parameter `rotation_id`. */
+  /** The ID of the rotation. */
   readonly rotation_id: string
 }
 
@@ -568,9 +568,9 @@ export const listEvents: (input: ListEventsInput, options?: StreamOptions) => St
  * @since 0.2.0
  */
 export interface CreateEventInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Path parameter `rotation_id`. */
+  /** The ID of the rotation. */
   readonly rotation_id: string
   /** The JSON request body. */
   readonly body: Schemas.CreateEventRequest
@@ -591,15 +591,15 @@ export const createEvent: (input: CreateEventInput, options?: CallOptions) => Ef
  * @since 0.2.0
  */
 export interface GetEventInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Path parameter `rotation_id`. */
+  /** The ID of the rotation. */
   readonly rotation_id: string
-  /** Path parameter `event_id`. */
+  /** The ID of the event. */
   readonly event_id: string
-  /** Query parameter `since`. */
+  /** Start of time range (ISO 8601) */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** End of time range (ISO 8601) */
   readonly until?: string
 }
 
@@ -618,11 +618,11 @@ export const getEvent: (input: GetEventInput, options?: CallOptions) => Effect.E
  * @since 0.2.0
  */
 export interface UpdateEventInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Path parameter `rotation_id`. */
+  /** The ID of the rotation. */
   readonly rotation_id: string
-  /** Path parameter `event_id`. */
+  /** The ID of the event. */
   readonly event_id: string
   /** The JSON request body. */
   readonly body: Schemas.UpdateEventRequest
@@ -643,11 +643,11 @@ export const updateEvent: (input: UpdateEventInput, options?: CallOptions) => Ef
  * @since 0.2.0
  */
 export interface DeleteEventInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Path parameter `rotation_id`. */
+  /** The ID of the rotation. */
   readonly rotation_id: string
-  /** Path parameter `event_id`. */
+  /** The ID of the event. */
   readonly event_id: string
 }
 

@@ -34,7 +34,7 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListServiceCustomFieldsInput {
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"field_options">
 }
 
@@ -74,9 +74,9 @@ export const createServiceCustomField: (input: CreateServiceCustomFieldInput, op
  * @since 0.2.0
  */
 export interface GetServiceCustomFieldInput {
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"field_options">
 }
 
@@ -95,7 +95,7 @@ export const getServiceCustomField: (input: GetServiceCustomFieldInput, options?
  * @since 0.2.0
  */
 export interface UpdateServiceCustomFieldInput {
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
   /** The JSON request body. */
   readonly body: {
@@ -118,7 +118,7 @@ export const updateServiceCustomField: (input: UpdateServiceCustomFieldInput, op
  * @since 0.2.0
  */
 export interface DeleteServiceCustomFieldInput {
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
 }
 
@@ -137,7 +137,7 @@ export const deleteServiceCustomField: (input: DeleteServiceCustomFieldInput, op
  * @since 0.2.0
  */
 export interface ListServiceCustomFieldOptionsInput {
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
 }
 
@@ -156,7 +156,7 @@ export const listServiceCustomFieldOptions: (input: ListServiceCustomFieldOption
  * @since 0.2.0
  */
 export interface CreateServiceCustomFieldOptionInput {
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
   /** The JSON request body. */
   readonly body: {
@@ -179,9 +179,9 @@ export const createServiceCustomFieldOption: (input: CreateServiceCustomFieldOpt
  * @since 0.2.0
  */
 export interface GetServiceCustomFieldOptionInput {
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
-  /** Path parameter `field_option_id`. */
+  /** The ID of the field option. */
   readonly field_option_id: string
 }
 
@@ -200,9 +200,9 @@ export const getServiceCustomFieldOption: (input: GetServiceCustomFieldOptionInp
  * @since 0.2.0
  */
 export interface UpdateServiceCustomFieldOptionInput {
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
-  /** Path parameter `field_option_id`. */
+  /** The ID of the field option. */
   readonly field_option_id: string
   /** The JSON request body. */
   readonly body: {
@@ -225,9 +225,9 @@ export const updateServiceCustomFieldOption: (input: UpdateServiceCustomFieldOpt
  * @since 0.2.0
  */
 export interface DeleteServiceCustomFieldOptionInput {
-  /** Path parameter `field_id`. */
+  /** The ID of the field. */
   readonly field_id: string
-  /** Path parameter `field_option_id`. */
+  /** The ID of the field option. */
   readonly field_option_id: string
 }
 

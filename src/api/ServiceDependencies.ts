@@ -98,7 +98,7 @@ export type GetBusinessServiceServiceDependenciesResult = ReadonlyArray<{
  * @since 0.2.0
  */
 export interface GetBusinessServiceServiceDependenciesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -183,7 +183,7 @@ export type GetTechnicalServiceServiceDependenciesResult = ReadonlyArray<{
  * @since 0.2.0
  */
 export interface GetTechnicalServiceServiceDependenciesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 

@@ -35,17 +35,17 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListServicesInput {
-  /** Query parameter `query`. */
+  /** Filters the result, showing only the records whose name matches the query. */
   readonly query?: string
-  /** Query parameter `team_ids`. */
+  /** An array of team IDs. Only results related to these teams will be returned. Account must have the `teams` ability to use this parameter. */
   readonly team_ids?: ReadonlyArray<string>
-  /** Query parameter `time_zone`. */
+  /** Time zone in which results will be rendered. This will default to the account time zone. */
   readonly time_zone?: string
-  /** Query parameter `sort_by`. */
+  /** Used to specify the field you wish to sort the results on. */
   readonly sort_by?: "name" | "name:asc" | "name:desc"
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"escalation_policies" | "teams" | "integrations" | "auto_pause_notifications_parameters">
-  /** Query parameter `name`. */
+  /** Filters the results, showing only services with the specified name. */
   readonly name?: string
 }
 
@@ -85,9 +85,9 @@ export const createService: (input: CreateServiceInput, options?: CallOptions) =
  * @since 0.2.0
  */
 export interface GetServiceInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"escalation_policies" | "teams" | "auto_pause_notifications_parameters" | "integrations">
 }
 
@@ -106,7 +106,7 @@ export const getService: (input: GetServiceInput, options?: CallOptions) => Effe
  * @since 0.2.0
  */
 export interface UpdateServiceInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -129,7 +129,7 @@ export const updateService: (input: UpdateServiceInput, options?: CallOptions) =
  * @since 0.2.0
  */
 export interface DeleteServiceInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -148,11 +148,11 @@ export const deleteService: (input: DeleteServiceInput, options?: CallOptions) =
  * @since 0.2.0
  */
 export interface ListServiceAuditRecordsInput {
-  /** Path parameter `id`. */
+  /** The ID of the schedule. */
   readonly id: string
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. If not specified, defaults to `now() - 24 hours` (past 24 hours) */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search. If not specified, defaults to `now()`. May not be more than 31 days after `since`. */
   readonly until?: string
 }
 
@@ -171,7 +171,7 @@ export const listServiceAuditRecords: (input: ListServiceAuditRecordsInput, opti
  * @since 0.2.0
  */
 export interface CreateServiceIntegrationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -194,11 +194,11 @@ export const createServiceIntegration: (input: CreateServiceIntegrationInput, op
  * @since 0.2.0
  */
 export interface GetServiceIntegrationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `integration_id`. */
+  /** The integration ID on the service. */
   readonly integration_id: string
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"services" | "vendors">
 }
 
@@ -217,9 +217,9 @@ export const getServiceIntegration: (input: GetServiceIntegrationInput, options?
  * @since 0.2.0
  */
 export interface UpdateServiceIntegrationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `integration_id`. */
+  /** The integration ID on the service. */
   readonly integration_id: string
   /** The JSON request body. */
   readonly body: {
@@ -242,9 +242,9 @@ export const updateServiceIntegration: (input: UpdateServiceIntegrationInput, op
  * @since 0.2.0
  */
 export interface ListServiceEventRulesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `include`. */
+  /** Array of additional Models to include in response. */
   readonly include?: ReadonlyArray<"migrated_metadata">
 }
 
@@ -263,7 +263,7 @@ export const listServiceEventRules: (input: ListServiceEventRulesInput, options?
  * @since 0.2.0
  */
 export interface CreateServiceEventRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -296,7 +296,7 @@ export interface ConvertServiceEventRulesToEventOrchestrationResult {
  * @since 0.2.0
  */
 export interface ConvertServiceEventRulesToEventOrchestrationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -315,9 +315,9 @@ export const convertServiceEventRulesToEventOrchestration: (input: ConvertServic
  * @since 0.2.0
  */
 export interface GetServiceEventRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `rule_id`. */
+  /** The id of the Event Rule to retrieve. */
   readonly rule_id: string
 }
 
@@ -336,9 +336,9 @@ export const getServiceEventRule: (input: GetServiceEventRuleInput, options?: Ca
  * @since 0.2.0
  */
 export interface UpdateServiceEventRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `rule_id`. */
+  /** The id of the Event Rule to retrieve. */
   readonly rule_id: string
   /** The JSON request body. */
   readonly body: {
@@ -362,9 +362,9 @@ export const updateServiceEventRule: (input: UpdateServiceEventRuleInput, option
  * @since 0.2.0
  */
 export interface DeleteServiceEventRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `rule_id`. */
+  /** The id of the Event Rule to retrieve. */
   readonly rule_id: string
 }
 
@@ -383,7 +383,7 @@ export const deleteServiceEventRule: (input: DeleteServiceEventRuleInput, option
  * @since 0.2.0
  */
 export interface GetServiceCustomFieldValuesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -402,7 +402,7 @@ export const getServiceCustomFieldValues: (input: GetServiceCustomFieldValuesInp
  * @since 0.2.0
  */
 export interface UpdateServiceCustomFieldValuesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -425,7 +425,7 @@ export const updateServiceCustomFieldValues: (input: UpdateServiceCustomFieldVal
  * @since 0.2.0
  */
 export interface ListServiceFeatureEnablementsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -444,9 +444,9 @@ export const listServiceFeatureEnablements: (input: ListServiceFeatureEnablement
  * @since 0.2.0
  */
 export interface UpdateServiceFeatureEnablementInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `feature_name`. */
+  /** The feature enablement identifier, typically the name of the product addon. Currently only `aiops` is supported. */
   readonly feature_name: "aiops"
   /** The JSON request body. */
   readonly body: {

@@ -43,7 +43,7 @@ export type GetSessionConfigurationsResult = ReadonlyArray<{
  * @since 0.2.0
  */
 export interface GetSessionConfigurationsInput {
-  /** Query parameter `type`. */
+  /** Session configuration type. If omitted, returns both mobile and web configurations. */
   readonly type?: "mobile" | "web"
 }
 
@@ -73,7 +73,7 @@ export type UpdateSessionConfigurationsResult = ReadonlyArray<{
  * @since 0.2.0
  */
 export interface UpdateSessionConfigurationsInput {
-  /** Query parameter `type`. */
+  /** Session configuration type. This can be either 'mobile' or 'web', or a comma-separated list of both. */
   readonly type: "mobile" | "web"
   /** The JSON request body. */
   readonly body: {
@@ -99,7 +99,7 @@ export const updateSessionConfigurations: (input: UpdateSessionConfigurationsInp
  * @since 0.2.0
  */
 export interface DeleteSessionConfigurationsInput {
-  /** Query parameter `type`. */
+  /** Session configuration type. This can be either 'mobile' or 'web', or a comma-separated list of both. */
   readonly type: "mobile" | "web"
 }
 

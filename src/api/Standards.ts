@@ -55,7 +55,7 @@ export const listStandards: (input?: ListStandardsInput, options?: CallOptions) 
  * @since 0.2.0
  */
 export interface UpdateStandardInput {
-  /** Path parameter `id`. */
+  /** Id of the standard */
   readonly id: string
   /** The JSON request body. */
   readonly body?: {
@@ -86,7 +86,7 @@ export const updateStandard: (input: UpdateStandardInput, options?: CallOptions)
 export interface ListResourceStandardsManyServicesInput {
   /** Path parameter `resource_type`. */
   readonly resource_type: "technical_services"
-  /** Query parameter `ids`. */
+  /** Ids of resources to apply the standards. Maximum of 100 items */
   readonly ids: ReadonlyArray<string>
 }
 
@@ -105,7 +105,7 @@ export const listResourceStandardsManyServices: (input: ListResourceStandardsMan
  * @since 0.2.0
  */
 export interface ListResourceStandardsInput {
-  /** Path parameter `id`. */
+  /** Id of the resource to apply the standards. */
   readonly id: string
   /** Path parameter `resource_type`. */
   readonly resource_type: "technical_services"

@@ -51,7 +51,7 @@ export const listStatusDashboards: (input?: ListStatusDashboardsInput, options?:
  * @since 0.2.0
  */
 export interface GetStatusDashboardByIdInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -70,9 +70,9 @@ export const getStatusDashboardById: (input: GetStatusDashboardByIdInput, option
  * @since 0.2.0
  */
 export interface GetStatusDashboardServiceImpactsByIdInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `additional_fields`. */
+  /** Provides access to additional fields such as highest priority per business service and total impacted count */
   readonly additional_fields?: ReadonlyArray<"services.highest_impacting_priority" | "total_impacted_count">
 }
 
@@ -91,7 +91,7 @@ export const getStatusDashboardServiceImpactsById: (input: GetStatusDashboardSer
  * @since 0.2.0
  */
 export interface GetStatusDashboardByUrlSlugInput {
-  /** Path parameter `url_slug`. */
+  /** The `url_slug` for a status dashboard */
   readonly url_slug: string
 }
 
@@ -110,9 +110,9 @@ export const getStatusDashboardByUrlSlug: (input: GetStatusDashboardByUrlSlugInp
  * @since 0.2.0
  */
 export interface GetStatusDashboardServiceImpactsByUrlSlugInput {
-  /** Path parameter `url_slug`. */
+  /** The `url_slug` for a status dashboard */
   readonly url_slug: string
-  /** Query parameter `additional_fields`. */
+  /** Provides access to additional fields such as highest priority per business service and total impacted count */
   readonly additional_fields?: ReadonlyArray<"services.highest_impacting_priority" | "total_impacted_count">
 }
 

@@ -35,7 +35,7 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListStatusPagesInput {
-  /** Query parameter `status_page_type`. */
+  /** The type of the Status Page. */
   readonly status_page_type?: "public" | "private"
 }
 
@@ -54,9 +54,9 @@ export const listStatusPages: (input?: ListStatusPagesInput, options?: StreamOpt
  * @since 0.2.0
  */
 export interface ListStatusPageImpactsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `post_type`. */
+  /** Filter by Post type. */
   readonly post_type?: "incident" | "maintenance"
 }
 
@@ -75,9 +75,9 @@ export const listStatusPageImpacts: (input: ListStatusPageImpactsInput, options?
  * @since 0.2.0
  */
 export interface GetStatusPageImpactInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `impact_id`. */
+  /** The ID of the Status Page Impact. */
   readonly impact_id: string
 }
 
@@ -96,7 +96,7 @@ export const getStatusPageImpact: (input: GetStatusPageImpactInput, options?: Ca
  * @since 0.2.0
  */
 export interface ListStatusPageServicesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -115,9 +115,9 @@ export const listStatusPageServices: (input: ListStatusPageServicesInput, option
  * @since 0.2.0
  */
 export interface GetStatusPageServiceInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `service_id`. */
+  /** The ID of the Status Page service. */
   readonly service_id: string
 }
 
@@ -136,9 +136,9 @@ export const getStatusPageService: (input: GetStatusPageServiceInput, options?: 
  * @since 0.2.0
  */
 export interface ListStatusPageSeveritiesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `post_type`. */
+  /** Filter by Post type. */
   readonly post_type?: "incident" | "maintenance"
 }
 
@@ -157,9 +157,9 @@ export const listStatusPageSeverities: (input: ListStatusPageSeveritiesInput, op
  * @since 0.2.0
  */
 export interface GetStatusPageSeverityInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `severity_id`. */
+  /** The ID of the Status Page severity. */
   readonly severity_id: string
 }
 
@@ -178,9 +178,9 @@ export const getStatusPageSeverity: (input: GetStatusPageSeverityInput, options?
  * @since 0.2.0
  */
 export interface ListStatusPageStatusesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `post_type`. */
+  /** Filter by Post type. */
   readonly post_type?: "incident" | "maintenance"
 }
 
@@ -199,9 +199,9 @@ export const listStatusPageStatuses: (input: ListStatusPageStatusesInput, option
  * @since 0.2.0
  */
 export interface GetStatusPageStatusInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `status_id`. */
+  /** The ID of the Status Page status. */
   readonly status_id: string
 }
 
@@ -220,13 +220,13 @@ export const getStatusPageStatus: (input: GetStatusPageStatusInput, options?: Ca
  * @since 0.2.0
  */
 export interface ListStatusPagePostsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `post_type`. */
+  /** Filter by Post type. */
   readonly post_type?: "incident" | "maintenance"
-  /** Query parameter `reviewed_status`. */
+  /** Filter by the reviewed status of the Post to retrieve. */
   readonly reviewed_status?: "approved" | "not_reviewed"
-  /** Query parameter `status`. */
+  /** Filter by an array of Status identifiers. */
   readonly status?: ReadonlyArray<string>
 }
 
@@ -245,7 +245,7 @@ export const listStatusPagePosts: (input: ListStatusPagePostsInput, options?: St
  * @since 0.2.0
  */
 export interface CreateStatusPagePostInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -268,11 +268,11 @@ export const createStatusPagePost: (input: CreateStatusPagePostInput, options?: 
  * @since 0.2.0
  */
 export interface GetStatusPagePostInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `post_id`. */
+  /** The ID of the Status Page Post. */
   readonly post_id: string
-  /** Query parameter `include`. */
+  /** Array of additional Models to include in response. */
   readonly include?: ReadonlyArray<"status_page_post_update">
 }
 
@@ -291,9 +291,9 @@ export const getStatusPagePost: (input: GetStatusPagePostInput, options?: CallOp
  * @since 0.2.0
  */
 export interface UpdateStatusPagePostInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `post_id`. */
+  /** The ID of the Status Page Post. */
   readonly post_id: string
   /** The JSON request body. */
   readonly body: {
@@ -316,9 +316,9 @@ export const updateStatusPagePost: (input: UpdateStatusPagePostInput, options?: 
  * @since 0.2.0
  */
 export interface DeleteStatusPagePostInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `post_id`. */
+  /** The ID of the Status Page Post. */
   readonly post_id: string
 }
 
@@ -337,11 +337,11 @@ export const deleteStatusPagePost: (input: DeleteStatusPagePostInput, options?: 
  * @since 0.2.0
  */
 export interface ListStatusPagePostUpdatesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `post_id`. */
+  /** The ID of the Status Page Post. */
   readonly post_id: string
-  /** Query parameter `reviewed_status`. */
+  /** Filter by the reviewed status of the Post Update to retrieve. */
   readonly reviewed_status?: "approved" | "not_reviewed"
 }
 
@@ -360,9 +360,9 @@ export const listStatusPagePostUpdates: (input: ListStatusPagePostUpdatesInput, 
  * @since 0.2.0
  */
 export interface CreateStatusPagePostUpdateInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `post_id`. */
+  /** The ID of the Status Page Post. */
   readonly post_id: string
   /** The JSON request body. */
   readonly body: {
@@ -385,11 +385,11 @@ export const createStatusPagePostUpdate: (input: CreateStatusPagePostUpdateInput
  * @since 0.2.0
  */
 export interface GetPostUpdateInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `post_id`. */
+  /** The ID of the Status Page Post. */
   readonly post_id: string
-  /** Path parameter `post_update_id`. */
+  /** The ID of the Status Page Post Update. */
   readonly post_update_id: string
 }
 
@@ -408,11 +408,11 @@ export const getPostUpdate: (input: GetPostUpdateInput, options?: CallOptions) =
  * @since 0.2.0
  */
 export interface UpdateStatusPagePostUpdateInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `post_id`. */
+  /** The ID of the Status Page Post. */
   readonly post_id: string
-  /** Path parameter `post_update_id`. */
+  /** The ID of the Status Page Post Update. */
   readonly post_update_id: string
   /** The JSON request body. */
   readonly body: {
@@ -435,11 +435,11 @@ export const updateStatusPagePostUpdate: (input: UpdateStatusPagePostUpdateInput
  * @since 0.2.0
  */
 export interface DeleteStatusPagePostUpdateInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `post_id`. */
+  /** The ID of the Status Page Post. */
   readonly post_id: string
-  /** Path parameter `post_update_id`. */
+  /** The ID of the Status Page Post Update. */
   readonly post_update_id: string
 }
 
@@ -458,9 +458,9 @@ export const deleteStatusPagePostUpdate: (input: DeleteStatusPagePostUpdateInput
  * @since 0.2.0
  */
 export interface GetPostmortemInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `post_id`. */
+  /** The ID of the Status Page Post. */
   readonly post_id: string
 }
 
@@ -479,9 +479,9 @@ export const getPostmortem: (input: GetPostmortemInput, options?: CallOptions) =
  * @since 0.2.0
  */
 export interface CreateOrUpdateStatusPagePostmortemInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `post_id`. */
+  /** The ID of the Status Page Post. */
   readonly post_id: string
   /** The JSON request body. */
   readonly body: {
@@ -504,9 +504,9 @@ export const createOrUpdateStatusPagePostmortem: (input: CreateOrUpdateStatusPag
  * @since 0.2.0
  */
 export interface DeleteStatusPagePostmortemInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `post_id`. */
+  /** The ID of the Status Page Post. */
   readonly post_id: string
 }
 
@@ -525,11 +525,11 @@ export const deleteStatusPagePostmortem: (input: DeleteStatusPagePostmortemInput
  * @since 0.2.0
  */
 export interface ListStatusPageSubscriptionsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `status`. */
+  /** Filter by Subscription status. */
   readonly status?: "active" | "pending"
-  /** Query parameter `channel`. */
+  /** Filter by Subscription channel. */
   readonly channel?: "webhook" | "email" | "slack"
 }
 
@@ -548,7 +548,7 @@ export const listStatusPageSubscriptions: (input: ListStatusPageSubscriptionsInp
  * @since 0.2.0
  */
 export interface CreateStatusPageSubscriptionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -583,9 +583,9 @@ export const createStatusPageSubscription: (input: CreateStatusPageSubscriptionI
  * @since 0.2.0
  */
 export interface GetStatusPageSubscriptionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `subscription_id`. */
+  /** The ID of the Status Page subscription. */
   readonly subscription_id: string
 }
 
@@ -604,9 +604,9 @@ export const getStatusPageSubscription: (input: GetStatusPageSubscriptionInput, 
  * @since 0.2.0
  */
 export interface DeleteStatusPageSubscriptionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `subscription_id`. */
+  /** The ID of the Status Page subscription. */
   readonly subscription_id: string
 }
 

@@ -44,9 +44,9 @@ export interface CreateEntityTypeByIdChangeTagsResult {
  * @since 0.2.0
  */
 export interface CreateEntityTypeByIdChangeTagsInput {
-  /** Path parameter `entity_type`. */
+  /** Type of entity related with the tag */
   readonly entity_type: "users" | "teams" | "escalation_policies"
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body?: {
@@ -77,9 +77,9 @@ export const createEntityTypeByIdChangeTags: (input: CreateEntityTypeByIdChangeT
  * @since 0.2.0
  */
 export interface GetEntityTypeByIdTagsInput {
-  /** Path parameter `entity_type`. */
+  /** Type of entity related with the tag */
   readonly entity_type: "users" | "teams" | "escalation_policies"
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -98,7 +98,7 @@ export const getEntityTypeByIdTags: (input: GetEntityTypeByIdTagsInput, options?
  * @since 0.2.0
  */
 export interface ListTagsInput {
-  /** Query parameter `query`. */
+  /** Filters the result, showing only the tags whose label matches the query. */
   readonly query?: string
 }
 
@@ -138,7 +138,7 @@ export const createTags: (input: CreateTagsInput, options?: CallOptions) => Effe
  * @since 0.2.0
  */
 export interface GetTagInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -157,7 +157,7 @@ export const getTag: (input: GetTagInput, options?: CallOptions) => Effect.Effec
  * @since 0.2.0
  */
 export interface DeleteTagInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -191,15 +191,15 @@ export interface GetTagsByEntityTypeResult {
  * @since 0.2.0
  */
 export interface GetTagsByEntityTypeInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `entity_type`. */
+  /** Type of entity related with the tag */
   readonly entity_type: "users" | "teams" | "escalation_policies"
-  /** Query parameter `limit`. */
+  /** The number of results per page. */
   readonly limit?: number
-  /** Query parameter `offset`. */
+  /** Offset to start pagination search results. */
   readonly offset?: number
-  /** Query parameter `total`. */
+  /** By default the `total` field in pagination responses is set to `null` to provide the fastest possible response times. Set `total` to `true` for this field to... */
   readonly total?: boolean
 }
 

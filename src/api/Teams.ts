@@ -35,7 +35,7 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListTeamsInput {
-  /** Query parameter `query`. */
+  /** Filters the result, showing only the records whose name matches the query. */
   readonly query?: string
 }
 
@@ -75,9 +75,9 @@ export const createTeam: (input: CreateTeamInput, options?: CallOptions) => Effe
  * @since 0.2.0
  */
 export interface GetTeamInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `include`. */
+  /** Array of additional Models to include in response. */
   readonly include?: ReadonlyArray<"privileges">
 }
 
@@ -96,7 +96,7 @@ export const getTeam: (input: GetTeamInput, options?: CallOptions) => Effect.Eff
  * @since 0.2.0
  */
 export interface UpdateTeamInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -119,9 +119,9 @@ export const updateTeam: (input: UpdateTeamInput, options?: CallOptions) => Effe
  * @since 0.2.0
  */
 export interface DeleteTeamInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `reassignment_team`. */
+  /** Team to reassign unresolved incident to. If an unresolved incident exists on both the reassignment team and the team being deleted, a duplicate will not be m... */
   readonly reassignment_team?: string
 }
 
@@ -140,11 +140,11 @@ export const deleteTeam: (input: DeleteTeamInput, options?: CallOptions) => Effe
  * @since 0.2.0
  */
 export interface ListTeamsAuditRecordsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. If not specified, defaults to `now() - 24 hours` (past 24 hours) */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search. If not specified, defaults to `now()`. May not be more than 31 days after `since`. */
   readonly until?: string
 }
 
@@ -163,9 +163,9 @@ export const listTeamsAuditRecords: (input: ListTeamsAuditRecordsInput, options?
  * @since 0.2.0
  */
 export interface UpdateTeamEscalationPolicyInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `escalation_policy_id`. */
+  /** The escalation policy ID on the team. */
   readonly escalation_policy_id: string
 }
 
@@ -184,9 +184,9 @@ export const updateTeamEscalationPolicy: (input: UpdateTeamEscalationPolicyInput
  * @since 0.2.0
  */
 export interface DeleteTeamEscalationPolicyInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `escalation_policy_id`. */
+  /** The escalation policy ID on the team. */
   readonly escalation_policy_id: string
 }
 
@@ -215,9 +215,9 @@ export interface ListTeamUsersItem {
  * @since 0.2.0
  */
 export interface ListTeamUsersInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `include`. */
+  /** Array of additional Models to include in response. */
   readonly include?: ReadonlyArray<"users">
 }
 
@@ -246,7 +246,7 @@ export interface GetTeamNotificationSubscriptionsItem {
  * @since 0.2.0
  */
 export interface GetTeamNotificationSubscriptionsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -265,7 +265,7 @@ export const getTeamNotificationSubscriptions: (input: GetTeamNotificationSubscr
  * @since 0.2.0
  */
 export interface CreateTeamNotificationSubscriptionsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -299,7 +299,7 @@ export interface RemoveTeamNotificationSubscriptionsResult {
  * @since 0.2.0
  */
 export interface RemoveTeamNotificationSubscriptionsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -322,9 +322,9 @@ export const removeTeamNotificationSubscriptions: (input: RemoveTeamNotification
  * @since 0.2.0
  */
 export interface UpdateTeamUserInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `user_id`. */
+  /** The user ID on the team. */
   readonly user_id: string
   /** The JSON request body. */
   readonly body?: {
@@ -347,9 +347,9 @@ export const updateTeamUser: (input: UpdateTeamUserInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface DeleteTeamUserInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `user_id`. */
+  /** The user ID on the team. */
   readonly user_id: string
 }
 

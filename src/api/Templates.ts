@@ -35,11 +35,11 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface GetTemplatesInput {
-  /** Query parameter `query`. */
+  /** Template name or description to search */
   readonly query?: string
-  /** Query parameter `template_type`. */
+  /** Filters templates by type. */
   readonly template_type?: string
-  /** Query parameter `sort_by`. */
+  /** Used to specify both the field you wish to sort the results on (name/created_at), as well as the direction (asc/desc) of the results. The sort_by field and d... */
   readonly sort_by?: "name" | "name:asc" | "name:desc" | "created_at" | "created_at:asc" | "created_at:desc"
 }
 
@@ -79,7 +79,7 @@ export const createTemplate: (input: CreateTemplateInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface GetTemplateInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -98,7 +98,7 @@ export const getTemplate: (input: GetTemplateInput, options?: CallOptions) => Ef
  * @since 0.2.0
  */
 export interface UpdateTemplateInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -121,7 +121,7 @@ export const updateTemplate: (input: UpdateTemplateInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface DeleteTemplateInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -140,7 +140,7 @@ export const deleteTemplate: (input: DeleteTemplateInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface RenderTemplateInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: Schemas.StatusUpdateTemplateInput

@@ -35,11 +35,11 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListUsersInput {
-  /** Query parameter `query`. */
+  /** Filters the result, showing only the records whose name matches the query. */
   readonly query?: string
-  /** Query parameter `team_ids`. */
+  /** An array of team IDs. Only results related to these teams will be returned. Account must have the `teams` ability to use this parameter. */
   readonly team_ids?: ReadonlyArray<string>
-  /** Query parameter `include`. */
+  /** Array of additional Models to include in response. */
   readonly include?: ReadonlyArray<"contact_methods" | "notification_rules" | "teams" | "subdomains">
 }
 
@@ -103,9 +103,9 @@ export const createUser: (input: CreateUserInput, options?: CallOptions) => Effe
  * @since 0.2.0
  */
 export interface GetUserInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `include`. */
+  /** Array of additional Models to include in response. Use `calendar_urls` to include `http_cal_url` and `web_cal_url`; account admins with `can_update_user` may... */
   readonly include?: ReadonlyArray<"contact_methods" | "notification_rules" | "teams" | "subdomains" | "calendar_urls">
 }
 
@@ -124,7 +124,7 @@ export const getUser: (input: GetUserInput, options?: CallOptions) => Effect.Eff
  * @since 0.2.0
  */
 export interface UpdateUserInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -169,7 +169,7 @@ export const updateUser: (input: UpdateUserInput, options?: CallOptions) => Effe
  * @since 0.2.0
  */
 export interface DeleteUserInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -188,11 +188,11 @@ export const deleteUser: (input: DeleteUserInput, options?: CallOptions) => Effe
  * @since 0.2.0
  */
 export interface ListUsersAuditRecordsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `since`. */
+  /** The start of the date range over which you want to search. If not specified, defaults to `now() - 24 hours` (past 24 hours) */
   readonly since?: string
-  /** Query parameter `until`. */
+  /** The end of the date range over which you want to search. If not specified, defaults to `now()`. May not be more than 31 days after `since`. */
   readonly until?: string
 }
 
@@ -211,7 +211,7 @@ export const listUsersAuditRecords: (input: ListUsersAuditRecordsInput, options?
  * @since 0.2.0
  */
 export interface GetUserContactMethodsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -230,7 +230,7 @@ export const getUserContactMethods: (input: GetUserContactMethodsInput, options?
  * @since 0.2.0
  */
 export interface CreateUserContactMethodInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -253,9 +253,9 @@ export const createUserContactMethod: (input: CreateUserContactMethodInput, opti
  * @since 0.2.0
  */
 export interface GetUserContactMethodInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `contact_method_id`. */
+  /** The contact method ID on the user. */
   readonly contact_method_id: string
 }
 
@@ -274,9 +274,9 @@ export const getUserContactMethod: (input: GetUserContactMethodInput, options?: 
  * @since 0.2.0
  */
 export interface UpdateUserContactMethodInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `contact_method_id`. */
+  /** The contact method ID on the user. */
   readonly contact_method_id: string
   /** The JSON request body. */
   readonly body: {
@@ -299,9 +299,9 @@ export const updateUserContactMethod: (input: UpdateUserContactMethodInput, opti
  * @since 0.2.0
  */
 export interface DeleteUserContactMethodInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `contact_method_id`. */
+  /** The contact method ID on the user. */
   readonly contact_method_id: string
 }
 
@@ -320,11 +320,11 @@ export const deleteUserContactMethod: (input: DeleteUserContactMethodInput, opti
  * @since 0.2.0
  */
 export interface ListUserDelegationsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `delegation_type`. */
+  /** The type of OAuth delegations to filter on. Allowed values are 'mobile', 'web', and 'integration'. You can pass one or more types in, separated by commas (e.... */
   readonly delegation_type?: "mobile" | "web" | "integration"
-  /** Query parameter `status`. */
+  /** The status of the delegations to return. Allowed values are 'issued' and 'revoked'. You can pass one or more statuses in, separated by commas (e.g., `status=... */
   readonly status?: "issued" | "revoked"
 }
 
@@ -343,9 +343,9 @@ export const listUserDelegations: (input: ListUserDelegationsInput, options?: St
  * @since 0.2.0
  */
 export interface GetUserDelegationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `delegation_id`. */
+  /** The ID of the delegation. */
   readonly delegation_id: string
 }
 
@@ -381,7 +381,7 @@ export interface GetUserLicenseResult {
  * @since 0.2.0
  */
 export interface GetUserLicenseInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -400,11 +400,11 @@ export const getUserLicense: (input: GetUserLicenseInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface GetUserNotificationRulesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"contact_methods">
-  /** Query parameter `urgency`. */
+  /** The incident urgency for which the notification rules are applied. If not specified, defaults to `high`. */
   readonly urgency?: "high" | "low" | "all"
 }
 
@@ -423,7 +423,7 @@ export const getUserNotificationRules: (input: GetUserNotificationRulesInput, op
  * @since 0.2.0
  */
 export interface CreateUserNotificationRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -446,11 +446,11 @@ export const createUserNotificationRule: (input: CreateUserNotificationRuleInput
  * @since 0.2.0
  */
 export interface GetUserNotificationRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `notification_rule_id`. */
+  /** The notification rule ID on the user. */
   readonly notification_rule_id: string
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"contact_methods">
 }
 
@@ -469,9 +469,9 @@ export const getUserNotificationRule: (input: GetUserNotificationRuleInput, opti
  * @since 0.2.0
  */
 export interface UpdateUserNotificationRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `notification_rule_id`. */
+  /** The notification rule ID on the user. */
   readonly notification_rule_id: string
   /** The JSON request body. */
   readonly body: {
@@ -494,9 +494,9 @@ export const updateUserNotificationRule: (input: UpdateUserNotificationRuleInput
  * @since 0.2.0
  */
 export interface DeleteUserNotificationRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `notification_rule_id`. */
+  /** The notification rule ID on the user. */
   readonly notification_rule_id: string
 }
 
@@ -525,7 +525,7 @@ export interface GetUserNotificationSubscriptionsItem {
  * @since 0.2.0
  */
 export interface GetUserNotificationSubscriptionsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -544,7 +544,7 @@ export const getUserNotificationSubscriptions: (input: GetUserNotificationSubscr
  * @since 0.2.0
  */
 export interface CreateUserNotificationSubscriptionsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -578,7 +578,7 @@ export interface UnsubscribeUserNotificationSubscriptionsResult {
  * @since 0.2.0
  */
 export interface UnsubscribeUserNotificationSubscriptionsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -601,7 +601,7 @@ export const unsubscribeUserNotificationSubscriptions: (input: UnsubscribeUserNo
  * @since 0.2.0
  */
 export interface GetUserHandoffNotificationRulesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -620,7 +620,7 @@ export const getUserHandoffNotificationRules: (input: GetUserHandoffNotification
  * @since 0.2.0
  */
 export interface CreateUserHandoffNotificationRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -643,9 +643,9 @@ export const createUserHandoffNotificationRule: (input: CreateUserHandoffNotific
  * @since 0.2.0
  */
 export interface GetUserHandoffNotifiactionRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `oncall_handoff_notification_rule_id`. */
+  /** The oncall handoff notification rule ID on the user. */
   readonly oncall_handoff_notification_rule_id: string
 }
 
@@ -664,9 +664,9 @@ export const getUserHandoffNotifiactionRule: (input: GetUserHandoffNotifiactionR
  * @since 0.2.0
  */
 export interface UpdateUserHandoffNotificationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `oncall_handoff_notification_rule_id`. */
+  /** The oncall handoff notification rule ID on the user. */
   readonly oncall_handoff_notification_rule_id: string
   /** The JSON request body. */
   readonly body: {
@@ -689,9 +689,9 @@ export const updateUserHandoffNotification: (input: UpdateUserHandoffNotificatio
  * @since 0.2.0
  */
 export interface DeleteUserHandoffNotificationRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `oncall_handoff_notification_rule_id`. */
+  /** The oncall handoff notification rule ID on the user. */
   readonly oncall_handoff_notification_rule_id: string
 }
 
@@ -710,7 +710,7 @@ export const deleteUserHandoffNotificationRule: (input: DeleteUserHandoffNotific
  * @since 0.2.0
  */
 export interface GetUserSessionsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -729,7 +729,7 @@ export const getUserSessions: (input: GetUserSessionsInput, options?: CallOption
  * @since 0.2.0
  */
 export interface DeleteUserSessionsInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -748,11 +748,11 @@ export const deleteUserSessions: (input: DeleteUserSessionsInput, options?: Call
  * @since 0.2.0
  */
 export interface GetUserSessionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `type`. */
+  /** The session type for the user session ID. */
   readonly type: string
-  /** Path parameter `session_id`. */
+  /** The session ID for the user. */
   readonly session_id: string
 }
 
@@ -771,11 +771,11 @@ export const getUserSession: (input: GetUserSessionInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface DeleteUserSessionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `type`. */
+  /** The session type for the user session ID. */
   readonly type: string
-  /** Path parameter `session_id`. */
+  /** The session ID for the user. */
   readonly session_id: string
 }
 
@@ -794,9 +794,9 @@ export const deleteUserSession: (input: DeleteUserSessionInput, options?: CallOp
  * @since 0.2.0
  */
 export interface GetUserStatusUpdateNotificationRulesInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"contact_methods">
 }
 
@@ -815,7 +815,7 @@ export const getUserStatusUpdateNotificationRules: (input: GetUserStatusUpdateNo
  * @since 0.2.0
  */
 export interface CreateUserStatusUpdateNotificationRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -838,11 +838,11 @@ export const createUserStatusUpdateNotificationRule: (input: CreateUserStatusUpd
  * @since 0.2.0
  */
 export interface GetUserStatusUpdateNotificationRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `status_update_notification_rule_id`. */
+  /** The status update notification rule ID on the user. */
   readonly status_update_notification_rule_id: string
-  /** Query parameter `include`. */
+  /** Array of additional details to include. */
   readonly include?: ReadonlyArray<"contact_methods">
 }
 
@@ -870,9 +870,9 @@ export interface UpdateUserStatusUpdateNotificationRuleResult {
  * @since 0.2.0
  */
 export interface UpdateUserStatusUpdateNotificationRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `status_update_notification_rule_id`. */
+  /** The status update notification rule ID on the user. */
   readonly status_update_notification_rule_id: string
   /** The JSON request body. */
   readonly body: {
@@ -895,9 +895,9 @@ export const updateUserStatusUpdateNotificationRule: (input: UpdateUserStatusUpd
  * @since 0.2.0
  */
 export interface DeleteUserStatusUpdateNotificationRuleInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
-  /** Path parameter `status_update_notification_rule_id`. */
+  /** The status update notification rule ID on the user. */
   readonly status_update_notification_rule_id: string
 }
 
@@ -925,7 +925,7 @@ export interface RegenerateUserPrivateUrlKeyResult {
  * @since 0.2.0
  */
 export interface RegenerateUserPrivateUrlKeyInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -944,7 +944,7 @@ export const regenerateUserPrivateUrlKey: (input: RegenerateUserPrivateUrlKeyInp
  * @since 0.2.0
  */
 export interface GetCurrentUserInput {
-  /** Query parameter `include`. */
+  /** Array of additional Models to include in response. Use `calendar_urls` to include `http_cal_url` and `web_cal_url`; account admins with `can_update_user` may... */
   readonly include?: ReadonlyArray<"contact_methods" | "notification_rules" | "teams" | "subdomains" | "calendar_urls">
 }
 

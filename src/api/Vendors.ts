@@ -52,7 +52,7 @@ export const listVendors: (input?: ListVendorsInput, options?: StreamOptions) =>
  * @since 0.2.0
  */
 export interface GetVendorInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 

@@ -35,9 +35,9 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListWebhookSubscriptionsInput {
-  /** Query parameter `filter_type`. */
+  /** The type of resource to filter upon. */
   readonly filter_type?: "account" | "service" | "team"
-  /** Query parameter `filter_id`. */
+  /** The id of the resource to filter upon. Required if filter_type is service or team. */
   readonly filter_id?: string
 }
 
@@ -77,7 +77,7 @@ export const createWebhookSubscription: (input: CreateWebhookSubscriptionInput, 
  * @since 0.2.0
  */
 export interface GetWebhookSubscriptionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -96,7 +96,7 @@ export const getWebhookSubscription: (input: GetWebhookSubscriptionInput, option
  * @since 0.2.0
  */
 export interface UpdateWebhookSubscriptionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body?: Schemas.WebhookSubscriptionUpdate
@@ -117,7 +117,7 @@ export const updateWebhookSubscription: (input: UpdateWebhookSubscriptionInput, 
  * @since 0.2.0
  */
 export interface DeleteWebhookSubscriptionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -136,7 +136,7 @@ export const deleteWebhookSubscription: (input: DeleteWebhookSubscriptionInput, 
  * @since 0.2.0
  */
 export interface EnableWebhookSubscriptionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -155,7 +155,7 @@ export const enableWebhookSubscription: (input: EnableWebhookSubscriptionInput, 
  * @since 0.2.0
  */
 export interface TestWebhookSubscriptionInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -210,7 +210,7 @@ export const createOauthClient: (input: CreateOauthClientInput, options?: CallOp
  * @since 0.2.0
  */
 export interface GetOauthClientInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -229,7 +229,7 @@ export const getOauthClient: (input: GetOauthClientInput, options?: CallOptions)
  * @since 0.2.0
  */
 export interface UpdateOauthClientInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: Schemas.UpdateOAuthClientRequest
@@ -250,7 +250,7 @@ export const updateOauthClient: (input: UpdateOauthClientInput, options?: CallOp
  * @since 0.2.0
  */
 export interface DeleteOauthClientInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 

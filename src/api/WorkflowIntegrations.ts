@@ -35,7 +35,7 @@ import type * as Schemas from "./Schemas.js"
  * @since 0.2.0
  */
 export interface ListWorkflowIntegrationsInput {
-  /** Query parameter `include_deprecated`. */
+  /** Whether to include deprecated Integrations in the response. */
   readonly include_deprecated?: boolean
 }
 
@@ -54,7 +54,7 @@ export const listWorkflowIntegrations: (input?: ListWorkflowIntegrationsInput, o
  * @since 0.2.0
  */
 export interface GetWorkflowIntegrationInput {
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -73,7 +73,7 @@ export const getWorkflowIntegration: (input: GetWorkflowIntegrationInput, option
  * @since 0.2.0
  */
 export interface ListWorkflowIntegrationConnectionsInput {
-  /** Query parameter `name`. */
+  /** Filter Integrations by partial name. */
   readonly name?: string
 }
 
@@ -92,9 +92,9 @@ export const listWorkflowIntegrationConnections: (input?: ListWorkflowIntegratio
  * @since 0.2.0
  */
 export interface ListWorkflowIntegrationConnectionsByIntegrationInput {
-  /** Path parameter `integration_id`. */
+  /** The ID of the Workflow Integration */
   readonly integration_id: string
-  /** Query parameter `name`. */
+  /** Filter Integrations by partial name. */
   readonly name?: string
 }
 
@@ -113,7 +113,7 @@ export const listWorkflowIntegrationConnectionsByIntegration: (input: ListWorkfl
  * @since 0.2.0
  */
 export interface CreateWorkflowIntegrationConnectionInput {
-  /** Path parameter `integration_id`. */
+  /** The ID of the Workflow Integration */
   readonly integration_id: string
   /** The JSON request body. */
   readonly body: {
@@ -163,9 +163,9 @@ export const createWorkflowIntegrationConnection: (input: CreateWorkflowIntegrat
  * @since 0.2.0
  */
 export interface GetWorkflowIntegrationConnectionInput {
-  /** Path parameter `integration_id`. */
+  /** The ID of the Workflow Integration */
   readonly integration_id: string
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
@@ -184,9 +184,9 @@ export const getWorkflowIntegrationConnection: (input: GetWorkflowIntegrationCon
  * @since 0.2.0
  */
 export interface UpdateWorkflowIntegrationConnectionInput {
-  /** Path parameter `integration_id`. */
+  /** The ID of the Workflow Integration */
   readonly integration_id: string
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
   readonly body: {
@@ -236,9 +236,9 @@ export const updateWorkflowIntegrationConnection: (input: UpdateWorkflowIntegrat
  * @since 0.2.0
  */
 export interface DeleteWorkflowIntegrationConnectionInput {
-  /** Path parameter `integration_id`. */
+  /** The ID of the Workflow Integration */
   readonly integration_id: string
-  /** Path parameter `id`. */
+  /** The ID of the resource. */
   readonly id: string
 }
 
