@@ -26,6 +26,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import type { EndpointEntry } from "../src/internal/endpointTypes.js"
+import { type EndpointOverride, endpointOverrides } from "./endpoint-overrides.js"
 import { defaultSpecPath, deriveEndpoints, loadSpec, type SpecSource } from "./generate-endpoints.js"
 
 type JsonObject = { readonly [key: string]: unknown }
@@ -433,11 +434,14 @@ const itemsOf = (ir: IR, components: ReadonlyMap<string, IR>, depth = 0): IR | n
 
 const sameIR = (a: IR, b: IR): boolean => JSON.stringify(a) === JSON.stringify(b)
 
-export const buildModel = (spec: unknown): ApiModel => {
+export const buildModel = (
+  spec: unknown,
+  overrides: Readonly<Record<string, EndpointOverride>> = endpointOverrides
+): ApiModel => {
   if (!isObject(spec) || !isObject(spec.paths)) throw new Error("Not an OpenAPI document: no `paths` object")
   const normalizer = makeNormalizer(spec)
   const { norm, resolve } = normalizer
-  const { entries } = deriveEndpoints(spec)
+  const { entries } = deriveEndpoints(spec, overrides)
   const table = new Map(entries.map((e) => [`${e.method} ${e.path}`, e]))
 
   const schemas = isObject(spec.components) && isObject(spec.components.schemas) ? spec.components.schemas : {}
