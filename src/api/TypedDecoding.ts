@@ -42,8 +42,7 @@ export class TypedDecoding extends Context.Reference<TypedDecoding>()("effect-pa
    *
    * @since 0.2.0
    */
-  static readonly layer = (enabled: boolean): Layer.Layer<never> =>
-    Layer.succeed(TypedDecoding, { enabled }) as Layer.Layer<never>
+  static readonly layer = (enabled: boolean): Layer.Layer<TypedDecoding> => Layer.succeed(TypedDecoding, { enabled })
 }
 
 /**
