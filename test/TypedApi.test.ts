@@ -9,6 +9,8 @@ import type { RestApiError, RestApiService } from "effect-pagerduty"
 import { PagerDuty, RestApi } from "effect-pagerduty"
 import { Incidents, LogEntries, Schemas, Services, Teams, TypedDecoding, Users } from "effect-pagerduty/api"
 import { FakePagerDuty } from "effect-pagerduty/testing"
+import * as Api from "../src/api/index.js"
+import { operationOf } from "../src/internal/api/operation.js"
 
 const TestLayer = PagerDuty.layer({ apiKey: "u+typed", defaultFrom: "ada@example.com" }).pipe(
   Layer.provideMerge(FakePagerDuty.layer())
@@ -188,4 +190,25 @@ describe("typed operations", () => {
     }
     expect(typeof check).toBe("function")
   })
+})
+
+describe("typed operations: every paged list without path parameters, against the fake", () => {
+  it.effect("pages in the endpoint's style and ends (the fake serves each one)", () =>
+    Effect.gen(function*() {
+      const failures: Array<string> = []
+      let lists = 0
+      for (const [module, namespace] of Object.entries(Api)) {
+        if (typeof namespace !== "object" || namespace === null || module === "Schemas") continue
+        for (const [name, fn] of Object.entries(namespace as Record<string, unknown>)) {
+          const op = operationOf(fn)
+          if (op?.pagination === undefined || op.pathParams.length > 0) continue
+          lists++
+          const stream = (fn as (input: unknown) => Stream.Stream<unknown, RestApiError, RestApi>)({})
+          const result = yield* Effect.either(Stream.runCollect(Stream.take(stream, 5)))
+          if (result._tag === "Left") failures.push(`${module}.${name}: ${result.left.message}`)
+        }
+      }
+      expect(failures).toEqual([])
+      expect(lists).toBeGreaterThan(30)
+    }).pipe(Effect.provide(TestLayer)))
 })
