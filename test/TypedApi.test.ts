@@ -119,6 +119,9 @@ describe("typed operations", () => {
       assert(missing._tag === "PDClientError")
       expect(missing.reason).toBe("InvalidInput")
       expect(missing.field).toBe("id")
+      const dots = yield* Effect.flip(Users.getUser({ id: ".." }))
+      assert(dots._tag === "PDClientError")
+      expect(dots.reason).toBe("InvalidInput")
       expect(yield* fake.requests).toHaveLength(0)
     }).pipe(Effect.provide(TestLayer)))
 

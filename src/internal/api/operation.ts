@@ -38,7 +38,8 @@ const prepare = (op: OperationDescriptor, input: Input, options: CallOptions | u
     let missing: string | undefined
     const url = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
       const value = values[name]
-      if ((typeof value !== "string" && typeof value !== "number") || value === "") {
+      // "." and ".." would change the path once the URL is normalized.
+      if ((typeof value !== "string" && typeof value !== "number") || value === "" || value === "." || value === "..") {
         missing ??= name
         return ""
       }
@@ -48,7 +49,8 @@ const prepare = (op: OperationDescriptor, input: Input, options: CallOptions | u
       return Effect.fail(
         new PDClientError({
           reason: "InvalidInput",
-          description: `${op.name}: the path parameter "${missing}" must be a non-empty string or a number`,
+          description:
+            `${op.name}: the path parameter "${missing}" must be a number or a non-empty string other than "." and ".."`,
           field: missing
         })
       )
