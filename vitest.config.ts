@@ -8,6 +8,7 @@ export default defineConfig({
         find: /^effect-pagerduty\/webhooks$/,
         replacement: fileURLToPath(new URL("./src/webhooks.ts", import.meta.url))
       },
+      { find: /^effect-pagerduty\/api$/, replacement: fileURLToPath(new URL("./src/api/index.ts", import.meta.url)) },
       { find: /^effect-pagerduty\/testing$/, replacement: fileURLToPath(new URL("./src/testing.ts", import.meta.url)) },
       { find: /^effect-pagerduty$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) }
     ]

@@ -19,6 +19,8 @@ export const API_KEY = "bench-api-key"
 
 /** A user as `GET /users` lists it (the fake adds `type`, `summary`, `self`, `html_url`, ...). */
 export const userRecord = (i: number) => ({
+  // PagerDuty always sends `type`; the fake's `seedGenerated` does not fill it in (its `seed` does).
+  type: "user",
   name: `Bench User ${i}`,
   email: `bench.user.${i}@example.com`,
   time_zone: "Europe/Berlin",

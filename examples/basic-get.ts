@@ -9,6 +9,7 @@
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Console, Effect, Layer, Schema, Stream } from "effect"
 import { PagerDuty, RestApi } from "effect-pagerduty"
+import { Users } from "effect-pagerduty/api"
 
 const User = Schema.Struct({ id: Schema.String, name: Schema.String, email: Schema.String, self: Schema.String })
 
@@ -16,7 +17,8 @@ const program = Effect.gen(function*() {
   const api = yield* RestApi
 
   // The id of the account's first user (Effect.flatten: an empty account fails with NoSuchElementException).
-  const { id } = yield* api.iterAll("/users", { pageSize: 1, schema: User }).pipe(Stream.runHead, Effect.flatten)
+  // Users.listUsers is the typed operation: a Stream of decoded `Schemas.User`s.
+  const { id } = yield* Users.listUsers({}, { pageSize: 1 }).pipe(Stream.runHead, Effect.flatten)
 
   // (1) The raw verb: an HttpClientResponse, whatever the status (except 401).
   const response = yield* api.get(`/users/${id}`)
@@ -26,7 +28,11 @@ const program = Effect.gen(function*() {
     yield* Console.log(`  body keys: ${Object.keys(body as object).join(", ")}`)
   }
 
-  // (2) rget: no wrapper to peel off, and a typed result.
+  // (2) The typed operation: no wrapper to peel off, the result decoded with the generated `Schemas.User`.
+  const typed = yield* Users.getUser({ id: String(id) })
+  yield* Console.log(`Users.getUser: ${typed.name} <${typed.email}>`)
+
+  // (3) rget: no wrapper either; the result is typed by the schema you give (`unknown` without one).
   const user = yield* api.rget(`/users/${id}`, { schema: User })
   yield* Console.log(`rget: ${user.name} <${user.email}>`)
 

@@ -9,28 +9,30 @@
  * then `session.rput("incidents", json=incidents)`.
  */
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
-import { Array as Arr, Config, Console, Effect, Layer, Schema } from "effect"
-import { PagerDuty, RestApi } from "effect-pagerduty"
-
-const Incident = Schema.Struct({ id: Schema.String, title: Schema.String, status: Schema.String })
+import { Array as Arr, Chunk, Config, Console, Effect, Layer, Stream } from "effect"
+import { PagerDuty } from "effect-pagerduty"
+import { Incidents } from "effect-pagerduty/api"
 
 const program = Effect.gen(function*() {
-  const api = yield* RestApi
   const from = yield* Config.string("PAGERDUTY_FROM")
   const userId = process.argv[2]
 
-  // Arrays are sent as statuses[]=triggered; an undefined parameter is dropped.
-  const triggered = yield* api.listAll("/incidents", {
-    params: { statuses: ["triggered"], user_ids: userId === undefined ? undefined : [userId] },
-    schema: Incident
-  })
+  // The typed operation: `statuses` is a closed union ("triggered" | "acknowledged" | "resolved"), arrays are sent as
+  // statuses[]=triggered, and the items are decoded `Schemas.Incident`s.
+  const triggered = yield* Stream.runCollect(
+    Incidents.listIncidents({ statuses: ["triggered"], ...(userId === undefined ? {} : { user_ids: [userId] }) })
+  ).pipe(Effect.map(Chunk.toReadonlyArray))
   yield* Console.log(`${triggered.length} triggered incidents`)
 
-  const updates = triggered.map((incident) => ({ id: incident.id, type: "incident_reference", status: "acknowledged" }))
+  const updates = triggered.map((incident) => ({
+    id: String(incident.id),
+    type: "incident_reference" as const,
+    status: "acknowledged" as const
+  }))
   // The From header of each request (PagerDutyConfig's defaultFrom, from PAGERDUTY_FROM, would set it for all).
   const acknowledged = yield* Effect.forEach(
     Arr.chunksOf(updates, 250),
-    (batch) => api.rput("/incidents", { json: batch, headers: { From: from }, schema: Schema.Array(Incident) })
+    (batch) => Incidents.updateIncidents({ body: { incidents: batch }, from })
   ).pipe(Effect.map(Arr.flatten))
   for (const incident of acknowledged) yield* Console.log(`  ${incident.id}  ${incident.status}  ${incident.title}`)
   yield* Console.log(`${acknowledged.length} incidents acknowledged`)

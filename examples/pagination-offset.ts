@@ -10,6 +10,7 @@
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Console, Effect, Layer, Option, Schema, Stream } from "effect"
 import { PagerDuty, RestApi } from "effect-pagerduty"
+import { Users } from "effect-pagerduty/api"
 
 const User = Schema.Struct({ id: Schema.String, name: Schema.String, email: Schema.String })
 const Service = Schema.Struct({ id: Schema.String, name: Schema.String })
@@ -17,14 +18,16 @@ const Service = Schema.Struct({ id: Schema.String, name: Schema.String })
 const program = Effect.gen(function*() {
   const api = yield* RestApi
 
-  // Every user, 100 per request (pageSize), printed as they arrive.
+  // Every user, 100 per request (pageSize), printed as they arrive: the typed operation `Users.listUsers` is a Stream
+  // of `Schemas.User`s, decoded with the schema generated from PagerDuty's OpenAPI document.
   yield* Console.log("All users:")
-  yield* api.iterAll("/users", { schema: User }).pipe(
+  yield* Users.listUsers().pipe(
     Stream.runForEach((user) => Console.log(`  ${user.id}  ${user.email}  ${user.name}`))
   )
 
-  // Query parameters are merged with the paging ones: users with "Dav" in their name or email.
-  yield* api.iterAll("/users", { params: { query: "Dav" }, schema: User }).pipe(
+  // Query parameters are typed (a wrong name or enum value does not compile) and merged with the paging ones: users
+  // with "Dav" in their name or email.
+  yield* Users.listUsers({ query: "Dav" }).pipe(
     Stream.runForEach((dave) => Console.log(`Dav match: ${dave.name} <${dave.email}>`))
   )
 

@@ -199,6 +199,15 @@ const pickResponseKey = (
   return null
 }
 
+/**
+ * Whether a response is a list by its own fields: it says whether there is `more` (or gives a `next_cursor`), as the
+ * live lists of `GET /business_services/impacts` and the status dashboards' impacts do (`limit` and `more` beside
+ * `services` and `additional_fields`), even where the operation declares no paging parameter. For such a response the
+ * list rule applies: the one array beside the pagination fields is the wrapper. (A `limit` alone does not make a list:
+ * `GET /analytics/raw/incidents/{id}/responses` echoes its `limit` beside the incident's id and ordering.)
+ */
+const isListResponse = (keys: ReadonlySet<string>): boolean => keys.has("more") || keys.has("next_cursor")
+
 const responseWrapperOf = (resolve: Resolve, shape: Shape, paged: boolean): string | null => {
   switch (shape._tag) {
     case "Alternatives":
@@ -356,7 +365,11 @@ export const deriveEndpoints = (
         : requestWrapperOf(resolve, shapeOf(resolve, requestMedia.schema))
 
       const responseWrapperFor = (paged: boolean): string | null =>
-        agree(responses.schemas.map((schema) => responseWrapperOf(resolve, shapeOf(resolve, schema), paged)))
+        agree(
+          responses.schemas.map((schema) =>
+            responseWrapperOf(resolve, shapeOf(resolve, schema), paged || isListResponse(responseKeys))
+          )
+        )
 
       const derived: EndpointEntry = {
         method,

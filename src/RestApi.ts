@@ -313,7 +313,8 @@ export type JsonVerb = (url: ResourceUrl, options?: RequestOptions) => Effect.Ef
 
 /**
  * An entity verb: wraps the body as the endpoint expects (`{"user": {...}}`), unwraps the answer, and decodes it
- * with the optional `schema`.
+ * with the `schema` when one is given. The result's type comes from the schema: without one it is `unknown` (a type
+ * argument alone, `rget<User>(...)`, does not compile: nothing would check it).
  *
  * @example
  * ```ts
@@ -321,16 +322,22 @@ export type JsonVerb = (url: ResourceUrl, options?: RequestOptions) => Effect.Ef
  * import { RestApi } from "effect-pagerduty"
  *
  * const User = Schema.Struct({ id: Schema.String, name: Schema.String })
+ * // Effect<{ readonly id: string; readonly name: string }, RestApiError>
  * const user = Effect.flatMap(RestApi, (api) => api.rget("/users/PABC123", { schema: User }))
+ * // Effect<unknown, RestApiError>
+ * const raw = Effect.flatMap(RestApi, (api) => api.rget("/users/PABC123"))
  * ```
  *
  * @since 0.1.0
  * @category models
  */
-export type EntityVerb = <A = unknown, I = unknown>(
-  url: ResourceUrl,
-  options?: EntityOptions<A, I>
-) => Effect.Effect<A, RestApiError>
+export interface EntityVerb {
+  <A, I>(
+    url: ResourceUrl,
+    options: EntityOptions<A, I> & { readonly schema: Schema.Schema<A, I> }
+  ): Effect.Effect<A, RestApiError>
+  (url: ResourceUrl, options?: RequestOptions & { readonly schema?: undefined }): Effect.Effect<unknown, RestApiError>
+}
 
 /**
  * The REST API v2 client.
@@ -382,22 +389,37 @@ export interface RestApiService {
    * The first entity of the collection whose `attribute` (default `name`) equals `query` exactly,
    * case-insensitively (numbers compared as strings). Sends `query=<query>` and stops paging at the first match.
    */
-  readonly find: <A = unknown, I = unknown>(
-    resource: ResourceUrl,
-    query: string | number,
-    options?: FindOptions<A, I>
-  ) => Effect.Effect<Option.Option<A>, RestApiError>
+  readonly find: {
+    <A, I>(
+      resource: ResourceUrl,
+      query: string | number,
+      options: FindOptions<A, I> & { readonly schema: Schema.Schema<A, I> }
+    ): Effect.Effect<Option.Option<A>, RestApiError>
+    (
+      resource: ResourceUrl,
+      query: string | number,
+      options?: FindOptions & { readonly schema?: undefined }
+    ): Effect.Effect<Option.Option<unknown>, RestApiError>
+  }
 
   /**
    * The entity whose `attribute` equals `values[attribute]`, created from `values` when there is none; with
    * `update: true` an existing entity is updated (PUT of the merged entity) only when something changed.
    */
-  readonly persist: <A = unknown, I = unknown>(
-    resource: ResourceUrl,
-    attribute: string,
-    values: Readonly<Record<string, unknown>>,
-    options?: PersistOptions<A, I>
-  ) => Effect.Effect<A, RestApiError>
+  readonly persist: {
+    <A, I>(
+      resource: ResourceUrl,
+      attribute: string,
+      values: Readonly<Record<string, unknown>>,
+      options: PersistOptions<A, I> & { readonly schema: Schema.Schema<A, I> }
+    ): Effect.Effect<A, RestApiError>
+    (
+      resource: ResourceUrl,
+      attribute: string,
+      values: Readonly<Record<string, unknown>>,
+      options?: PersistOptions & { readonly schema?: undefined }
+    ): Effect.Effect<unknown, RestApiError>
+  }
 
   /**
    * Every item of a collection, lazily: offset paging (or the endpoint's own style: cursor-paged endpoints are

@@ -180,6 +180,7 @@ const examples: ReadonlyArray<ExampleSpec> = [
     expect: [
       /GET \/users\/P\w{6} -> 200/,
       "body keys: user",
+      "Users.getUser: Jane Smith <jane@example35.com>",
       "rget: Jane Smith <jane@example35.com>",
       /rget\(user\): http/
     ]

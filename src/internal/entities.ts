@@ -25,6 +25,15 @@ export type EntityMethods = Pick<
 >
 
 /**
+ * The implementation's shape of an entity verb: the result is what the schema decodes to, `unknown` without one
+ * (the public `EntityVerb` overloads say so; this generic signature satisfies both).
+ */
+type LooseEntityVerb = <A = unknown, I = unknown>(
+  url: ResourceUrl,
+  options?: EntityOptions<A, I>
+) => Effect.Effect<A, RestApiError>
+
+/**
  * The request body as the endpoint expects it: wrapped in `wrapper`, unless it already is `{ <wrapper>: ... }` (a
  * plain object whose only key is the wrapper). An array (multi-update) is always wrapped.
  *
@@ -54,7 +63,7 @@ export const makeEntityMethods = (core: RestCore): Effect.Effect<EntityMethods> 
     const pagination = makePaginationCore(core)
 
     const entityVerb =
-      (method: RestMethod): RestApiService["rget"] =>
+      (method: RestMethod): LooseEntityVerb =>
       <A = unknown, I = unknown>(url: ResourceUrl, options?: EntityOptions<A, I>): Effect.Effect<A, RestApiError> =>
         Effect.gen(function*() {
           const absolute = yield* core.resolve(url, method)
@@ -149,11 +158,11 @@ export const makeEntityMethods = (core: RestCore): Effect.Effect<EntityMethods> 
           what: "the entity found"
         })
 
-    const find: RestApiService["find"] = <A, I>(
+    const find = <A, I>(
       resource: ResourceUrl,
       query: string | number,
       options?: FindOptions<A, I>
-    ) =>
+    ): Effect.Effect<Option.Option<A>, RestApiError> =>
       Effect.flatMap(
         findRaw(resource, query, options as FindOptions<unknown, unknown> | undefined),
         Option.match({
@@ -180,12 +189,12 @@ export const makeEntityMethods = (core: RestCore): Effect.Effect<EntityMethods> 
       )
     }
 
-    const persist: RestApiService["persist"] = <A, I>(
+    const persist = <A, I>(
       resource: ResourceUrl,
       attribute: string,
       values: Readonly<Record<string, unknown>>,
       options?: PersistOptions<A, I>
-    ) =>
+    ): Effect.Effect<A, RestApiError> =>
       Effect.gen(function*() {
         const key = values[attribute]
         const query = typeof key === "number" ? key : attributeText(key)

@@ -5,6 +5,8 @@
 import { Effect, Redacted, Stream } from "effect"
 import type { PDClientError, PDHTTPError, RestApiService } from "effect-pagerduty"
 import { EventsApi, PagerDuty, RestApi } from "effect-pagerduty"
+import type { Schemas } from "effect-pagerduty/api"
+import { Users } from "effect-pagerduty/api"
 import { FakePagerDuty } from "effect-pagerduty/testing"
 import { WebhookEvent, WebhookSignature } from "effect-pagerduty/webhooks"
 
@@ -15,6 +17,9 @@ const program = Effect.gen(function*() {
   const routingKey = yield* fake.addIntegration(String(service.id))
   const api: RestApiService = yield* RestApi
   const users = yield* Stream.runCollect(api.iterAll("/users"))
+  // The typed operations: decoded with the generated schemas, typed from PagerDuty's OpenAPI document.
+  const typed: ReadonlyArray<Schemas.User> = Array.from(yield* Stream.runCollect(Users.listUsers()))
+  const ada: Schemas.User = yield* Users.getUser({ id: String(typed[0].id) })
   const events = yield* EventsApi
   const dedupKey = yield* events.trigger("Disk full", "db-1", { routingKey })
   const failure: PDHTTPError | PDClientError = yield* Effect.flip(api.rget("/users/PNOPE"))
@@ -25,7 +30,7 @@ const program = Effect.gen(function*() {
   const signature = yield* WebhookSignature.sign(body, secret)
   yield* WebhookSignature.verify({ body, signature, secrets: secret })
   const ping: WebhookEvent.WebhookEvent = yield* WebhookEvent.decode(body)
-  return { users: users.length, dedupKey, failure: failure._tag, webhook: ping._tag }
+  return { users: users.length, typed: ada.email, dedupKey, failure: failure._tag, webhook: ping._tag }
 })
 
 const main = program.pipe(
@@ -37,8 +42,8 @@ const main = program.pipe(
 Effect.runPromise(main).then(
   (result) => {
     if (
-      result.users !== 1 || result.failure !== "PDHTTPError" || result.dedupKey.length === 0 ||
-      result.webhook !== "Ping"
+      result.users !== 1 || result.typed !== "ada@example.com" || result.failure !== "PDHTTPError" ||
+      result.dedupKey.length === 0 || result.webhook !== "Ping"
     ) {
       throw new Error(`unexpected result: ${JSON.stringify(result)}`)
     }
