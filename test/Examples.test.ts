@@ -411,6 +411,18 @@ const examples: ReadonlyArray<ExampleSpec> = [
     after: (fake) => Effect.map(fake.oauthTokenRequests, (count) => assert.strictEqual(count, 1))
   },
   {
+    // The README's quick start: a REST call, a stream and an event.
+    file: "quick-start.ts",
+    env: (url) => ({ ...rest(url), PAGERDUTY_ROUTING_KEY: ROUTING_KEY }),
+    expect: ["4 users", /P\w{6} Checkout error 1\n/, /P\w{6} Checkout error 3\n/, /triggered \w{32}/],
+    after: (fake, output) =>
+      Effect.gen(function*() {
+        expect(output).not.toContain("Checkout error 4\n")
+        const received = yield* fake.events
+        assert.deepStrictEqual(received.map((event) => `${event.kind} ${event.action}`), ["alert trigger"])
+      })
+  },
+  {
     // `npm run demo` without PAGERDUTY_API_KEY: it starts its own embedded fake.
     file: "demo.ts",
     env: () => ({}),
