@@ -14,7 +14,7 @@ import {
   type FakePagerDutyServerOptions
 } from "effect-pagerduty/testing"
 import { spawn } from "node:child_process"
-import { readdirSync } from "node:fs"
+import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -430,6 +430,45 @@ const examples: ReadonlyArray<ExampleSpec> = [
   }
 ]
 
+/**
+ * The README's output snippets: a fenced block right after `<!-- output: examples/<file> ... -->` shows lines the
+ * example prints, consecutively and in that layout. Variable parts are matched loosely: a URL's origin, numbers, IDs
+ * like `P00MGUQ`, and `...`.
+ */
+const readmeOutputs = (): ReadonlyArray<{ readonly file: string; readonly lines: ReadonlyArray<string> }> =>
+  [
+    ...readFileSync(join(root, "README.md"), "utf8").matchAll(
+      /<!-- output: examples\/(\S+)[^>]*-->\n```\n([\s\S]*?)```/g
+    )
+  ]
+    .map((match) => ({ file: match[1], lines: match[2].trimEnd().split("\n") }))
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+const linePattern = (line: string): RegExp => {
+  let pattern = ""
+  let last = 0
+  for (const match of line.matchAll(/(https?:\/\/[^/\s]+)|(\.\.\.)|(\bP[A-Z0-9]{6}\b)|(\d+)/g)) {
+    pattern += escapeRegExp(line.slice(last, match.index))
+    pattern += match[1] !== undefined
+      ? "https?://[^/\\s]+"
+      : match[2] !== undefined
+      ? ".+"
+      : match[3] !== undefined
+      ? "P[A-Z0-9]{6}"
+      : "\\d+"
+    last = match.index + match[0].length
+  }
+  return new RegExp(`^${pattern}${escapeRegExp(line.slice(last))}$`)
+}
+
+/** Whether the output holds the snippet's lines, one after the other. */
+const printsSnippet = (output: string, lines: ReadonlyArray<string>): boolean => {
+  const printed = output.split("\n").map((line) => line.trimEnd())
+  const patterns = lines.map(linePattern)
+  return printed.some((_, start) => patterns.every((pattern, i) => pattern.test(printed[start + i] ?? "")))
+}
+
 const runExample = (spec: ExampleSpec) =>
   Effect.gen(function*() {
     const fake = yield* FakePagerDuty
@@ -447,6 +486,14 @@ const runExample = (spec: ExampleSpec) =>
     }
     // No secret is ever printed, whatever the example does.
     for (const secret of [API_KEY, OAUTH_TOKEN, ROUTING_KEY, CLIENT_SECRET]) expect(output).not.toContain(secret)
+    for (const snippet of readmeOutputs().filter((snippet) => snippet.file === spec.file)) {
+      assert.isTrue(
+        printsSnippet(output, snippet.lines),
+        `README.md shows output of ${spec.file} that it does not print:\n${
+          snippet.lines.join("\n")
+        }\n--- printed:\n${output}`
+      )
+    }
     if (spec.after !== undefined) yield* spec.after(fake, output)
   })
 
@@ -462,6 +509,20 @@ describe.concurrent("examples/ against FakePagerDuty.server", () => {
       120_000
     )
   }
+
+  it("checks the README's output snippets: each names an example run here", () => {
+    const snippets = readmeOutputs()
+    assert.isAtLeast(snippets.length, 2)
+    const covered = new Set(examples.map((spec) => spec.file))
+    assert.deepStrictEqual(snippets.map((snippet) => snippet.file).filter((file) => !covered.has(file)), [])
+    // The loose match is still a match: a changed layout fails.
+    const [debug] = snippets.filter((snippet) => snippet.file === "debug-logging.ts")
+    const printed = "[04:37:27.674] DEBUG (#1): PagerDuty GET http://127.0.0.1:36563/users?limit=2 -> 200 " +
+      "(attempt 1, 163 ms, x-request-id fake-00000001-905f10150ee6)\n  attempt: 1\n  url: " +
+      "http://127.0.0.1:36563/users?limit=2\n  elapsedMs: 163\n  status: 200\n  method: GET\n"
+    assert.isTrue(printsSnippet(printed, debug.lines))
+    assert.isFalse(printsSnippet(printed.replace("  elapsedMs: 163\n", ""), debug.lines))
+  })
 
   it("covers every example program", () => {
     const programs = readdirSync(join(root, "examples")).filter((file) =>
