@@ -166,7 +166,10 @@ export class PDHTTPError extends Schema.TaggedError<PDHTTPError>("effect-pagerdu
   rateLimit: Schema.optional(RateLimitInfo),
   /** The response body as text (at most 64 KiB). */
   body: Schema.String,
-  /** What went wrong beyond the status, for `UnexpectedShape`. */
+  /**
+   * What went wrong beyond the status, for `UnexpectedShape`; for `StatusCode`, a hint on what to do (e.g. the `From`
+   * header an account-level key needs).
+   */
   description: Schema.optional(Schema.String)
 }) {
   /**

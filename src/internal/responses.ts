@@ -117,11 +117,13 @@ export interface ResponseFacts {
 }
 
 /** @internal */
-export const httpError = (facts: ResponseFacts, description?: string): PDHTTPError => {
+export const httpError = (facts: ResponseFacts, explanation?: string | { readonly hint: string }): PDHTTPError => {
   const rateLimit = rateLimitInfo(facts.headers)
   const requestId = facts.headers["x-request-id"]
+  // A string explains an unexpected shape; a hint explains a status (the reason stays StatusCode).
+  const description = typeof explanation === "string" ? explanation : explanation?.hint
   return new PDHTTPError({
-    reason: description === undefined ? "StatusCode" : "UnexpectedShape",
+    reason: explanation === undefined || typeof explanation !== "string" ? "StatusCode" : "UnexpectedShape",
     status: facts.status,
     method: facts.method,
     url: facts.url,
