@@ -14,7 +14,8 @@ import {
   type FakePagerDutyServerOptions
 } from "effect-pagerduty/testing"
 import { spawn } from "node:child_process"
-import { readdirSync, readFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -409,6 +410,15 @@ const examples: ReadonlyArray<ExampleSpec> = [
       /Signed in as .+ <.+@.+>/
     ],
     after: (fake) => Effect.map(fake.oauthTokenRequests, (count) => assert.strictEqual(count, 1))
+  },
+  {
+    // IncidentSync into a real SQLite file: every seeded incident, in batches of 50.
+    file: "incident-sync.ts",
+    env: (url) => ({ ...rest(url), INCIDENT_SYNC_DB: join(mkdtempSync(join(tmpdir(), "incident-sync-")), "sync.db") }),
+    expect: [
+      /synced 261 incidents and \d+ log entries in 6 batches, from \d{4}-/,
+      /the database holds 261 incidents and \d+ log entries/
+    ]
   },
   {
     // The README's quick start: a REST call, a stream and an event.
