@@ -35,7 +35,9 @@ const MainLive = Layer.unwrapEffect(Effect.gen(function*() {
   yield* Console.log(`database: ${file}`)
   const Database = LibsqlClient.layer({ url: pathToFileURL(file).href })
   const PagerDutyLive = PagerDuty.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
-  return IncidentSync.layer({ batchSize: 50 }).pipe(Layer.provideMerge(Layer.mergeAll(PagerDutyLive, Database)))
+  return IncidentSync.layer({ batchSize: 50, concurrency: 8 }).pipe(
+    Layer.provideMerge(Layer.mergeAll(PagerDutyLive, Database))
+  )
 }))
 
 program.pipe(Effect.provide(MainLive), NodeRuntime.runMain)

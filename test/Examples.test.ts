@@ -46,7 +46,8 @@ const runProcess = (
   file: string,
   args: ReadonlyArray<string>,
   env: Readonly<Record<string, string>>,
-  onStdout: (stdout: string) => void
+  onStdout: (stdout: string) => void,
+  timeoutMs: number = CHILD_TIMEOUT_MS
 ) =>
   Effect.async<RunResult>((resume) => {
     const inherited = Object.fromEntries(
@@ -64,7 +65,7 @@ const runProcess = (
       onStdout(stdout)
     })
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-    const timer = setTimeout(() => child.kill("SIGKILL"), CHILD_TIMEOUT_MS)
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs)
     child.on("close", (code, signal) => {
       clearTimeout(timer)
       resume(Effect.succeed({ code, signal, stdout, stderr }))
@@ -124,6 +125,8 @@ interface ExampleSpec {
   readonly before?: (fake: Fake) => Effect.Effect<void>
   /** Called with the example's stdout so far, each time it grows (to play the user of an interactive example). */
   readonly interact?: (stdout: string) => void
+  /** How long the child may run (default {@link CHILD_TIMEOUT_MS}). */
+  readonly timeoutMs?: number
   /** Lines (substrings) or patterns the output must contain. */
   readonly expect: ReadonlyArray<string | RegExp>
   /** Checks the fake's state and request log after the example. */
@@ -414,6 +417,8 @@ const examples: ReadonlyArray<ExampleSpec> = [
   {
     // IncidentSync into a real SQLite file: every seeded incident, in batches of 50.
     file: "incident-sync.ts",
+    // 261 incidents, one log-entry request each: the heaviest example.
+    timeoutMs: 100_000,
     env: (url) => ({ ...rest(url), INCIDENT_SYNC_DB: join(mkdtempSync(join(tmpdir(), "incident-sync-")), "sync.db") }),
     expect: [
       /synced 261 incidents and \d+ log entries in 6 batches, from \d{4}-/,
@@ -486,7 +491,7 @@ const runExample = (spec: ExampleSpec) =>
     yield* fake.addIntegration(SERVICE_ID, ROUTING_KEY)
     if (spec.before !== undefined) yield* spec.before(fake)
     const result = yield* permits.withPermits(1)(
-      runProcess(spec.file, spec.args ?? [], spec.env(server.url), spec.interact ?? (() => {}))
+      runProcess(spec.file, spec.args ?? [], spec.env(server.url), spec.interact ?? (() => {}), spec.timeoutMs)
     )
     const output = result.stdout + result.stderr
     assert.strictEqual(result.code, 0, `${spec.file} exited with ${result.code ?? result.signal}:\n${output}`)
@@ -516,7 +521,7 @@ describe.concurrent("examples/ against FakePagerDuty.server", () => {
           Clock.currentTimeMillis,
           (now) => runExample(spec).pipe(Effect.provide(FakePagerDuty.server({ ...spec.fake, seed: seed(now) })))
         ),
-      120_000
+      180_000
     )
   }
 
