@@ -8,7 +8,7 @@ export default tseslint.config(
       "dist/**",
       "node_modules/**",
       "coverage/**",
-      "docs/**",
+      "docs/examples/**",
       ".scratch/**",
       ".consumer-check/**",
       "**/*.generated.ts",

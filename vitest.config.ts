@@ -15,6 +15,7 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
+    globalSetup: ["test/support/openApiGlobalSetup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000
   }

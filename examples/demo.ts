@@ -8,7 +8,7 @@
  */
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Chunk, Config, Console, Effect, Option, Stream } from "effect"
-import { ChangeEventsApi, EventsApi, PagerDuty, RestApi } from "effect-pagerduty"
+import { ChangeEventsApi, EventsApi, PagerDuty, PagerDutyConfig, RestApi } from "effect-pagerduty"
 import { FakePagerDuty, FakePagerDutyServer } from "effect-pagerduty/testing"
 
 interface User {
@@ -64,6 +64,12 @@ const readOnlyFlows = Effect.gen(function*() {
       return Effect.as(Console.log(`  [${bar}] ${now}/${limit} incidents (of ${total})`), now)
     })
   )
+  if (limit < total) {
+    yield* Console.log(
+      `  stopped at ${limit} of ${total} on purpose: Stream.take(${limit}) ends the stream there, ` +
+        `so the pages after it are never requested`
+    )
+  }
   yield* Console.log(`  by status: ${[...byStatus].map(([status, n]) => `${status} ${n}`).join(", ")}`)
 
   yield* heading("Handle a typed error (GET /users/PNOTREAL)")
@@ -170,8 +176,14 @@ const embedded = Effect.gen(function*() {
 }).pipe(Effect.provide(FakePagerDuty.server()))
 
 const real = Effect.gen(function*() {
+  // The base URL the client talks to: PagerDuty's (by region) unless PAGERDUTY_REST_URL points elsewhere.
+  const { restUrl } = yield* Effect.provide(PagerDutyConfig, PagerDutyConfig.layerConfig())
+  const host = URL.canParse(restUrl) ? new URL(restUrl).hostname : restUrl
+  const whose = host === "pagerduty.com" || host.endsWith(".pagerduty.com")
+    ? "PagerDuty"
+    : "a server that is not PagerDuty's (PAGERDUTY_REST_URL)"
   yield* Console.log(
-    "effect-pagerduty demo: PAGERDUTY_API_KEY is set, so running the read-only flows against PagerDuty"
+    `effect-pagerduty demo: PAGERDUTY_API_KEY is set, so running the read-only flows against ${restUrl} (${whose})`
   )
   yield* Effect.provide(readOnlyFlows, PagerDuty.layerConfig())
 })

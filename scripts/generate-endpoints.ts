@@ -2,8 +2,8 @@
  * Generates `src/internal/endpoints.generated.ts`, the endpoint table, from PagerDuty's official OpenAPI document
  * (`reference/REST/openapiv3.json` of github.com/PagerDuty/api-schema).
  *
- * Usage: `npm run generate [-- <spec.json>] [-- --check]`. The spec path defaults to
- * `../../shared/pagerduty-api/REST/openapiv3.json` relative to this script; the first non-flag argument or the
+ * Usage: `npm run generate [-- <spec.json>] [-- --check]`. The spec path defaults to `REST/openapiv3.json` in
+ * `PAGERDUTY_OPENAPI_DIR` (see `openapi.ts`; `npm run spec:fetch` downloads it); the first non-flag argument or the
  * `PAGERDUTY_OPENAPI_SPEC` environment variable overrides it. `--check` writes nothing and exits with status 1 when
  * the checked-in file is stale.
  *
@@ -27,9 +27,10 @@ import * as path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import type { EndpointEntry, EndpointMethod, PaginationStyle } from "../src/internal/endpointTypes.js"
 import { type EndpointOverride, endpointOverrides } from "./endpoint-overrides.js"
+import { restSpecPath } from "./openapi.js"
 
-/** The spec read by default: `/work/shared/pagerduty-api/REST/openapiv3.json` when run from `/work/main`. */
-export const defaultSpecPath = fileURLToPath(new URL("../../shared/pagerduty-api/REST/openapiv3.json", import.meta.url))
+/** The spec read by default: `REST/openapiv3.json` in `PAGERDUTY_OPENAPI_DIR` (default `../shared/pagerduty-api`). */
+export const defaultSpecPath = restSpecPath
 
 /** Where the table is written. */
 export const outputPath = fileURLToPath(new URL("../src/internal/endpoints.generated.ts", import.meta.url))

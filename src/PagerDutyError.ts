@@ -168,7 +168,10 @@ export class PDHTTPError extends Schema.TaggedError<PDHTTPError>("effect-pagerdu
   rateLimit: Schema.optional(RateLimitInfo),
   /** The response body as text (at most 64 KiB). */
   body: Schema.String,
-  /** What went wrong beyond the status: the `UnexpectedShape` detail, a wait longer than allowed, a redirect. */
+  /**
+   * What went wrong beyond the status: the `UnexpectedShape` detail, a wait longer than allowed, a redirect; for
+   * `StatusCode`, a hint on what to do (e.g. the `From` header an account-level key needs).
+   */
   description: Schema.optional(Schema.String),
   /** For a redirect (3xx, never followed): the origin of its `Location`. */
   location: Schema.optional(Schema.String)

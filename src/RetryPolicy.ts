@@ -262,6 +262,15 @@ export class RetryPolicy extends Context.Tag("effect-pagerduty/RetryPolicy")<Ret
   /**
    * The default policy, as documented at the top of this module.
    *
+   * @example
+   * ```ts
+   * import { Layer } from "effect"
+   * import { RetryPolicy } from "effect-pagerduty"
+   *
+   * // The same as RetryPolicy.layer(): the policy as a value, e.g. to provide it directly.
+   * const DefaultRetries = Layer.succeed(RetryPolicy, RetryPolicy.default)
+   * ```
+   *
    * @since 0.1.0
    */
   static readonly default: RetryPolicyService = makeRetryPolicy()

@@ -2,15 +2,18 @@
  * `npm run demo` is the project's front door: it must run on a fresh machine, against the embedded fake, and exit 0.
  */
 import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { FakePagerDuty, FakePagerDutyServer } from "effect-pagerduty/testing"
 import { execFile } from "node:child_process"
 import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 
-const runDemo = () =>
+const runDemo = (extraEnv: Record<string, string> = {}) =>
   new Promise<{ readonly code: number | null; readonly stdout: string; readonly stderr: string }>((resolve) => {
     const env: Record<string, string | undefined> = { ...process.env }
-    delete env.PAGERDUTY_API_KEY
+    for (const key of Object.keys(env)) if (key.startsWith("PAGERDUTY_")) delete env[key]
+    Object.assign(env, extraEnv)
     execFile(
       process.execPath,
       ["--import", "tsx", "examples/demo.ts"],
@@ -30,6 +33,7 @@ describe("npm run demo", () => {
         "== List users",
         "found P",
         "250/250 incidents (of 300)",
+        "stopped at 250 of 300 on purpose: Stream.take(250) ends the stream there",
         "PDHTTPError caught: status 404",
         "triggered db-1: dedup_key",
         "-> acknowledged",
@@ -42,4 +46,21 @@ describe("npm run demo", () => {
     expect(stdout.match(/-> acknowledged/g)).toHaveLength(3)
     expect(stdout.match(/-> resolved/g)).toHaveLength(3)
   })
+
+  it.live(
+    "with PAGERDUTY_API_KEY, it names the base URL it talks to: here not PagerDuty's",
+    () =>
+      Effect.gen(function*() {
+        const server = yield* FakePagerDutyServer
+        const { code, stdout } = yield* Effect.promise(() =>
+          runDemo({ PAGERDUTY_API_KEY: "demo-test-key", PAGERDUTY_REST_URL: server.url })
+        )
+        expect(stdout).toContain(
+          `running the read-only flows against ${server.url} (a server that is not PagerDuty's (PAGERDUTY_REST_URL))`
+        )
+        expect(stdout).not.toContain("against PagerDuty")
+        expect(code).toBe(0)
+      }).pipe(Effect.provide(FakePagerDuty.server())),
+    120_000
+  )
 })

@@ -10,21 +10,22 @@ import {
   summarize
 } from "../scripts/generate-endpoints.js"
 import { endpoints, templates } from "../src/internal/endpoints.generated.js"
+import { describeWithOpenApi } from "./support/openapi.js"
 
-const { source, spec } = loadSpec()
-const derived = deriveEndpoints(spec)
+describeWithOpenApi("generate-endpoints over PagerDuty's REST document", () => {
+  const { source, spec } = loadSpec()
+  const derived = deriveEndpoints(spec)
 
-const METHODS = ["get", "post", "put", "patch", "delete"]
+  const METHODS = ["get", "post", "put", "patch", "delete"]
 
-/** The operations of the spec, read independently of the generator. */
-const specOperations = (): Array<string> => {
-  const paths = (spec as { readonly paths: Record<string, Record<string, unknown>> }).paths
-  return Object.entries(paths).flatMap(([path, item]) =>
-    METHODS.filter((method) => item[method] !== undefined).map((method) => `${method.toUpperCase()} ${path}`)
-  )
-}
+  /** The operations of the spec, read independently of the generator. */
+  const specOperations = (): Array<string> => {
+    const paths = (spec as { readonly paths: Record<string, Record<string, unknown>> }).paths
+    return Object.entries(paths).flatMap(([path, item]) =>
+      METHODS.filter((method) => item[method] !== undefined).map((method) => `${method.toUpperCase()} ${path}`)
+    )
+  }
 
-describe("generate-endpoints", () => {
   it("the checked-in table is the generator's output for the spec, byte for byte", () => {
     const checkedIn = fs.readFileSync(outputPath, "utf8")
     const generated = generateEndpointsSource(spec, source)

@@ -280,17 +280,85 @@ describe("RestApi typed results", () => {
 })
 
 describe("RestApi From header", () => {
-  it.effect("an endpoint that requires From fails before sending when none is set, saying how to set it", () =>
+  // What PagerDuty answers an account-level key's request without From.
+  const fromRefusal = {
+    error: {
+      message: "Invalid Input Provided",
+      code: 2001,
+      errors: ["You must specify a user's email address in the \"From\" header to perform this action."]
+    }
+  }
+  const createIncident = (api: RestApiService, headers?: Record<string, string>) =>
+    api.rpost("/incidents", { json: { title: "Down", service: { id: "S1" } }, ...(headers ? { headers } : {}) })
+
+  it.effect("without From, a request is sent: a user's API key or OAuth token needs none, and PagerDuty accepts it", () =>
     Effect.gen(function*() {
       const fake = makeFake(always({ incident: { id: "I1" } }, 201))
-      const error = yield* Effect.flip(
-        withApi(fake, (api) => api.rpost("/incidents", { json: { title: "Down", service: { id: "S1" } } }))
+      const [first, second] = yield* withApi(fake, (api) => Effect.all([createIncident(api), createIncident(api)]))
+      assert.deepStrictEqual([first, second], [{ id: "I1" }, { id: "I1" }])
+      expect(fake.requests).toHaveLength(2)
+      expect(fake.requests.map((r) => r.headers["from"])).toEqual([undefined, undefined])
+    }))
+
+  it.effect("an account-level key: PagerDuty's 400 says how to set From, and later requests fail before sending", () =>
+    Effect.gen(function*() {
+      const fake = makeFake((request) =>
+        request.headers["from"] === undefined ? reply(fromRefusal, 400) : reply({ incident: { id: "I1" } }, 201)
       )
-      assert.instanceOf(error, PDClientError)
-      expect(error.reason).toBe("Config")
-      expect(error.message).toContain("POST /incidents")
-      expect(error.message).toContain("defaultFrom")
-      expect(fake.requests).toHaveLength(0)
+      const [refused, early, withFrom, other] = yield* withApi(fake, (api) =>
+        Effect.all([
+          Effect.flip(createIncident(api)),
+          Effect.flip(createIncident(api)),
+          createIncident(api, { From: "oncall@example.com" }),
+          // Another operation that requires From: also known now.
+          Effect.flip(api.rpost("/incidents/I1/notes", { json: { note: { content: "x" } } }))
+        ]))
+      assert.instanceOf(refused, PDHTTPError)
+      expect(refused.status).toBe(400)
+      expect(refused.reason).toBe("StatusCode")
+      expect(refused.code).toBe(2001)
+      expect(refused.errors).toEqual(fromRefusal.error.errors)
+      expect(refused.message).toContain("POST /incidents requires a From header")
+      expect(refused.message).toContain("defaultFrom")
+      expect(refused.message).toContain("You must specify a user's email address")
+
+      assert.instanceOf(early, PDClientError)
+      expect(early.reason).toBe("Config")
+      expect(early.message).toContain("POST /incidents requires a From header")
+      expect(early.message).toContain("account-level")
+      expect(early.message).toContain("defaultFrom")
+
+      assert.deepStrictEqual(withFrom, { id: "I1" })
+      assert.instanceOf(other, PDClientError)
+      expect(other.message).toContain("POST /incidents/{id}/notes requires a From header")
+      // Sent: the refused one and the one with From; not the two that failed early.
+      expect(fake.requests.map((r) => `${r.url.pathname} ${r.headers["from"] ?? "-"}`)).toEqual([
+        "/incidents -",
+        "/incidents oncall@example.com"
+      ])
+    }))
+
+  it.effect("a 400 that does not name From gets the hint but teaches nothing: the next request is sent", () =>
+    Effect.gen(function*() {
+      const fake = makeFake(
+        always({ error: { message: "Invalid Input Provided", code: 2001, errors: ["Title"] } }, 400)
+      )
+      const [first, second] = yield* withApi(
+        fake,
+        (api) => Effect.all([Effect.flip(createIncident(api)), Effect.flip(createIncident(api))])
+      )
+      assert.instanceOf(first, PDHTTPError)
+      assert.instanceOf(second, PDHTTPError)
+      expect(second.message).toContain("requires a From header")
+      expect(fake.requests).toHaveLength(2)
+    }))
+
+  it.effect("an operation that does not require From never gets the hint", () =>
+    Effect.gen(function*() {
+      const fake = makeFake(always({ error: { message: "Invalid Input Provided", code: 2001, errors: ["From"] } }, 400))
+      const error = yield* Effect.flip(withApi(fake, (api) => api.rpost("/services", { json: { name: "x" } })))
+      assert.instanceOf(error, PDHTTPError)
+      expect(error.message).not.toContain("requires a From header")
     }))
 
   it.effect("defaultFrom, or a From header on the call, is sent", () =>

@@ -14,7 +14,8 @@ import {
   type FakePagerDutyServerOptions
 } from "effect-pagerduty/testing"
 import { spawn } from "node:child_process"
-import { readdirSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -45,7 +46,8 @@ const runProcess = (
   file: string,
   args: ReadonlyArray<string>,
   env: Readonly<Record<string, string>>,
-  onStdout: (stdout: string) => void
+  onStdout: (stdout: string) => void,
+  timeoutMs: number = CHILD_TIMEOUT_MS
 ) =>
   Effect.async<RunResult>((resume) => {
     const inherited = Object.fromEntries(
@@ -63,7 +65,7 @@ const runProcess = (
       onStdout(stdout)
     })
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-    const timer = setTimeout(() => child.kill("SIGKILL"), CHILD_TIMEOUT_MS)
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs)
     child.on("close", (code, signal) => {
       clearTimeout(timer)
       resume(Effect.succeed({ code, signal, stdout, stderr }))
@@ -123,6 +125,8 @@ interface ExampleSpec {
   readonly before?: (fake: Fake) => Effect.Effect<void>
   /** Called with the example's stdout so far, each time it grows (to play the user of an interactive example). */
   readonly interact?: (stdout: string) => void
+  /** How long the child may run (default {@link CHILD_TIMEOUT_MS}). */
+  readonly timeoutMs?: number
   /** Lines (substrings) or patterns the output must contain. */
   readonly expect: ReadonlyArray<string | RegExp>
   /** Checks the fake's state and request log after the example. */
@@ -435,12 +439,74 @@ const examples: ReadonlyArray<ExampleSpec> = [
       })
   },
   {
+    // IncidentSync into a real SQLite file: every seeded incident, in batches of 50.
+    file: "incident-sync.ts",
+    // 261 incidents, one log-entry request each: the heaviest example.
+    timeoutMs: 100_000,
+    env: (url) => ({ ...rest(url), INCIDENT_SYNC_DB: join(mkdtempSync(join(tmpdir(), "incident-sync-")), "sync.db") }),
+    expect: [
+      /synced 261 incidents and \d+ log entries in 6 batches, from \d{4}-/,
+      /the database holds 261 incidents and \d+ log entries/
+    ]
+  },
+  {
+    // The README's quick start: a REST call, a stream and an event.
+    file: "quick-start.ts",
+    env: (url) => ({ ...rest(url), PAGERDUTY_ROUTING_KEY: ROUTING_KEY }),
+    expect: ["4 users", /P\w{6} Checkout error 1\n/, /P\w{6} Checkout error 3\n/, /triggered [\w-]{32,36}/],
+    after: (fake, output) =>
+      Effect.gen(function*() {
+        expect(output).not.toContain("Checkout error 4\n")
+        const received = yield* fake.events
+        assert.deepStrictEqual(received.map((event) => `${event.kind} ${event.action}`), ["alert trigger"])
+      })
+  },
+  {
     // `npm run demo` without PAGERDUTY_API_KEY: it starts its own embedded fake.
     file: "demo.ts",
     env: () => ({}),
     expect: ["embedded fake"]
   }
 ]
+
+/**
+ * The README's output snippets: a fenced block right after `<!-- output: examples/<file> ... -->` shows lines the
+ * example prints, consecutively and in that layout. Variable parts are matched loosely: a URL's origin, numbers, IDs
+ * like `P00MGUQ`, and `...`.
+ */
+const readmeOutputs = (): ReadonlyArray<{ readonly file: string; readonly lines: ReadonlyArray<string> }> =>
+  [
+    ...readFileSync(join(root, "README.md"), "utf8").matchAll(
+      /<!-- output: examples\/(\S+)[^>]*-->\n```\n([\s\S]*?)```/g
+    )
+  ]
+    .map((match) => ({ file: match[1], lines: match[2].trimEnd().split("\n") }))
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+const linePattern = (line: string): RegExp => {
+  let pattern = ""
+  let last = 0
+  for (const match of line.matchAll(/(https?:\/\/[^/\s]+)|(\.\.\.)|(\bP[A-Z0-9]{6}\b)|(\d+)/g)) {
+    pattern += escapeRegExp(line.slice(last, match.index))
+    pattern += match[1] !== undefined
+      ? "https?://[^/\\s]+"
+      : match[2] !== undefined
+      ? ".+"
+      : match[3] !== undefined
+      ? "P[A-Z0-9]{6}"
+      : "\\d+"
+    last = match.index + match[0].length
+  }
+  return new RegExp(`^${pattern}${escapeRegExp(line.slice(last))}$`)
+}
+
+/** Whether the output holds the snippet's lines, one after the other. */
+const printsSnippet = (output: string, lines: ReadonlyArray<string>): boolean => {
+  const printed = output.split("\n").map((line) => line.trimEnd())
+  const patterns = lines.map(linePattern)
+  return printed.some((_, start) => patterns.every((pattern, i) => pattern.test(printed[start + i] ?? "")))
+}
 
 const runExample = (spec: ExampleSpec) =>
   Effect.gen(function*() {
@@ -449,7 +515,7 @@ const runExample = (spec: ExampleSpec) =>
     yield* fake.addIntegration(SERVICE_ID, ROUTING_KEY)
     if (spec.before !== undefined) yield* spec.before(fake)
     const result = yield* permits.withPermits(1)(
-      runProcess(spec.file, spec.args ?? [], spec.env(server.url), spec.interact ?? (() => {}))
+      runProcess(spec.file, spec.args ?? [], spec.env(server.url), spec.interact ?? (() => {}), spec.timeoutMs)
     )
     const output = result.stdout + result.stderr
     assert.strictEqual(result.code, 0, `${spec.file} exited with ${result.code ?? result.signal}:\n${output}`)
@@ -459,6 +525,14 @@ const runExample = (spec: ExampleSpec) =>
     }
     // No secret is ever printed, whatever the example does.
     for (const secret of [API_KEY, OAUTH_TOKEN, ROUTING_KEY, CLIENT_SECRET]) expect(output).not.toContain(secret)
+    for (const snippet of readmeOutputs().filter((snippet) => snippet.file === spec.file)) {
+      assert.isTrue(
+        printsSnippet(output, snippet.lines),
+        `README.md shows output of ${spec.file} that it does not print:\n${
+          snippet.lines.join("\n")
+        }\n--- printed:\n${output}`
+      )
+    }
     if (spec.after !== undefined) yield* spec.after(fake, output)
   })
 
@@ -471,9 +545,23 @@ describe.concurrent("examples/ against FakePagerDuty.server", () => {
           Clock.currentTimeMillis,
           (now) => runExample(spec).pipe(Effect.provide(FakePagerDuty.server({ ...spec.fake, seed: seed(now) })))
         ),
-      120_000
+      180_000
     )
   }
+
+  it("checks the README's output snippets: each names an example run here", () => {
+    const snippets = readmeOutputs()
+    assert.isAtLeast(snippets.length, 2)
+    const covered = new Set(examples.map((spec) => spec.file))
+    assert.deepStrictEqual(snippets.map((snippet) => snippet.file).filter((file) => !covered.has(file)), [])
+    // The loose match is still a match: a changed layout fails.
+    const [debug] = snippets.filter((snippet) => snippet.file === "debug-logging.ts")
+    const printed = "[04:37:27.674] DEBUG (#1): PagerDuty GET http://127.0.0.1:36563/users?limit=2 -> 200 " +
+      "(attempt 1, 163 ms, x-request-id fake-00000001-905f10150ee6)\n  attempt: 1\n  url: " +
+      "http://127.0.0.1:36563/users?limit=2\n  elapsedMs: 163\n  status: 200\n  method: GET\n"
+    assert.isTrue(printsSnippet(printed, debug.lines))
+    assert.isFalse(printsSnippet(printed.replace("  elapsedMs: 163\n", ""), debug.lines))
+  })
 
   it("covers every example program", () => {
     const programs = readdirSync(join(root, "examples")).filter((file) =>

@@ -119,12 +119,14 @@ export interface ResponseFacts {
 /** @internal */
 export const httpError = (
   facts: ResponseFacts,
-  description?: string,
-  reason: "StatusCode" | "UnexpectedShape" = description === undefined ? "StatusCode" : "UnexpectedShape",
+  explanation?: string | { readonly hint: string },
+  reason: "StatusCode" | "UnexpectedShape" = typeof explanation === "string" ? "UnexpectedShape" : "StatusCode",
   location?: string
 ): PDHTTPError => {
   const rateLimit = rateLimitInfo(facts.headers)
   const requestId = facts.headers["x-request-id"]
+  // A string explains an unexpected shape; a hint explains a status (the reason stays StatusCode).
+  const description = typeof explanation === "string" ? explanation : explanation?.hint
   return new PDHTTPError({
     reason,
     status: facts.status,

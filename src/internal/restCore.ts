@@ -3,11 +3,18 @@
  * (`Accept`, `Content-Type`, `From`, `User-Agent`), the `From` requirement from the endpoint table, and the
  * executor (retries, timeouts, rate limits, spans, metrics).
  *
+ * `From`: PagerDuty requires it on 13 operations, but only for account-level API keys (a user's API key or an OAuth
+ * user token acts as that user). The client cannot tell a key's kind, so a request without `From` is SENT; when
+ * PagerDuty refuses it (400 naming the `From` header), the `PDHTTPError`'s message says how to set it, and the client
+ * remembers that this key needs `From`: later requests to such an operation without one fail before sending, with a
+ * `PDClientError` (reason `Config`). A client never refuses a request PagerDuty would accept.
+ *
  * @internal
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
 import type { CredentialsService } from "../Credentials.js"
 import type { PagerDutyConfigService } from "../PagerDutyConfig.js"
 import { PDClientError } from "../PagerDutyError.js"
@@ -73,6 +80,13 @@ export interface RestCore {
   ) => Effect.Effect<B, PDClientError | PDHTTPError | E>
 }
 
+/** What to do about `From` (the email of a PagerDuty user), said by the early error and by PagerDuty's 400. */
+const fromAdvice = "set defaultFrom in PagerDutyConfig (or PAGERDUTY_FROM), or pass headers: { From: \"...\" }"
+
+/** The hint a 400 answer to a request without `From` gets, on an operation that requires it for account keys. */
+const fromHint = (endpoint: string) =>
+  `${endpoint} requires a From header (the email of a PagerDuty user) when the API key is account-level: ${fromAdvice}`
+
 const hasHeader = (headers: Readonly<Record<string, string>> | undefined, name: string): boolean =>
   headers !== undefined && Object.keys(headers).some((key) => key.toLowerCase() === name && headers[key] !== "")
 
@@ -106,6 +120,8 @@ export const makeRestCore = (options: {
   Effect.gen(function*() {
     const { config } = options
     const base = parseBase(config.restUrl)
+    /** Whether PagerDuty has refused a request without `From` for this client's key (an account-level key). */
+    const keyNeedsFrom = yield* Ref.make(false)
     const executor: Executor = yield* makeExecutor({
       client: options.client,
       policy: options.policy,
@@ -153,17 +169,16 @@ export const makeRestCore = (options: {
         for (const [name, value] of Object.entries(requestOptions?.headers ?? {})) {
           headers[name.toLowerCase()] = value
         }
-        if (Option.isSome(template) && !hasHeader(headers, "from")) {
-          const entry = lookupEndpoint(method, template.value)
-          if (Option.isSome(entry) && entry.value.requiresFrom) {
-            return yield* new PDClientError({
-              reason: "Config",
-              description: `${method} ${template.value} requires a From header (the email of a PagerDuty user): ` +
-                `set defaultFrom in PagerDutyConfig (or PAGERDUTY_FROM), or pass headers: { From: "..." }`,
-              method,
-              url: absolute
-            })
-          }
+        const withoutRequiredFrom = Option.isSome(template) && !hasHeader(headers, "from") &&
+          Option.exists(lookupEndpoint(method, template.value), (entry) => entry.requiresFrom)
+        if (withoutRequiredFrom && (yield* Ref.get(keyNeedsFrom))) {
+          return yield* new PDClientError({
+            reason: "Config",
+            description: `${endpoint} requires a From header (the email of a PagerDuty user), ` +
+              `and PagerDuty refused a request without one for this API key (an account-level key): ${fromAdvice}`,
+            method,
+            url: absolute
+          })
         }
         return {
           method,
@@ -177,7 +192,8 @@ export const makeRestCore = (options: {
             : config.timeout,
           attributes: context.attributes,
           /** Computed once here, reused for the response (this runs on every request). */
-          template
+          template,
+          withoutRequiredFrom
         } as const
       })
 
@@ -203,6 +219,13 @@ export const makeRestCore = (options: {
             status: sent.response.status,
             headers: sent.response.headers,
             bodyText: sent.value
+          }
+          if (request.withoutRequiredFrom && facts.status === 400) {
+            // PagerDuty's answer says the key is account-level when it names the header: remember it.
+            return Effect.zipRight(
+              /\bFrom\b/.test(facts.bodyText) ? Ref.set(keyNeedsFrom, true) : Effect.void,
+              Effect.fail(httpError(facts, { hint: fromHint(request.endpoint) }))
+            )
           }
           if (facts.status < 200 || facts.status >= 300) {
             return Effect.fail(httpError(facts))

@@ -1,6 +1,7 @@
 /**
- * A consumer of the BUILT package (`dist/`), resolved through package.json's `exports` map exactly as an npm user
- * would: `npm run check:package` type-checks this file against the emitted `.d.ts` (no `skipLibCheck`) and runs it.
+ * A consumer of the PACKED package: `npm run check:package` (`scripts/check-package.sh`) extracts the tarball into a
+ * temporary app's `node_modules`, type-checks this file there against the shipped `.d.ts` (no `skipLibCheck`), through
+ * package.json's `exports` map exactly as an npm user would, and runs it.
  */
 import { Effect, Redacted, Stream } from "effect"
 import type { PDClientError, PDHTTPError, RestApiService } from "effect-pagerduty"

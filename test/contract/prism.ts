@@ -36,11 +36,8 @@ import { fileURLToPath } from "node:url"
 // the specs
 // ---------------------------------------------------------------------------------------------------------------------
 
-/** The official documents, read-only, beside the repository (`../shared` in CI, `/work/shared` here). */
-export const restSpecPath = fileURLToPath(new URL("../../../shared/pagerduty-api/REST/openapiv3.json", import.meta.url))
-export const eventsSpecPath = fileURLToPath(
-  new URL("../../../shared/pagerduty-api/events-v2/openapiv3.json", import.meta.url)
-)
+/** The official documents (`PAGERDUTY_OPENAPI_DIR`, see `test/support/openapi.ts`). */
+export { eventsSpecPath, restSpecPath } from "../support/openapi.js"
 
 /** Prism's CLI entry (the `prism` bin of `@stoplight/prism-cli`), run with the Node that runs the tests. */
 const prismCli = fileURLToPath(new URL("../../node_modules/@stoplight/prism-cli/dist/index.js", import.meta.url))
