@@ -530,7 +530,8 @@ const makeSender = Effect.gen(function*() {
           headers,
           body: { contentType: "application/json", text },
           timeout: config.timeout,
-          attributes: outgoing.attributes
+          attributes: outgoing.attributes,
+          rateLimitKey: Redacted.make(key)
         },
         (response) => response.text,
         (sent): Effect.Effect<Answer, PDHTTPError | PDClientError> => {

@@ -27,6 +27,7 @@ import * as PagerDutyMetrics from "../PagerDutyMetrics.js"
 import type { RetryInput, RetryPolicyService } from "../RetryPolicy.js"
 import type { HttpClientError } from "./http.js"
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "./http.js"
+import { RateLimit, type RateLimitScope } from "./rateLimit/service.js"
 import { httpError, serverWait } from "./responses.js"
 
 /** @internal */
@@ -47,6 +48,8 @@ export interface OutgoingRequest {
   readonly timeout: Duration.Duration
   /** Extra span attributes (page offset, cursor, …). */
   readonly attributes?: Readonly<Record<string, unknown>> | undefined
+  /** The Events API routing key: the `RateLimit` budget of the request (REST requests use their credential). */
+  readonly rateLimitKey?: Redacted.Redacted<string> | undefined
 }
 
 /** @internal */
@@ -201,6 +204,8 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
       () => true
     )
     const { credentials, debug, policy, rules } = options
+    /** The optional `RateLimit` layer (`effect-pagerduty/rate-limit`): absent, nothing below changes. */
+    const rateLimit = Option.getOrUndefined(yield* Effect.serviceOption(RateLimit))
     /** Epoch millis before which no request is sent: set when PagerDuty says the rate-limit window is spent. */
     const holdUntil = yield* Ref.make(0)
 
@@ -301,6 +306,15 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
           if (authorization !== undefined) {
             httpRequest = HttpClientRequest.setHeader(httpRequest, "authorization", Redacted.value(authorization))
           }
+          // RateLimit hook 1 of 2: wait for the budget right before the attempt is sent.
+          const limitScope: RateLimitScope | undefined = rateLimit === undefined
+            ? undefined
+            : request.rateLimitKey !== undefined
+            ? { kind: "events", routingKey: request.rateLimitKey }
+            : authorization !== undefined
+            ? { kind: "rest", credential: authorization }
+            : undefined
+          if (rateLimit !== undefined && limitScope !== undefined) yield* rateLimit.acquire(limitScope)
           if (request.body !== undefined) {
             httpRequest = HttpClientRequest.bodyText(httpRequest, request.body.text, request.body.contentType)
           }
@@ -331,6 +345,8 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
             const headers = response.headers
             const requestId = headers["x-request-id"]
             yield* observeRateLimit(headers, status, now)
+            // RateLimit hook 2 of 2: every answer (status and headers) teaches the budget.
+            if (rateLimit !== undefined && limitScope !== undefined) yield* rateLimit.observe(limitScope, status, headers)
             yield* debugLog(
               debug,
               () =>
