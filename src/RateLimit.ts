@@ -255,7 +255,9 @@ export const layerStore = (
     Effect.gen(function*() {
       const settings = yield* settingsOf(options)
       const limiter = yield* RateLimiter.make
-      return makeRateLimit(limiter, settings)
+      const { acquire, observe, warmUp } = makeRateLimit(limiter, settings)
+      yield* warmUp
+      return { acquire, observe }
     })
   )
 

@@ -314,7 +314,9 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
             : authorization !== undefined
             ? { kind: "rest", credential: authorization }
             : undefined
-          if (rateLimit !== undefined && limitScope !== undefined) yield* rateLimit.acquire(limitScope)
+          if (rateLimit !== undefined && limitScope !== undefined) {
+            yield* rateLimit.acquire(limitScope)
+          }
           if (request.body !== undefined) {
             httpRequest = HttpClientRequest.bodyText(httpRequest, request.body.text, request.body.contentType)
           }
@@ -346,7 +348,9 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
             const requestId = headers["x-request-id"]
             yield* observeRateLimit(headers, status, now)
             // RateLimit hook 2 of 2: every answer (status and headers) teaches the budget.
-            if (rateLimit !== undefined && limitScope !== undefined) yield* rateLimit.observe(limitScope, status, headers)
+            if (rateLimit !== undefined && limitScope !== undefined) {
+              yield* rateLimit.observe(limitScope, status, headers)
+            }
             yield* debugLog(
               debug,
               () =>

@@ -72,7 +72,7 @@ const secretOf = (scope: RateLimitScope): string =>
 export const makeRateLimit = (
   limiter: RateLimiter.RateLimiter,
   settings: PacerSettings
-): RateLimitService => {
+): RateLimitService & { readonly warmUp: Effect.Effect<void> } => {
   const hasher = makeKeyHasher(settings.hmacKey)
   const states = new Map<string, ScopeState>()
   const metrics = {
@@ -108,12 +108,14 @@ export const makeRateLimit = (
   /** Reserves one token; the delay before the request may go (zero when the store failed: fail open). */
   const reserve = (key: string, budget: Budget): Effect.Effect<Duration.Duration> =>
     limiter.consume({
-      algorithm: "token-bucket",
+      // One token per interval, in a window that each reservation extends by one interval: a queue of slots one
+      // interval apart, timed by the store (Redis's own clock for its TTLs, so the clocks of the processes do not
+      // matter). Whole milliseconds: Redis TTLs are integers.
+      algorithm: "fixed-window",
       onExceeded: "delay",
       key,
-      // A bucket of one token refilled every interval: a reservation queue that spaces requests evenly.
       limit: 1,
-      window: Duration.millis(paceIntervalMillis(budget, settings.headroom))
+      window: Duration.millis(Math.max(1, Math.ceil(paceIntervalMillis(budget, settings.headroom))))
     }).pipe(
       Effect.timeoutFail({
         duration: Duration.millis(settings.storeTimeoutMillis),
@@ -150,6 +152,8 @@ export const makeRateLimit = (
         }
         const budget = budgetOf(kind, state)
         if (budget !== undefined) {
+          // The delay is counted by the store when it runs the reservation (Redis: its own clock), so it is slept from
+          // the answer: a slow round trip makes the request later, never earlier than its slot.
           const delay = yield* reserve(key, budget)
           if (Duration.greaterThan(delay, Duration.zero)) yield* Effect.sleep(delay)
           break
@@ -191,12 +195,23 @@ export const makeRateLimit = (
           yield* reserve(key, budget)
         }
       }
-      if ((status === 429 || seen.remaining === 0) && seen.resetMillis !== undefined) {
+      // A brake: the server's count is the truth. When fewer requests remain in its window than the headroom's half
+      // (the pace leaves the whole headroom unspent), requests went out faster than paced (a stalled event loop
+      // sending late ones together) or someone else spends the key: wait for the window to reset.
+      const budget = budgetOf(kind, state)
+      const brake = budget === undefined ? 0 : Math.max(0, Math.floor(budget.limit * settings.headroom / 2))
+      if (
+        (status === 429 || (seen.remaining !== undefined && seen.remaining <= brake)) &&
+        seen.resetMillis !== undefined
+      ) {
         // A window is never longer than the budget's: a larger reset would hold every call for nothing.
         state.holdUntil = Math.max(state.holdUntil, now + Math.min(seen.resetMillis, kind.windowMillis))
       }
       yield* Deferred.succeed(state.learned, undefined)
     })
 
-  return { acquire, observe }
+  /** One round trip to the store, so its connection is open (and its scripts loaded) before the first request. */
+  const warmUp = reserve(`${settings.keyPrefix}warm-up`, { limit: 1_000, windowMillis: 1_000 }).pipe(Effect.asVoid)
+
+  return { acquire, observe, warmUp }
 }
