@@ -1,6 +1,8 @@
 /**
  * The `RateLimit` layer over real loopback sockets and real time (pacing is about time on the wire): one process
- * listing 10,000 users with `concurrency: 8` against the fake with a budget of 50 requests per second.
+ * listing 10,000 users with `concurrency: 8` against the fake with a budget of 50 requests per second, the budget
+ * learned from the headers. The same scenario without the layer, and its 429s, are asserted under `TestClock` in
+ * RateLimit.test.ts: over real sockets, whether a client exceeds 50 requests per second depends on the machine's load.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Stream } from "effect"
@@ -15,7 +17,7 @@ const budget = { limit: 50, window: "1 second" } as const
 const users = Array.from({ length: USERS }, (_, i) => ({ name: `User ${i}`, email: `user${i}@example.com` }))
 
 /** Lists every user with `concurrency: 8`; returns the 429s received and the budget used. */
-const listAll = (rateLimit: PagerDuty.RateLimitLayer | undefined) =>
+const listAll = (rateLimit: PagerDuty.RateLimitLayer) =>
   Effect.gen(function*() {
     const fake = yield* FakePagerDuty
     const server = yield* FakePagerDutyServer
@@ -40,15 +42,11 @@ describe("RateLimit, one process (loopback, real time)", () => {
     "10,000 users with concurrency 8 under 50 requests per second: no 429 with the layer",
     () =>
       Effect.gen(function*() {
-        const without = yield* listAll(undefined)
         const paced = yield* listAll(RateLimit.layer({ rest: { window: "1 second" } }))
         yield* Effect.logInfo(
-          `without the layer: ${without.rateLimited} answers with 429; with it: ${paced.rateLimited}, ` +
-            `${(paced.used * 100).toFixed(0)}% of the budget used`
+          `with the layer: ${paced.rateLimited} answers with 429, ${(paced.used * 100).toFixed(0)}% of the budget used`
         )
-        assert.strictEqual(without.listed, USERS)
         assert.strictEqual(paced.listed, USERS)
-        assert.isAbove(without.rateLimited, 0, "without the layer the burst meets 429s")
         assert.strictEqual(paced.rateLimited, 0)
       }),
     { timeout: 60_000 }

@@ -144,6 +144,7 @@ export const makeRateLimit = (
       const key = yield* keyOf(scope)
       const state = stateOf(key)
       const start = yield* Clock.currentTimeMillis
+      let overslept = 0
       while (true) {
         const now = yield* Clock.currentTimeMillis
         if (state.holdUntil > now) {
@@ -155,7 +156,16 @@ export const makeRateLimit = (
           // The delay is counted by the store when it runs the reservation (Redis: its own clock), so it is slept from
           // the answer: a slow round trip makes the request later, never earlier than its slot.
           const delay = yield* reserve(key, budget)
-          if (Duration.greaterThan(delay, Duration.zero)) yield* Effect.sleep(delay)
+          if (Duration.lessThanOrEqualTo(delay, Duration.zero)) break
+          const slot = (yield* Clock.currentTimeMillis) + Duration.toMillis(delay)
+          yield* Effect.sleep(delay)
+          // A slot overslept by more than two intervals (a stalled event loop wakes its sleepers together) is given up
+          // for a new one: sending the late requests at once would put them all in the server's next window.
+          const late = (yield* Clock.currentTimeMillis) - slot
+          if (late > 2 * paceIntervalMillis(budget, settings.headroom) && overslept < 3) {
+            overslept += 1
+            continue
+          }
           break
         }
         // The server does not report a budget here and none is configured: nothing to pace by.
