@@ -6,7 +6,7 @@ export default defineConfig({
     alias: [
       {
         find: /^effect-pagerduty\/rate-limit\/redis$/,
-        replacement: fileURLToPath(new URL("./src/rate-limit-redis.ts", import.meta.url))
+        replacement: fileURLToPath(new URL("./src/rate-limit/redis.ts", import.meta.url))
       },
       {
         find: /^effect-pagerduty\/rate-limit$/,

@@ -11,7 +11,7 @@
 import { Effect, Layer, ManagedRuntime, Stream } from "effect"
 import * as Os from "node:os"
 import { PagerDuty, RestApi } from "../src/index.js"
-import { RateLimitRedis } from "../src/rate-limit-redis.js"
+import { RateLimitRedis } from "../src/rate-limit/redis.js"
 import { RateLimit } from "../src/rate-limit.js"
 import { FakePagerDuty, FakePagerDutyServer } from "../src/testing.js"
 import { budgetUsed, countingClient, redisServer, redisServerAvailable } from "../test/support/rateLimitFleet.js"
