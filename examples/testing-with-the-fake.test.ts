@@ -96,9 +96,17 @@ describe("acknowledgeTriggered", () => {
       const fake = yield* FakePagerDuty
       yield* fake.injectFault(FakeFault.status(429, { headers: { "ratelimit-reset": "30" } }), { path: "/incidents" })
       const fiber = yield* Effect.fork(acknowledgeTriggered("PSVC001"))
-      // Once the client sleeps (it got the 429), move the clock past the wait PagerDuty asked for (30 s, honoured in
-      // full, plus a little jitter).
-      yield* TestClock.sleeps().pipe(Effect.repeat({ until: Chunk.isNonEmpty }))
+      // The client got the 429 and now sleeps (an attempt in flight would show its 60 s timeout instead): PagerDuty
+      // asked for 30 s, honoured in full, plus at most 250 ms + 10 % of it.
+      const wakeUps = yield* TestClock.sleeps().pipe(
+        Effect.map(Chunk.toReadonlyArray),
+        Effect.repeat({ until: (sleeps) => sleeps.some((at) => at < 60_000) })
+      )
+      const wakeUp = Math.min(...wakeUps)
+      assert.isAtLeast(wakeUp, 30_000)
+      assert.isAtMost(wakeUp, 33_250)
+      yield* TestClock.adjust("29 seconds")
+      assert.isTrue(Option.isNone(yield* Fiber.poll(fiber))) // still waiting
       yield* TestClock.adjust("1 minute")
       assert.strictEqual(yield* Fiber.join(fiber), 2)
     }).pipe(Effect.provide(testLayer({ seed }))))

@@ -12,6 +12,7 @@ import type { Credentials } from "./Credentials.js"
 import { EventsApi } from "./EventsApi.js"
 import type { HttpClient } from "./internal/http.js"
 import type { RateLimit } from "./internal/rateLimit/service.js"
+import { RequestGate } from "./internal/requestGate.js"
 import { PagerDutyConfig } from "./PagerDutyConfig.js"
 import type { PagerDutyConfigFromConfig, PagerDutyConfigOptions } from "./PagerDutyConfig.js"
 import { RestApi } from "./RestApi.js"
@@ -139,7 +140,8 @@ const withDependencies = (
   credentials: CredentialsLayer | undefined,
   rateLimit: RateLimitLayer | undefined
 ): Layer.Layer<Services, ConfigError.ConfigError, HttpClient.HttpClient> => {
-  const dependencies = Layer.merge(config, RetryPolicy.layer(retry))
+  // One RequestGate for every service of this layer (and the OAuth token requests): they share the rate-limit hold.
+  const dependencies = Layer.mergeAll(config, RetryPolicy.layer(retry), RequestGate.layer)
   // One RateLimit for the three services: REST and Events share the layer's budgets.
   const limited = rateLimit === undefined ? services : Layer.provide(services, rateLimit)
   return credentials === undefined

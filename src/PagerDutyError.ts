@@ -41,7 +41,9 @@ export class RateLimitInfo extends Schema.Class<RateLimitInfo>("effect-pagerduty
  * - `Decode`: the body is not valid JSON, or does not match the schema the caller gave.
  * - `Config`: the configuration lacks what this call needs (an API key, a routing key, a `From` address).
  * - `InvalidInput`: an argument was rejected before anything was sent (event validation, a bad option).
- * - `Pagination`: a collection could not be paged completely (for example the 10,000-record ceiling).
+ * - `Pagination`: a collection could not be paged completely: the 10,000-record ceiling (with `onCeiling: "fail"`),
+ *   or a server whose pages never end (a cursor seen before, an analytics page with `more: true` that does not
+ *   advance); the message names the endpoint.
  *
  * @example
  * ```ts
@@ -166,8 +168,10 @@ export class PDHTTPError extends Schema.TaggedError<PDHTTPError>("effect-pagerdu
   rateLimit: Schema.optional(RateLimitInfo),
   /** The response body as text (at most 64 KiB). */
   body: Schema.String,
-  /** What went wrong beyond the status, for `UnexpectedShape`. */
-  description: Schema.optional(Schema.String)
+  /** What went wrong beyond the status: the `UnexpectedShape` detail, a wait longer than allowed, a redirect. */
+  description: Schema.optional(Schema.String),
+  /** For a redirect (3xx, never followed): the origin of its `Location`. */
+  location: Schema.optional(Schema.String)
 }) {
   /**
    * @since 0.1.0

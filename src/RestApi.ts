@@ -132,7 +132,11 @@ export interface EntityOptions<A = unknown, I = unknown> extends RequestOptions 
 export interface PageOptions<A = unknown, I = unknown> {
   readonly params?: Params | undefined
   readonly headers?: Readonly<Record<string, string>> | undefined
-  /** Items per request (`limit`). Default 100. */
+  /**
+   * Items per request, for every stream (the `limit` query parameter, or the body's `limit` for `iterAnalytics`).
+   * Default 100. A `limit` in `params`, in the URL's query or in `iterAnalytics`'s `json` is accepted alone; two
+   * of them that disagree are a `PDClientError` (reason `InvalidInput`) before anything is sent.
+   */
   readonly pageSize?: number | undefined
   /** Decode each item with this schema; a failure is a `PDClientError` (reason `Decode`) naming the field. */
   readonly schema?: Schema.Schema<A, I> | undefined
@@ -193,7 +197,7 @@ export interface IterHistoryOptions<A = unknown, I = unknown> extends PageOption
 
 /**
  * The options of {@link RestApiService.iterAnalytics}: the JSON body (filters, order, time zone) of the analytics
- * request; the stream pages it with `limit` and `starting_after`.
+ * request; the stream pages it with `limit` (from `pageSize`, as every stream) and `starting_after`.
  *
  * @example
  * ```ts
@@ -208,6 +212,10 @@ export interface IterHistoryOptions<A = unknown, I = unknown> extends PageOption
  * @category models
  */
 export interface IterAnalyticsOptions<A = unknown, I = unknown> extends PageOptions<A, I> {
+  /**
+   * The request body, without the paging fields. A `json.limit` is accepted for compatibility when it agrees with
+   * `pageSize` (prefer `pageSize`); a `json.starting_after` is where the first page starts.
+   */
   readonly json?: Readonly<Record<string, unknown>> | undefined
 }
 
@@ -394,18 +402,27 @@ export interface RestApiService {
   /**
    * Every item of a collection, lazily: offset paging (or the endpoint's own style: cursor-paged endpoints are
    * delegated to {@link iterCursor}, `GET /alert_grouping_settings` pages by `after`). Taking 5 items sends one request;
-   * an empty page ends the stream; the 10,000 ceiling is never a silent truncation (see `onCeiling`).
+   * an empty page ends the stream (with a warning if it says `more`, in sequential and concurrent paging alike); a
+   * cursor seen before fails it with a `PDClientError` (reason `Pagination`); the 10,000 ceiling is never a silent
+   * truncation (see `onCeiling`).
    */
   readonly iterAll: <A = unknown, I = unknown>(
     url: ResourceUrl,
     options?: IterAllOptions<A, I>
   ) => Stream.Stream<A, RestApiError>
-  /** Cursor paging (`cursor` / `next_cursor`; a null cursor ends the stream). */
+  /**
+   * Cursor paging (`cursor` / `next_cursor`; a null cursor ends the stream, a cursor already sent fails it with a
+   * `PDClientError`, reason `Pagination`, after the items received).
+   */
   readonly iterCursor: <A = unknown, I = unknown>(
     url: ResourceUrl,
     options?: PageOptions<A, I>
   ) => Stream.Stream<A, RestApiError>
-  /** The analytics endpoints that page inside the POST body (`POST /analytics/raw/incidents`, …). */
+  /**
+   * The analytics endpoints that page inside the POST body (`POST /analytics/raw/incidents`, …). A page with
+   * `more: true` that cannot advance (empty, or a `last` already started after) fails the stream with a
+   * `PDClientError` (reason `Pagination`) after the items received.
+   */
   readonly iterAnalytics: <A = unknown, I = unknown>(
     url: ResourceUrl,
     options?: IterAnalyticsOptions<A, I>

@@ -9,7 +9,12 @@
  *   (`ratelimit-reset`, in seconds, or `Retry-After`) is honoured in full, never shortened, plus a jitter of at most
  *   250 ms + `staggerCooldown` × that wait (so that many clients do not all return at the same instant); without
  *   one, the exponential backoff below. A response that says the window is spent (`ratelimit-remaining: 0`) also
- *   holds the service's next requests until `ratelimit-reset`, so concurrent callers do not walk into 429s.
+ *   holds the client's next requests until `ratelimit-reset`, so concurrent callers do not walk into 429s; after such
+ *   a hold (or a 429) one call goes first and the others follow when it gets an answer that is not a 429.
+ * - **Caps on server-directed waits**: a single wait PagerDuty asks for (or a hold) longer than `maxServerWait`
+ *   (default 5 minutes), or one that would take the call's rate-limit waiting past `rateLimitBudget` (default 15
+ *   minutes), is not waited: the call fails at once with a `PDHTTPError` (the status seen, or 429) that says what
+ *   PagerDuty asked for and which option bounds it.
  * - **Transport errors** (connection refused or reset, DNS, timeout of one attempt): `maxNetworkAttempts` retries
  *   (default 3, so at most 4 requests), for every method, as pdpyras does. A write whose connection dropped after
  *   PagerDuty received it may then be applied twice (use an idempotent call, such as `persist` or an Events API
@@ -97,6 +102,18 @@ export interface RetryPolicyOptions {
   /** The longest computed wait (a wait PagerDuty asks for is never shortened). Default 60 seconds. */
   readonly maxWait?: Duration.DurationInput | undefined
   /**
+   * The longest single wait PagerDuty may ask for (`ratelimit-reset` on a 429, `Retry-After`, or the hold after
+   * `ratelimit-remaining: 0`). A longer one is not waited: the call fails at once with a `PDHTTPError` (the status
+   * seen, or 429 for a hold) whose message says what PagerDuty asked for. Default 5 minutes.
+   */
+  readonly maxServerWait?: Duration.DurationInput | undefined
+  /**
+   * The most one call may spend waiting for rate limits in all: waits after 429s, server-directed waits and
+   * rate-limit holds. A wait that would pass it is not waited: the call fails at once with a `PDHTTPError` (the
+   * status seen, or 429). Default 15 minutes.
+   */
+  readonly rateLimitBudget?: Duration.DurationInput | undefined
+  /**
    * Replaces the backoff computation: each retry steps this schedule with the {@link RetryInput}, waits the delay it
    * gives, and stops retrying when it ends. The per-status counts and attempt limits still apply, and a wait
    * PagerDuty asks for still wins.
@@ -131,6 +148,8 @@ export interface RetryPolicyService {
   readonly sleepTimerBase: number
   readonly staggerCooldown: number
   readonly maxWait: Duration.Duration
+  readonly maxServerWait: Duration.Duration
+  readonly rateLimitBudget: Duration.Duration
   readonly schedule: Schedule.Schedule<unknown, RetryInput> | undefined
 }
 
@@ -174,6 +193,8 @@ export const makeRetryPolicy = (options: RetryPolicyOptions = {}): RetryPolicySe
     ? Math.min(options.staggerCooldown, 1)
     : 0.1,
   maxWait: Duration.decode(options.maxWait ?? Duration.seconds(60)),
+  maxServerWait: Duration.decode(options.maxServerWait ?? Duration.minutes(5)),
+  rateLimitBudget: Duration.decode(options.rateLimitBudget ?? Duration.minutes(15)),
   schedule: options.schedule
 })
 

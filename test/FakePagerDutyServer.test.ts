@@ -1,7 +1,7 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Context, Duration, Effect, Either, Exit, Fiber, Layer, Scope } from "effect"
+import { Context, Duration, Effect, Either, Exit, Fiber, Layer, Schedule, Scope } from "effect"
 import {
   FakeFault,
   FakePagerDuty,
@@ -118,7 +118,10 @@ describe("FakePagerDuty.server (loopback)", () => {
 
       yield* fake.injectFault(FakeFault.hang)
       const hung = yield* Effect.fork(Effect.either(getJson(`${server.url}/users`)))
-      yield* Effect.sleep("50 millis")
+      // Close only once the hung request has reached the server (it is in the log), whatever the machine's speed.
+      yield* fake.requests.pipe(
+        Effect.repeat({ until: (log) => log.length >= 2, schedule: Schedule.spaced("1 millis") })
+      )
       yield* Scope.close(scope, Exit.void)
 
       // The hung request ends (its socket is destroyed) instead of waiting forever.

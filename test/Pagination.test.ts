@@ -1,9 +1,18 @@
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Chunk, Deferred, Effect, Either, Fiber, Logger, Option, Schema, Stream, TestClock } from "effect"
+import { Chunk, Clock, Deferred, Effect, Either, Fiber, Option, Schema, Stream, TestClock } from "effect"
 import type { RestApiService } from "effect-pagerduty"
 import { PDClientError, PDHTTPError, RestApi } from "effect-pagerduty"
 import type { Fake, Handler, Recorded, Reply } from "./support/paginationClient.js"
-import { intParam, layerFor, makeFake, offsetPage, query, users, withSpans } from "./support/paginationClient.js"
+import {
+  intParam,
+  layerFor,
+  makeFake,
+  offsetPage,
+  query,
+  users,
+  withLogs,
+  withSpans
+} from "./support/paginationClient.js"
 
 const withApi = <A, E>(fake: Fake, f: (api: RestApiService) => Effect.Effect<A, E>) =>
   Effect.flatMap(RestApi, f).pipe(Effect.provide(layerFor(fake)))
@@ -16,23 +25,6 @@ const listing = (items: ReadonlyArray<unknown>, wrapper = "users"): Handler => (
 
 const offsets = (fake: Fake) => fake.requests.map((r) => intParam(r, "offset", -1))
 const limits = (fake: Fake) => fake.requests.map((r) => intParam(r, "limit", -1))
-
-interface LogLine {
-  readonly level: string
-  readonly message: string
-}
-
-/** Runs an effect with a logger that records every line. */
-const withLogs = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.gen(function*() {
-    const lines: Array<LogLine> = []
-    const logger = Logger.make(({ logLevel, message }) => {
-      const parts = Array.isArray(message) ? message : [message]
-      lines.push({ level: logLevel.label, message: parts.map(String).join(" ") })
-    })
-    const result = yield* Effect.provide(effect, Logger.add(logger))
-    return [result, lines] as const
-  })
 
 /** Forks the effect and advances the TestClock in small steps until it is done. */
 const runWithClock = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
@@ -362,22 +354,30 @@ describe("iterAll: concurrency", () => {
     Effect.gen(function*() {
       const all = users(800)
       let limited = false
-      const fake = makeFake((request): Effect.Effect<Reply> => {
-        if (intParam(request, "offset", 0) === 300 && !limited) {
-          limited = true
-          return Effect.succeed({
-            status: 429,
-            body: { error: { message: "Rate Limit Exceeded" } },
-            headers: { "ratelimit-reset": "2" }
-          })
-        }
-        return Effect.succeed(offsetPage(request, { items: all, wrapper: "users" }))
-      })
+      const at300: Array<number> = []
+      const fake = makeFake((request): Effect.Effect<Reply> =>
+        Effect.gen(function*() {
+          if (intParam(request, "offset", 0) === 300) at300.push(yield* Clock.currentTimeMillis)
+          if (intParam(request, "offset", 0) === 300 && !limited) {
+            limited = true
+            return {
+              status: 429,
+              body: { error: { message: "Rate Limit Exceeded" } },
+              headers: { "ratelimit-reset": "2" }
+            }
+          }
+          return offsetPage(request, { items: all, wrapper: "users" })
+        })
+      )
       const items = yield* runWithClock(collect(fake, (api) => api.iterAll("/users", { concurrency: 4 })))
       assert.deepStrictEqual(items, all)
       const sent = offsets(fake)
       expect(sent.filter((offset) => offset === 300)).toHaveLength(2)
       expect(sent).toHaveLength(9)
+      // PagerDuty asked for 2 s: waited in full, plus at most 250 ms + 10 % of it (the clock moves in 10 ms steps).
+      const waited = at300[1] - at300[0]
+      expect(waited).toBeGreaterThanOrEqual(2_000)
+      expect(waited).toBeLessThanOrEqual(2_460)
     }))
 
   it.effect("respects the ceiling", () =>

@@ -1,5 +1,5 @@
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Logger, LogLevel, Ref, TestClock } from "effect"
+import { Effect, Fiber, Layer, Logger, LogLevel, Option, Ref, TestClock } from "effect"
 import type { PagerDutyConfigOptions, RetryPolicyOptions } from "effect-pagerduty"
 import { PagerDutyConfig, PDClientError, PDHTTPError, RestApi, RetryPolicy } from "effect-pagerduty"
 import { runToEnd } from "./support/clock.js"
@@ -406,7 +406,12 @@ describe("RestApi retries", () => {
     Effect.gen(function*() {
       const { api } = yield* setup(() => ({ hang: true }), {}, { maxNetworkAttempts: 0 })
       const fiber = yield* Effect.fork(Effect.flip(api.jget("/users", { timeout: "2 seconds" })))
-      yield* TestClock.adjust("2 seconds")
+      yield* TestClock.adjust("1999 millis")
+      assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
+      yield* TestClock.adjust("1 millis")
+      // Polled, not joined: if the override were lost, the test fails here instead of hanging on a 60 s timeout.
+      const done = yield* Fiber.poll(fiber)
+      assert.isTrue(Option.isSome(done))
       const error = yield* Fiber.join(fiber)
       assert.strictEqual(error._tag === "PDClientError" && error.reason, "Timeout")
     }))

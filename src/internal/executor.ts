@@ -6,6 +6,7 @@
  */
 import type * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -17,18 +18,30 @@ import * as MetricLabel from "effect/MetricLabel"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
-import * as Ref from "effect/Ref"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
+import * as Stream from "effect/Stream"
 import type { CredentialsService } from "../Credentials.js"
 import { PDClientError } from "../PagerDutyError.js"
 import type { PDHTTPError } from "../PagerDutyError.js"
 import * as PagerDutyMetrics from "../PagerDutyMetrics.js"
 import type { RetryInput, RetryPolicyService } from "../RetryPolicy.js"
+import { lookupEndpoint } from "./endpoints.js"
 import type { HttpClientError } from "./http.js"
-import { HttpClient, HttpClientRequest, type HttpClientResponse } from "./http.js"
+import { FetchHttpClient, HttpClient, HttpClientRequest, type HttpClientResponse } from "./http.js"
 import { RateLimit, type RateLimitScope } from "./rateLimit/service.js"
-import { httpError, serverWait } from "./responses.js"
+import type { GateLane, GateTicket, RequestGateService } from "./requestGate.js"
+import { currentGate } from "./requestGate.js"
+import { httpError } from "./responses.js"
+import type {
+  DecisionPolicy,
+  Failure as DecidedFailure,
+  LoopState,
+  Outcome,
+  PendingRetry,
+  ScheduleVerdict
+} from "./retryDecision.js"
+import { decide, delayFor, initialState, mayRetry, refused, turnLimitMs } from "./retryDecision.js"
 
 /** @internal */
 export type HttpMethodName = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
@@ -70,6 +83,10 @@ export interface ExecutorOptions {
   /** Present for the REST API: gives `Authorization`, refreshes on 401. */
   readonly credentials: CredentialsService | undefined
   readonly debug: boolean
+  /** The gate's lane; default `rest` or `events` after `rules` (the OAuth token requests use `oauth`). */
+  readonly lane?: GateLane | undefined
+  /** The shared gate; default the one in context (`PagerDuty.layer` provides one), else a fresh one. */
+  readonly gate?: RequestGateService | undefined
 }
 
 /** @internal */
@@ -84,25 +101,6 @@ export interface Executor {
     consume: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, HttpClientError.ResponseError>,
     finish?: (sent: Sent<A>) => Effect.Effect<B, E>
   ) => Effect.Effect<B, PDClientError | PDHTTPError | E>
-}
-
-/**
- * The retry decision for a status, as documented on `RetryPolicy`.
- *
- * @internal
- */
-export const statusRule = (
-  policy: RetryPolicyService,
-  rules: RetryRules,
-  method: string,
-  status: number
-): { readonly limit: number; readonly counted: boolean } => {
-  const explicit = rules === "rest" ? policy.retry.get(status) : policy.eventsRetry.get(status)
-  const limit = explicit ?? (rules === "rest" && method === "GET" ? policy.restDefaults.get(status) : undefined)
-  if (limit === undefined) {
-    return status === 429 ? { limit: -1, counted: false } : { limit: 0, counted: true }
-  }
-  return { limit, counted: true }
 }
 
 const lowerCaseHeaders = (headers: Readonly<Record<string, string>>): Record<string, string> => {
@@ -169,10 +167,46 @@ interface EndpointMetrics {
 
 const metricsCache = new Map<string, EndpointMetrics>()
 
+/** The distinct shapes of undocumented paths labelled so far; past this many, one catch-all label per method. */
+const undocumentedShapes = new Set<string>()
+const maxUndocumentedShapes = 32
+
+/** A path segment that looks like an id: digits, a PagerDuty id (`PABC123`), a UUID or hex, a long token. */
+const idLike = (segment: string): boolean =>
+  /^\d+$/.test(segment) ||
+  (/\d/.test(segment) && /^[A-Za-z0-9_-]{6,}$/.test(segment)) ||
+  /^[0-9a-f]{8}-[0-9a-f-]{27,}$/i.test(segment) ||
+  segment.length >= 24
+
+/**
+ * The `endpoint` label of a request: its canonical template when the path is in the endpoint table (or a fixed
+ * Events/OAuth path), else the path's shape with ids collapsed to `{id}`; past a few dozen such shapes, the
+ * catch-all `METHOD (undocumented)`, so a program calling thousands of undocumented paths has a bounded number of
+ * labels.
+ *
+ * @internal
+ */
+export const metricEndpoint = (endpoint: string): string => {
+  const space = endpoint.indexOf(" ")
+  if (space === -1) return endpoint
+  const method = endpoint.slice(0, space)
+  const path = endpoint.slice(space + 1)
+  if (Option.isSome(lookupEndpoint(method, path))) return endpoint
+  const shape = `${method} ${
+    path.split("/").map((segment) => segment.startsWith("{") || !idLike(segment) ? segment : "{id}").join("/")
+  }`
+  if (undocumentedShapes.has(shape)) return shape
+  if (undocumentedShapes.size < maxUndocumentedShapes) {
+    undocumentedShapes.add(shape)
+    return shape
+  }
+  return `${method} (undocumented)`
+}
+
 const endpointMetrics = (endpoint: string): EndpointMetrics => {
   let cached = metricsCache.get(endpoint)
   if (cached === undefined) {
-    const label = MetricLabel.make("endpoint", endpoint)
+    const label = MetricLabel.make("endpoint", metricEndpoint(endpoint))
     const byOutcome = new Map<string, Metric.Metric.Counter<number>>()
     cached = {
       attempts: Metric.taggedWithLabels(PagerDutyMetrics.attempts, [label]),
@@ -193,6 +227,64 @@ const endpointMetrics = (endpoint: string): EndpointMetrics => {
   return cached
 }
 
+/** Bodies of answers that are not returned are read to the end (so the connection is reused) up to this size. */
+const maxDrainBytes = 1024 * 1024
+
+/**
+ * Reads and discards the body of an answer that is not returned (a retried one), under the timeout, so the
+ * connection goes back to the pool instead of staying half-read; past `maxDrainBytes` the stream is cancelled.
+ */
+const discardBody = (response: HttpClientResponse.HttpClientResponse, timeout: Duration.Duration) =>
+  response.stream.pipe(
+    Stream.runFoldWhile(0, (read) => read < maxDrainBytes, (read, chunk: Uint8Array) => read + chunk.length),
+    Effect.timeout(timeout),
+    Effect.ignore
+  )
+
+/** The body text for an error, under the timeout; what cannot be read in time is left out. */
+const errorBody = (response: HttpClientResponse.HttpClientResponse, timeout: Duration.Duration) =>
+  response.text.pipe(Effect.timeout(timeout), Effect.orElseSucceed(() => ""))
+
+/**
+ * Every request is sent with `redirect: "manual"` on `FetchHttpClient` (the Node clients never follow redirects): a
+ * 3xx comes back as an answer, and the decisions turn it into an error. The caller's own `RequestInit` is kept.
+ */
+const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.contextWithEffect((context: Context.Context<never>) => {
+    const init = Context.getOption(context, FetchHttpClient.RequestInit)
+    return Effect.provideService(effect, FetchHttpClient.RequestInit, {
+      ...(Option.isSome(init) ? init.value : {}),
+      redirect: "manual"
+    })
+  })
+
+const toDecisionPolicy = (policy: RetryPolicyService, rules: RetryRules): DecisionPolicy => ({
+  rules,
+  retry: policy.retry,
+  restDefaults: policy.restDefaults,
+  eventsRetry: policy.eventsRetry,
+  maxHttpAttempts: policy.maxHttpAttempts,
+  maxNetworkAttempts: policy.maxNetworkAttempts,
+  sleepTimerMs: Duration.toMillis(policy.sleepTimer),
+  sleepTimerBase: policy.sleepTimerBase,
+  staggerCooldown: policy.staggerCooldown,
+  maxWaitMs: Duration.toMillis(policy.maxWait),
+  maxServerWaitMs: Duration.toMillis(policy.maxServerWait),
+  rateLimitBudgetMs: Duration.toMillis(policy.rateLimitBudget)
+})
+
+/** What a user `schedule` is stepped with. */
+const retryInput = (method: string, attempt: number, retry: PendingRetry): RetryInput =>
+  retry.status === undefined
+    ? { _tag: "Transport", timeout: retry.timeout, description: retry.description, method, attempt }
+    : {
+      _tag: "Status",
+      status: retry.status,
+      method,
+      attempt,
+      serverWait: retry.serverWaitMs === undefined ? undefined : Duration.millis(retry.serverWaitMs)
+    }
+
 /** @internal */
 export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> =>
   Effect.gen(function*() {
@@ -204,109 +296,183 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
       () => true
     )
     const { credentials, debug, policy, rules } = options
+    const decisions = toDecisionPolicy(policy, rules)
+    const lane: GateLane = options.lane ?? rules
+    const gate = options.gate ?? (yield* currentGate)
     /** The optional `RateLimit` layer (`effect-pagerduty/rate-limit`): absent, nothing below changes. */
     const rateLimit = Option.getOrUndefined(yield* Effect.serviceOption(RateLimit))
-    /** Epoch millis before which no request is sent: set when PagerDuty says the rate-limit window is spent. */
-    const holdUntil = yield* Ref.make(0)
 
-    const observeRateLimit = (headers: Readonly<Record<string, string | undefined>>, status: number, now: number) => {
-      const remaining = headers["ratelimit-remaining"]
-      const reset = Number(headers["ratelimit-reset"])
-      if (!Number.isFinite(reset) || reset <= 0) return Effect.void
-      if (status === 429 || (remaining !== undefined && Number(remaining) === 0)) {
-        const until = now + reset * 1000
-        return Ref.update(holdUntil, (current) => Math.max(current, until))
+    const buildRequest = (
+      request: OutgoingRequest,
+      headers: Record<string, string>,
+      authorization: Redacted.Redacted<string> | undefined
+    ) => {
+      let httpRequest = HttpClientRequest.make(request.method)(request.url).pipe(HttpClientRequest.setHeaders(headers))
+      if (authorization !== undefined) {
+        httpRequest = HttpClientRequest.setHeader(httpRequest, "authorization", Redacted.value(authorization))
       }
-      return Effect.void
+      if (request.body !== undefined) {
+        httpRequest = HttpClientRequest.bodyText(httpRequest, request.body.text, request.body.contentType)
+      }
+      return httpRequest
     }
 
-    // Runs before every attempt: the clock is read only when a hold was ever set.
-    const waitForRateLimit = (request: OutgoingRequest) =>
-      Effect.flatMap(Ref.get(holdUntil), (until) =>
-        until === 0 ? Effect.void : Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          until > now
-            ? debugLog(
-              debug,
-              () =>
-                `PagerDuty rate-limit window spent; holding ${request.endpoint} for ${until - now} ms`,
-              () => ({ endpoint: request.endpoint })
-            ).pipe(Effect.zipRight(Effect.sleep(Duration.millis(until - now))))
-            : Effect.void))
-
-    const attempt = <A>(
+    const logAnswer = (
       request: OutgoingRequest,
-      consume: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, HttpClientError.ResponseError>
+      response: HttpClientResponse.HttpClientResponse,
+      attempt: number,
+      elapsedMs: number
+    ) =>
+      debugLog(
+        debug,
+        () => {
+          const requestId = response.headers["x-request-id"]
+          return `PagerDuty ${request.method} ${request.url} -> ${response.status} (attempt ${attempt}, ${elapsedMs} ms${
+            requestId !== undefined ? `, x-request-id ${requestId}` : ""
+          })`
+        },
+        () => ({ method: request.method, url: request.url, status: response.status, attempt, elapsedMs })
+      )
+
+    /** A retry's log line (WARN; DEBUG for a 429, which is routine) and span event. */
+    const announceRetry = (request: OutgoingRequest, retry: PendingRetry, attempt: number, millis: number) => {
+      const message = `PagerDuty ${request.method} ${request.url}: ${retry.description}; retrying in ${
+        (millis / 1000).toFixed(3)
+      } s`
+      const annotations = retry.status === undefined ? {} : { status: retry.status, attempt }
+      return Effect.zipRight(
+        retry.status === 429
+          ? debugLog(debug, () => message, () => annotations)
+          : Effect.logWarning(message).pipe(Effect.annotateLogs(annotations)),
+        spanEvent("pagerduty.retry", {
+          ...(retry.status === undefined ? { transport: retry.description } : { status: retry.status }),
+          attempt,
+          "wait.ms": millis
+        })
+      )
+    }
+
+    /**
+     * Fails the call with the typed error a decision describes (a status failure reads the answer's body, under the
+     * timeout), counting it in the metrics and the span.
+     */
+    const failWith = (
+      request: OutgoingRequest,
+      failure: DecidedFailure,
+      response: HttpClientResponse.HttpClientResponse | undefined,
+      cause: unknown,
+      metrics: EndpointMetrics,
+      attempts: number
+    ): Effect.Effect<never, PDClientError | PDHTTPError> =>
+      Effect.zipRight(
+        Effect.zipRight(
+          Metric.increment(
+            metrics.calls(failure._tag === "Status" ? `${Math.floor(failure.status / 100)}xx` : "error")
+          ),
+          failure._tag === "Status"
+            ? Effect.annotateCurrentSpan({
+              "http.response.status_code": failure.status,
+              "pagerduty.attempts": attempts
+            })
+            : Effect.void
+        ),
+        typedFailure(request, failure, response, cause)
+      )
+
+    const typedFailure = (
+      request: OutgoingRequest,
+      failure: DecidedFailure,
+      response: HttpClientResponse.HttpClientResponse | undefined,
+      cause: unknown
+    ): Effect.Effect<never, PDClientError | PDHTTPError> =>
+      failure._tag === "Transport"
+        ? Effect.fail(
+          new PDClientError({
+            reason: failure.timeout ? "Timeout" : "Transport",
+            description: failure.description,
+            method: request.method,
+            url: request.url,
+            cause
+          })
+        )
+        : Effect.flatMap(
+          response === undefined ? Effect.succeed("") : errorBody(response, request.timeout),
+          (bodyText) => {
+            return Effect.fail(httpError(
+              {
+                method: request.method,
+                url: request.url,
+                status: failure.status,
+                headers: response?.headers ?? {},
+                bodyText
+              },
+              failure.description,
+              "StatusCode",
+              failure.location
+            ))
+          }
+        )
+
+    /** Steps the user's schedule, if any, with the retry about to happen. */
+    const stepSchedule = (
+      scheduleState: { value: unknown },
+      input: RetryInput
+    ): Effect.Effect<ScheduleVerdict | undefined> => {
+      const schedule = policy.schedule
+      if (schedule === undefined) return Effect.succeed(undefined)
+      return Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const [state, , decision] = yield* schedule.step(now, input, scheduleState.value)
+        scheduleState.value = state
+        return ScheduleDecision.isDone(decision)
+          ? { _tag: "Done" } as const
+          : { _tag: "Delay", ms: ScheduleIntervals.start(decision.intervals) - now } as const
+      })
+    }
+
+    /**
+     * One call: a loop of attempts. Each attempt asks the gate for its turn (hook 1), is sent, is shown to the gate
+     * (hook 2), and the pure `decide` / `delayFor` say what happens next; this loop only carries that out.
+     */
+    const call = <A>(
+      request: OutgoingRequest,
+      consume: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, HttpClientError.ResponseError>,
+      ticket: GateTicket
     ): Effect.Effect<Sent<A>, PDClientError | PDHTTPError> =>
       Effect.gen(function*() {
         const started = yield* Clock.currentTimeMillis
-        const perStatus = new Map<number, number>()
-        let attempts = 0
-        let countedResponses = 0
-        let networkFailures = 0
-        let backoffIndex = 0
-        let scheduleState: unknown = policy.schedule?.initial
-        let refreshed = false
         const metrics = endpointMetrics(request.endpoint)
         const baseHeaders = lowerCaseHeaders(request.headers)
+        const scheduleState = { value: policy.schedule?.initial }
+        let state: LoopState = initialState
 
-        /** The wait before the next retry, or `None` when a user schedule says stop. */
-        const nextDelay = (input: RetryInput, wait: Duration.Duration | undefined) =>
-          Effect.gen(function*() {
-            backoffIndex += 1
-            let computed: Duration.Duration
-            if (policy.schedule !== undefined) {
-              const now = yield* Clock.currentTimeMillis
-              const [state, , decision] = yield* policy.schedule.step(now, input, scheduleState)
-              scheduleState = state
-              if (ScheduleDecision.isDone(decision)) {
-                return Option.none<Duration.Duration>()
-              }
-              computed = Duration.millis(Math.max(0, ScheduleIntervals.start(decision.intervals) - now))
-            } else {
-              const raw = Duration.toMillis(policy.sleepTimer) * Math.pow(policy.sleepTimerBase, backoffIndex)
-              const capped = Math.min(raw, Duration.toMillis(policy.maxWait))
-              const jitter = policy.staggerCooldown === 0
-                ? 1
-                : 1 + policy.staggerCooldown * (2 * (yield* Random.next) - 1)
-              computed = Duration.millis(Math.round(capped * jitter))
-            }
-            if (wait !== undefined) {
-              // PagerDuty's own wait is honoured in full, plus a little jitter so that clients do not stampede.
-              const extra = (yield* Random.next) * (250 + policy.staggerCooldown * Duration.toMillis(wait))
-              return Option.some(Duration.millis(Math.round(Duration.toMillis(wait) + extra)))
-            }
-            return Option.some(computed)
-          })
-
-        /**
-         * Whether an answer with this status might be retried (or refreshed) rather than returned: its body is then
-         * not read inside the attempt. Reads the loop's state without changing it.
-         */
-        const mayRetry = (status: number): boolean => {
-          if (status < 400) {
-            return false
+        attempts: while (true) {
+          // Hook 1: the shared gate (rate-limit hold; after one, one call goes first).
+          const turn = yield* gate.awaitTurn(ticket, turnLimitMs(decisions, state))
+          if (turn._tag === "Refused") {
+            return yield* failWith(
+              request,
+              refused(decisions, state, turn),
+              undefined,
+              undefined,
+              metrics,
+              state.attempts
+            )
           }
-          if (status === 401) {
-            return true
+          state = { ...state, rateLimitWaitedMs: state.rateLimitWaitedMs + turn.waitedMs, attempts: state.attempts + 1 }
+          if (turn.waitedMs > 0) {
+            yield* debugLog(
+              debug,
+              () => `PagerDuty rate-limit window spent; held ${request.endpoint} for ${turn.waitedMs} ms`,
+              () => ({ endpoint: request.endpoint })
+            )
           }
-          const rule = statusRule(policy, rules, request.method, status)
-          const used = perStatus.get(status) ?? 0
-          return rule.limit !== 0 && (rule.limit === -1 || used < rule.limit) &&
-            (!rule.counted || countedResponses + 1 < policy.maxHttpAttempts)
-        }
 
-        while (true) {
-          yield* waitForRateLimit(request)
           const authorization: Redacted.Redacted<string> | undefined = credentials === undefined
             ? undefined
             : yield* credentials.authorization
-          let httpRequest = HttpClientRequest.make(request.method)(request.url).pipe(
-            HttpClientRequest.setHeaders(baseHeaders)
-          )
-          if (authorization !== undefined) {
-            httpRequest = HttpClientRequest.setHeader(httpRequest, "authorization", Redacted.value(authorization))
-          }
-          // RateLimit hook 1 of 2: wait for the budget right before the attempt is sent.
+          const httpRequest = buildRequest(request, baseHeaders, authorization)
+          // RateLimit hook 1 of 2: wait for the budget (pacing) right before the attempt is sent.
           const limitScope: RateLimitScope | undefined = rateLimit === undefined
             ? undefined
             : request.rateLimitKey !== undefined
@@ -317,158 +483,140 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
           if (rateLimit !== undefined && limitScope !== undefined) {
             yield* rateLimit.acquire(limitScope)
           }
-          if (request.body !== undefined) {
-            httpRequest = HttpClientRequest.bodyText(httpRequest, request.body.text, request.body.contentType)
-          }
-          attempts += 1
           yield* Metric.increment(metrics.attempts)
           const attemptStart = yield* Clock.currentTimeMillis
-          // One timeout covers the request and, when the answer is final, the reading of its body (`consume`): a
-          // timeout is a race of two fibers, and this runs on every request.
+          const attemptState = state
+          // One timeout covers the request and, when the answer cannot be retried, the reading of its body
+          // (`consume`): a timeout is a race of two fibers, and this runs on every request.
           const result = yield* client.execute(httpRequest).pipe(
             Effect.flatMap((response) =>
-              mayRetry(response.status)
+              mayRetry(decisions, attemptState, request.method, response.status)
                 ? Effect.succeed({ response, consumed: Option.none<A>() })
                 : Effect.map(consume(response), (value) => ({ response, consumed: Option.some(value) }))
             ),
+            withoutRedirects,
             Effect.timeout(request.timeout),
             Effect.either
           )
 
-          let failure: Failure | undefined
+          // Hook 2: the gate sees every answer's status and rate-limit headers (or that none came).
+          yield* gate.observe(
+            ticket,
+            Either.isRight(result)
+              ? { status: result.right.response.status, headers: result.right.response.headers }
+              : undefined
+          )
+          // RateLimit hook 2 of 2: every answer (status and headers) teaches the budget.
+          if (rateLimit !== undefined && limitScope !== undefined && Either.isRight(result)) {
+            yield* rateLimit.observe(limitScope, result.right.response.status, result.right.response.headers)
+          }
+
+          let outcome: Outcome
           let response: HttpClientResponse.HttpClientResponse | undefined
+          let consumed = Option.none<A>()
+          let transportCause: unknown
           if (Either.isLeft(result)) {
-            failure = classify(result.left, request.method, request.url)
+            const failure = classify(result.left, request.method, request.url)
+            if (failure._tag === "Fatal") return yield* failure.error
+            transportCause = failure.cause
+            outcome = {
+              _tag: "Transport",
+              method: request.method,
+              timeout: failure.timeout,
+              description: failure.description
+            }
           } else {
             response = result.right.response
-            const early = result.right.consumed
+            consumed = result.right.consumed
             const now = yield* Clock.currentTimeMillis
-            const status = response.status
-            const headers = response.headers
-            const requestId = headers["x-request-id"]
-            yield* observeRateLimit(headers, status, now)
-            // RateLimit hook 2 of 2: every answer (status and headers) teaches the budget.
-            if (rateLimit !== undefined && limitScope !== undefined) {
-              yield* rateLimit.observe(limitScope, status, headers)
+            const { headers, status } = response
+            yield* logAnswer(request, response, state.attempts, now - attemptStart)
+            if (status === 429) yield* Metric.increment(metrics.rateLimited)
+            outcome = {
+              _tag: "Answer",
+              method: request.method,
+              url: request.url,
+              status,
+              headers,
+              now,
+              canRefresh: credentials !== undefined && authorization !== undefined
             }
-            yield* debugLog(
-              debug,
-              () =>
-                `PagerDuty ${request.method} ${request.url} -> ${status} (attempt ${attempts}, ${
-                  now - attemptStart
-                } ms${requestId !== undefined ? `, x-request-id ${requestId}` : ""})`,
-              () => ({
-                method: request.method,
-                url: request.url,
-                status,
-                attempt: attempts,
-                elapsedMs: now - attemptStart
-              })
-            )
-            if (status === 429) {
-              yield* Metric.increment(metrics.rateLimited)
+          }
+
+          // Decide, then act. Twice at most: a final answer whose body cannot be read is a transport failure.
+          while (true) {
+            let step = decide(decisions, state, outcome)
+            state = step.state
+            if (step.decision._tag === "Refresh") {
+              if (
+                credentials !== undefined && authorization !== undefined && (yield* credentials.refresh(authorization))
+              ) {
+                if (response !== undefined) yield* discardBody(response, request.timeout)
+                yield* spanEvent("pagerduty.credentials.refreshed", { attempt: state.attempts })
+                continue attempts
+              }
+              step = decide(decisions, state, outcome)
+              state = step.state
+            }
+            let decision = step.decision
+
+            if (decision._tag === "Retry") {
+              const retry = decision.retry
+              const verdict = yield* stepSchedule(scheduleState, retryInput(request.method, state.attempts, retry))
+              const draws = { jitter: yield* Random.next, spread: yield* Random.next }
+              const planned = delayFor(decisions, state, retry, verdict, draws)
+              state = planned.state
+              if (planned.delay._tag === "Wait") {
+                // The answer is dropped: its body is drained so that the connection is reused.
+                if (response !== undefined) yield* discardBody(response, request.timeout)
+                yield* announceRetry(request, retry, state.attempts, planned.delay.ms)
+                yield* Effect.sleep(Duration.millis(planned.delay.ms))
+                continue attempts
+              }
+              decision = planned.delay.decision
             }
 
-            if (status === 401 && credentials !== undefined && authorization !== undefined && !refreshed) {
-              refreshed = true
-              if (yield* credentials.refresh(authorization)) {
-                yield* spanEvent("pagerduty.credentials.refreshed", { attempt: attempts })
+            if (decision._tag === "Fail") {
+              return yield* failWith(request, decision.failure, response, transportCause, metrics, state.attempts)
+            }
+
+            if (decision._tag === "Return" && response !== undefined) {
+              const status = response.status
+              if (decision.givingUp) {
+                yield* Effect.logError(
+                  `PagerDuty ${request.method} ${request.url}: giving up after ${state.attempts} attempts; ` +
+                    `last status ${status}`
+                )
+              }
+              const value = Option.isSome(consumed)
+                ? Either.right(consumed.value)
+                : yield* consume(response).pipe(Effect.timeout(request.timeout), Effect.either)
+              if (Either.isLeft(value)) {
+                const failure = classify(value.left, request.method, request.url)
+                if (failure._tag === "Fatal") return yield* failure.error
+                transportCause = failure.cause
+                outcome = {
+                  _tag: "Transport",
+                  method: request.method,
+                  timeout: failure.timeout,
+                  description: failure.description
+                }
+                response = undefined
                 continue
               }
-            }
-
-            const rule = statusRule(policy, rules, request.method, status)
-            if (rule.counted) {
-              countedResponses += 1
-            }
-            const used = perStatus.get(status) ?? 0
-            const retryable = status >= 400 && rule.limit !== 0 &&
-              (rule.limit === -1 || used < rule.limit) &&
-              (!rule.counted || countedResponses < policy.maxHttpAttempts)
-            if (retryable) {
-              perStatus.set(status, used + 1)
-              const wait = serverWait(status, headers, now)
-              const delay = yield* nextDelay(
-                { _tag: "Status", status, method: request.method, attempt: attempts, serverWait: wait },
-                wait
-              )
-              if (Option.isSome(delay)) {
-                const millis = Duration.toMillis(delay.value)
-                const message = `PagerDuty ${request.method} ${request.url}: ${
-                  status === 429 ? "rate limited (429)" : `HTTP error ${status}`
-                }; retrying in ${(millis / 1000).toFixed(3)} s`
-                yield* (status === 429
-                  ? debugLog(debug, () =>
-                    message, () => ({ status, attempt: attempts }))
-                  : Effect.logWarning(message).pipe(Effect.annotateLogs({ status, attempt: attempts })))
-                yield* spanEvent("pagerduty.retry", { status, attempt: attempts, "wait.ms": millis })
-                yield* Effect.sleep(delay.value)
-                continue
-              }
-            } else if (status >= 400 && rule.limit !== 0 && status !== 401) {
-              yield* Effect.logError(
-                `PagerDuty ${request.method} ${request.url}: giving up after ${attempts} attempts; last status ${status}`
-              ).pipe(Effect.when(() => attempts > 1))
-            }
-
-            if (status === 401) {
-              const bodyText = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
-              return yield* httpError({ method: request.method, url: request.url, status, headers, bodyText })
-            }
-
-            const consumed = Option.isSome(early)
-              ? Either.right(early.value)
-              : yield* consume(response).pipe(Effect.timeout(request.timeout), Effect.either)
-            if (Either.isRight(consumed)) {
               const finished = yield* Clock.currentTimeMillis
+              const requestId = response.headers["x-request-id"]
               yield* Effect.annotateCurrentSpan({
                 "http.response.status_code": status,
-                "pagerduty.attempts": attempts,
+                "pagerduty.attempts": state.attempts,
                 ...(requestId !== undefined ? { "pagerduty.request_id": requestId } : {})
               })
               yield* Metric.increment(metrics.calls(`${Math.floor(status / 100)}xx`))
               yield* Metric.update(metrics.latency, finished - started)
-              return { response, value: consumed.right, attempts }
+              return { response, value: value.right, attempts: state.attempts }
             }
-            failure = classify(consumed.left, request.method, request.url)
+            return yield* Effect.dieMessage("effect-pagerduty: a Return decision without an answer")
           }
-
-          if (failure._tag === "Fatal") return yield* failure.error
-          networkFailures += 1
-          const exhausted = networkFailures > policy.maxNetworkAttempts
-          const delay = exhausted ? Option.none<Duration.Duration>() : yield* nextDelay(
-            {
-              _tag: "Transport",
-              timeout: failure.timeout,
-              description: failure.description,
-              method: request.method,
-              attempt: attempts
-            },
-            undefined
-          )
-          if (Option.isNone(delay)) {
-            yield* Metric.increment(metrics.calls("error"))
-            return yield* new PDClientError({
-              reason: failure.timeout ? "Timeout" : "Transport",
-              description: `${
-                failure.timeout ? "No answer within the timeout" : "The connection failed"
-              } after ${attempts} ${attempts === 1 ? "attempt" : "attempts"} (${failure.description})`,
-              method: request.method,
-              url: request.url,
-              cause: failure.cause
-            })
-          }
-          yield* Effect.logWarning(
-            `PagerDuty ${request.method} ${request.url}: ${failure.description}; retrying in ${
-              (Duration.toMillis(delay.value) / 1000).toFixed(3)
-            } s`
-          )
-          yield* spanEvent("pagerduty.retry", {
-            transport: failure.description,
-            attempt: attempts,
-            "wait.ms": Duration.toMillis(delay.value)
-          })
-          yield* Effect.sleep(delay.value)
         }
       })
 
@@ -477,20 +625,25 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
       consume: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, HttpClientError.ResponseError>,
       finish?: (sent: Sent<A>) => Effect.Effect<B, E>
     ): Effect.Effect<B, PDClientError | PDHTTPError | E> =>
-      (finish === undefined
-        ? attempt(request, consume) as Effect.Effect<B, PDClientError | PDHTTPError>
-        : Effect.flatMap(attempt(request, consume), finish)).pipe(
-          Effect.withSpan(`${request.operation} ${request.endpoint}`, {
-            kind: "client",
-            captureStackTrace: false,
-            attributes: {
-              "http.request.method": request.method,
-              "url.full": request.url,
-              "pagerduty.endpoint": request.endpoint,
-              ...request.attributes
-            }
-          })
-        )
+      Effect.flatMap(gate.nextCall, (id) => {
+        const ticket: GateTicket = { lane, call: id, endpoint: request.endpoint }
+        // When the call ends, however it ends, it gives up its place at the gate.
+        const sent = call(request, consume, ticket).pipe(Effect.ensuring(gate.leave(ticket)))
+        return finish === undefined
+          ? sent as Effect.Effect<B, PDClientError | PDHTTPError>
+          : Effect.flatMap(sent, finish)
+      }).pipe(
+        Effect.withSpan(`${request.operation} ${request.endpoint}`, {
+          kind: "client",
+          captureStackTrace: false,
+          attributes: {
+            "http.request.method": request.method,
+            "url.full": request.url,
+            "pagerduty.endpoint": request.endpoint,
+            ...request.attributes
+          }
+        })
+      )
 
     return { send }
   })

@@ -4,6 +4,7 @@
  * declarations refer to these types, and `stripInternal` would remove them; the `./internal/*` export path stays
  * blocked.)
  */
+export * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 export * as Headers from "@effect/platform/Headers"
 export * as HttpBody from "@effect/platform/HttpBody"
 export * as HttpClient from "@effect/platform/HttpClient"

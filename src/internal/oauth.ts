@@ -153,6 +153,7 @@ export const makeTokenEndpoint = (
       client: yield* HttpClient.HttpClient,
       policy: yield* RetryPolicy,
       rules: "rest",
+      lane: "oauth",
       credentials: undefined,
       debug: config.debug
     })

@@ -117,11 +117,16 @@ export interface ResponseFacts {
 }
 
 /** @internal */
-export const httpError = (facts: ResponseFacts, description?: string): PDHTTPError => {
+export const httpError = (
+  facts: ResponseFacts,
+  description?: string,
+  reason: "StatusCode" | "UnexpectedShape" = description === undefined ? "StatusCode" : "UnexpectedShape",
+  location?: string
+): PDHTTPError => {
   const rateLimit = rateLimitInfo(facts.headers)
   const requestId = facts.headers["x-request-id"]
   return new PDHTTPError({
-    reason: description === undefined ? "StatusCode" : "UnexpectedShape",
+    reason,
     status: facts.status,
     method: facts.method,
     url: facts.url,
@@ -129,7 +134,8 @@ export const httpError = (facts: ResponseFacts, description?: string): PDHTTPErr
     ...(requestId !== undefined ? { requestId } : {}),
     ...(rateLimit !== undefined ? { rateLimit } : {}),
     body: facts.bodyText.length > maxErrorBody ? facts.bodyText.slice(0, maxErrorBody) : facts.bodyText,
-    ...(description !== undefined ? { description } : {})
+    ...(description !== undefined ? { description } : {}),
+    ...(location !== undefined ? { location } : {})
   })
 }
 

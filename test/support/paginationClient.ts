@@ -2,7 +2,7 @@
  * An in-memory `HttpClient` for the entity and pagination tests: records every request and answers with a handler.
  */
 import { HttpClient, HttpClientResponse } from "@effect/platform"
-import { Effect, Layer, Tracer } from "effect"
+import { Effect, Layer, Logger, Tracer } from "effect"
 import { PagerDutyConfig, RestApi, RetryPolicy } from "effect-pagerduty"
 import type { PagerDutyConfigOptions, RetryPolicyOptions } from "effect-pagerduty"
 
@@ -135,4 +135,21 @@ export const withSpans = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     })
     const result = yield* Effect.withTracer(effect, tracer)
     return [result, spans] as const
+  })
+
+export interface LogLine {
+  readonly level: string
+  readonly message: string
+}
+
+/** Runs an effect with a logger that records every line (instead of printing it). */
+export const withLogs = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    const lines: Array<LogLine> = []
+    const logger = Logger.make(({ logLevel, message }) => {
+      const parts = Array.isArray(message) ? message : [message]
+      lines.push({ level: logLevel.label, message: parts.map(String).join(" ") })
+    })
+    const result = yield* Effect.provide(effect, Logger.replace(Logger.defaultLogger, logger))
+    return [result, lines] as const
   })
