@@ -42,6 +42,8 @@ const runOnce = (variant: VariantId, redis: { readonly host: string; readonly po
     const context = yield* Layer.build(FakePagerDuty.server({ budget, seed: { users }, recordRequests: true }))
     const fake = yield* Effect.provide(FakePagerDuty, context)
     const server = yield* Effect.provide(FakePagerDutyServer, context)
+    // One budget name for the whole fleet of this run (a fresh one per run).
+    const keyPrefix = `bench:${Date.now()}:`
     const workers = yield* Effect.forEach(Array.from({ length: WORKERS }), () =>
       Effect.acquireRelease(
         Effect.sync(() => {
@@ -50,7 +52,7 @@ const runOnce = (variant: VariantId, redis: { readonly host: string; readonly po
             ? undefined
             : variant === "memory"
             ? RateLimit.layer({ rest: budget })
-            : RateLimitRedis.layer({ redis: redis!, rest: budget, keyPrefix: `bench:${Date.now()}:` })
+            : RateLimitRedis.layer({ redis: redis!, rest: budget, keyPrefix })
           const live = PagerDuty.layer({ apiKey: "bench-fleet-key", restUrl: server.url, rateLimit }).pipe(
             Layer.provide(client)
           )
