@@ -159,10 +159,10 @@ export const makeRateLimit = (
           if (Duration.lessThanOrEqualTo(delay, Duration.zero)) break
           const slot = (yield* Clock.currentTimeMillis) + Duration.toMillis(delay)
           yield* Effect.sleep(delay)
-          // A slot overslept by more than one interval (a stalled event loop wakes its sleepers together) is given up
+          // A slot overslept by more than two intervals (a stalled event loop wakes its sleepers together) is given up
           // for a new one: sending the late requests at once would put them all in the server's next window.
           const late = (yield* Clock.currentTimeMillis) - slot
-          if (late > paceIntervalMillis(budget, settings.headroom) && overslept < 3) {
+          if (late > 2 * paceIntervalMillis(budget, settings.headroom) && overslept < 3) {
             overslept += 1
             continue
           }
