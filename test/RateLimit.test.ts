@@ -6,7 +6,7 @@
 import { RateLimiter } from "@effect/experimental"
 import { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Layer, Metric, Stream } from "effect"
+import { Effect, Exit, Layer, Metric, Stream, Tracer } from "effect"
 import { EventsApi, PagerDuty, RestApi } from "effect-pagerduty"
 import { RateLimit } from "effect-pagerduty/rate-limit"
 import type { FakeBudgetOptions, FakePagerDutyOptions, RecordedRequest } from "effect-pagerduty/testing"
@@ -94,8 +94,18 @@ describe("RateLimit (TestClock, in-memory fake with a budget)", () => {
       assert.isAtMost(used, 1)
     }).pipe(Effect.scoped))
 
-  it.effect("a configured budget paces from the first request, and records the wait", () =>
+  it.effect("a configured budget paces from the first request, and records the wait (metric and span event)", () =>
     Effect.gen(function*() {
+      const spans: Array<Tracer.Span> = []
+      const tracer = yield* Effect.tracer
+      const recording = Tracer.make({
+        span: (...args) => {
+          const span = tracer.span(...args)
+          spans.push(span)
+          return span
+        },
+        context: (f) => f()
+      })
       const { client, fake } = yield* fakeWithCounter({ seed: { users: users(10) } })
       const live = PagerDuty.layer({
         apiKey: "configured",
@@ -105,19 +115,26 @@ describe("RateLimit (TestClock, in-memory fake with a budget)", () => {
       const before = (yield* Metric.value(waits)).count
       const fiber = yield* Effect.fork(
         Effect.provide(
-          Effect.flatMap(RestApi, (api) =>
-            Effect.forEach([1, 2, 3, 4, 5], () =>
-              api.rget("/users/PNONE").pipe(Effect.ignore), { concurrency: 5 })),
+          Effect.flatMap(
+            RestApi,
+            (api) =>
+              Effect.forEach([1, 2, 3, 4, 5], () => api.rget("/users/PNONE").pipe(Effect.ignore), { concurrency: 5 })
+          ),
           live
-        )
+        ).pipe(Effect.withTracer(recording))
       )
       yield* runToEnd(fiber)
-      const times = (yield* fake.requests).map((request) =>
-        request.receivedAt
-      ).sort((a, b) => a - b)
+      const times = (yield* fake.requests).map((request) => request.receivedAt).sort((a, b) => a - b)
       // 10 per second: one every 100 ms, not 5 at once.
       assert.deepStrictEqual(times.map((t) => t - times[0]), [0, 100, 200, 300, 400])
       assert.strictEqual((yield* Metric.value(waits)).count - before, 5)
+      const waited = spans.flatMap((span) =>
+        (span as unknown as { events: Array<[string, bigint, Record<string, unknown>]> }).events
+          .filter(([name]) => name === "pagerduty.rate_limit.wait")
+          .map(([, , attributes]) => Number(attributes["wait.ms"]))
+      ).sort((a, b) => a - b)
+      // The first call went at once (no event); the others waited 100, 200, 300 and 400 ms.
+      assert.deepStrictEqual(waited, [100, 200, 300, 400])
     }))
 
   it.effect("paces EventsApi per routing key: one key's budget does not slow another's", () =>
