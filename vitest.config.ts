@@ -9,6 +9,14 @@ export default defineConfig({
         replacement: fileURLToPath(new URL("./src/webhooks.ts", import.meta.url))
       },
       { find: /^effect-pagerduty\/api$/, replacement: fileURLToPath(new URL("./src/api/index.ts", import.meta.url)) },
+      {
+        find: /^effect-pagerduty\/rate-limit\/redis$/,
+        replacement: fileURLToPath(new URL("./src/rate-limit/redis.ts", import.meta.url))
+      },
+      {
+        find: /^effect-pagerduty\/rate-limit$/,
+        replacement: fileURLToPath(new URL("./src/rate-limit.ts", import.meta.url))
+      },
       { find: /^effect-pagerduty\/testing$/, replacement: fileURLToPath(new URL("./src/testing.ts", import.meta.url)) },
       { find: /^effect-pagerduty$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) }
     ]

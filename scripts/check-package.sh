@@ -35,6 +35,9 @@ tar -xzf "$tarball" -C "$app/node_modules/effect-pagerduty" --strip-components=1
 ln -s "$root/node_modules/effect" "$app/node_modules/effect"
 ln -s "$root/node_modules/@effect/platform" "$app/node_modules/@effect/platform"
 ln -s "$root/node_modules/@types/node" "$app/node_modules/@types/node"
+# The optional peers, for the rate-limit entries only (the consumer also checks the main entries never import them).
+ln -s "$root/node_modules/@effect/experimental" "$app/node_modules/@effect/experimental"
+ln -s "$root/node_modules/ioredis" "$app/node_modules/ioredis"
 
 # Every source map resolves: as many inlined sources as sources, none empty.
 (cd "$app/node_modules/effect-pagerduty" && node --input-type=module -e '
@@ -51,7 +54,7 @@ if (maps.length === 0 || bad.length > 0) {
 }
 ') || exit 1
 
-cp test/consumer/consumer.ts "$app/consumer.ts"
+cp test/consumer/consumer.ts test/consumer/rateLimit.ts "$app/"
 cat >"$app/package.json" <<'JSON'
 { "name": "consumer", "private": true, "type": "module" }
 JSON
@@ -69,9 +72,10 @@ cat >"$app/tsconfig.json" <<'JSON'
     "noEmit": false,
     "outDir": "out"
   },
-  "files": ["consumer.ts"]
+  "files": ["consumer.ts", "rateLimit.ts"]
 }
 JSON
 "$root/node_modules/.bin/tsc" -p "$app/tsconfig.json" || fail "the consumer does not type-check against the packed .d.ts"
 node "$app/out/consumer.js"
+node "$app/out/rateLimit.js"
 echo "check:package: $(basename "$tarball") ships $(wc -l <<<"$files") files, no TypeScript source; consumer OK"

@@ -333,6 +333,28 @@ export interface RateLimitOptions {
 }
 
 /**
+ * A per-credential REST budget, enforced like PagerDuty: `limit` requests per `window` (fixed windows from a
+ * credential's first request), `ratelimit-limit`, `ratelimit-remaining` and `ratelimit-reset` (whole seconds) on every
+ * answer, and a 429 (with them) once the window's budget is spent. `FakePagerDuty.reset` starts new windows.
+ *
+ * @example
+ * ```ts
+ * import type { FakeBudgetOptions } from "effect-pagerduty/testing"
+ *
+ * const fiftyPerSecond: FakeBudgetOptions = { limit: 50, window: "1 second" }
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface FakeBudgetOptions {
+  /** Requests per window. */
+  readonly limit: number
+  /** The window's length (default one minute). */
+  readonly window?: Duration.DurationInput | undefined
+}
+
+/**
  * A request the fake received, as the request log keeps it. The credential of `authorization` is redacted (the
  * scheme stays: `Token token=<redacted>`, `Bearer <redacted>`).
  *
@@ -563,6 +585,8 @@ export interface FakePagerDutyOptions {
   readonly latency?: Duration.DurationInput | undefined
   /** Enforce a per-key budget (default: not enforced; the headers report PagerDuty's 960 per minute). */
   readonly rateLimit?: RateLimitOptions | undefined
+  /** Enforce a per-credential budget of any window (replaces `rateLimit`; see {@link FakeBudgetOptions}). */
+  readonly budget?: FakeBudgetOptions | undefined
   /** Initial records, by collection (`users`, `services`, `audit/records`, `incidents/PABC123/notes`, ...). */
   readonly seed?: Readonly<Record<string, ReadonlyArray<FakeRecordInput>>> | undefined
   /** Keep a request log (default `true`; turn it off for benchmarks). */

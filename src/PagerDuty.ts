@@ -11,6 +11,7 @@ import { ChangeEventsApi } from "./ChangeEventsApi.js"
 import type { Credentials } from "./Credentials.js"
 import { EventsApi } from "./EventsApi.js"
 import type { HttpClient } from "./internal/http.js"
+import type { RateLimit } from "./internal/rateLimit/service.js"
 import { RequestGate } from "./internal/requestGate.js"
 import { PagerDutyConfig } from "./PagerDutyConfig.js"
 import type { PagerDutyConfigFromConfig, PagerDutyConfigOptions } from "./PagerDutyConfig.js"
@@ -60,7 +61,29 @@ export interface LayerOptions extends PagerDutyConfigOptions {
    * retry policy and HTTP client.
    */
   readonly credentials?: CredentialsLayer | undefined
+  /**
+   * A shared rate-limit budget per credential (and routing key): `RateLimit.layer()` from
+   * `effect-pagerduty/rate-limit` (memory) or `RateLimitRedis.layer({ redis })` from `effect-pagerduty/rate-limit/redis`
+   * (a fleet). Default: none (0.1.0's behaviour: react to 429s and to a spent window).
+   */
+  readonly rateLimit?: RateLimitLayer | undefined
 }
+
+/**
+ * A `RateLimit` layer that {@link layer} and {@link layerConfig} can take (`effect-pagerduty/rate-limit`).
+ *
+ * @example
+ * ```ts
+ * import type { PagerDuty } from "effect-pagerduty"
+ * import { RateLimit } from "effect-pagerduty/rate-limit"
+ *
+ * const rateLimit: PagerDuty.RateLimitLayer = RateLimit.layer({ rest: { window: "1 minute" } })
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type RateLimitLayer = Layer.Layer<RateLimit, ConfigError.ConfigError>
 
 /**
  * A `Credentials` layer that {@link layer} and {@link layerConfig} can take: it may read the configuration, the retry
@@ -105,6 +128,8 @@ export type LayerConfigOptions = PagerDutyConfigFromConfig & {
   readonly retry?: RetryPolicyOptions | undefined
   /** As {@link LayerOptions.credentials}: e.g. `Credentials.layerClientCredentialsConfig()`. */
   readonly credentials?: CredentialsLayer | undefined
+  /** As {@link LayerOptions.rateLimit}: e.g. `RateLimit.layer()`. */
+  readonly rateLimit?: RateLimitLayer | undefined
 }
 
 const services = Layer.mergeAll(RestApi.layer, EventsApi.layer, ChangeEventsApi.layer)
@@ -112,13 +137,16 @@ const services = Layer.mergeAll(RestApi.layer, EventsApi.layer, ChangeEventsApi.
 const withDependencies = (
   config: Layer.Layer<PagerDutyConfig, ConfigError.ConfigError>,
   retry: RetryPolicyOptions | undefined,
-  credentials: CredentialsLayer | undefined
+  credentials: CredentialsLayer | undefined,
+  rateLimit: RateLimitLayer | undefined
 ): Layer.Layer<Services, ConfigError.ConfigError, HttpClient.HttpClient> => {
   // One RequestGate for every service of this layer (and the OAuth token requests): they share the rate-limit hold.
   const dependencies = Layer.mergeAll(config, RetryPolicy.layer(retry), RequestGate.layer)
+  // One RateLimit for the three services: REST and Events share the layer's budgets.
+  const limited = rateLimit === undefined ? services : Layer.provide(services, rateLimit)
   return credentials === undefined
-    ? Layer.provideMerge(services, dependencies)
-    : Layer.provideMerge(services, Layer.provideMerge(credentials, dependencies))
+    ? Layer.provideMerge(limited, dependencies)
+    : Layer.provideMerge(limited, Layer.provideMerge(credentials, dependencies))
 }
 
 /**
@@ -152,8 +180,8 @@ const withDependencies = (
 export const layer = (
   options: LayerOptions = {}
 ): Layer.Layer<Services, ConfigError.ConfigError, HttpClient.HttpClient> => {
-  const { credentials, retry, ...config } = options
-  return withDependencies(PagerDutyConfig.layer(config), retry, credentials)
+  const { credentials, rateLimit, retry, ...config } = options
+  return withDependencies(PagerDutyConfig.layer(config), retry, credentials, rateLimit)
 }
 
 /**
@@ -181,6 +209,6 @@ export const layer = (
 export const layerConfig = (
   options: LayerConfigOptions = {}
 ): Layer.Layer<Services, ConfigError.ConfigError, HttpClient.HttpClient> => {
-  const { credentials, retry, ...config } = options
-  return withDependencies(PagerDutyConfig.layerConfig(config), retry, credentials)
+  const { credentials, rateLimit, retry, ...config } = options
+  return withDependencies(PagerDutyConfig.layerConfig(config), retry, credentials, rateLimit)
 }

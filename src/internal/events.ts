@@ -534,6 +534,7 @@ const makeSender = Effect.gen(function*() {
           attributes: outgoing.attributes,
           // Scrubbed from any transport error text before it reaches a retry log or span event.
           secrets: [Redacted.make(key)]
+          rateLimitKey: Redacted.make(key)
         },
         (response) => response.text,
         (sent): Effect.Effect<Answer, PDHTTPError | PDClientError> => {

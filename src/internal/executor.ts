@@ -29,6 +29,7 @@ import type { RetryInput, RetryPolicyService } from "../RetryPolicy.js"
 import { lookupEndpoint } from "./endpoints.js"
 import type { HttpClientError } from "./http.js"
 import { FetchHttpClient, HttpClient, HttpClientRequest, type HttpClientResponse } from "./http.js"
+import { RateLimit, type RateLimitScope } from "./rateLimit/service.js"
 import type { GateLane, GateTicket, RequestGateService } from "./requestGate.js"
 import { currentGate } from "./requestGate.js"
 import { invalidHeaderError, requestSecrets } from "./requestSafety.js"
@@ -64,6 +65,8 @@ export interface OutgoingRequest {
   readonly attributes?: Readonly<Record<string, unknown>> | undefined
   /** Credentials inside the body (a routing key, an OAuth client secret): scrubbed from any foreign error text. */
   readonly secrets?: ReadonlyArray<Redacted.Redacted<string>> | undefined
+  /** The Events API routing key: the `RateLimit` budget of the request (REST requests use their credential). */
+  readonly rateLimitKey?: Redacted.Redacted<string> | undefined
 }
 
 /** @internal */
@@ -308,6 +311,8 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
     const decisions = toDecisionPolicy(policy, rules)
     const lane: GateLane = options.lane ?? rules
     const gate = options.gate ?? (yield* currentGate)
+    /** The optional `RateLimit` layer (`effect-pagerduty/rate-limit`): absent, nothing below changes. */
+    const rateLimit = Option.getOrUndefined(yield* Effect.serviceOption(RateLimit))
 
     const buildRequest = (
       request: OutgoingRequest,
@@ -489,6 +494,17 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
           }
           const secrets = requestSecrets(authorization, request.secrets)
           const httpRequest = buildRequest(request, baseHeaders, authorization)
+          // RateLimit hook 1 of 2: wait for the budget (pacing) right before the attempt is sent.
+          const limitScope: RateLimitScope | undefined = rateLimit === undefined
+            ? undefined
+            : request.rateLimitKey !== undefined
+            ? { kind: "events", routingKey: request.rateLimitKey }
+            : authorization !== undefined
+            ? { kind: "rest", credential: authorization }
+            : undefined
+          if (rateLimit !== undefined && limitScope !== undefined) {
+            yield* rateLimit.acquire(limitScope)
+          }
           yield* Metric.increment(metrics.attempts)
           const attemptStart = yield* Clock.currentTimeMillis
           const attemptState = state
@@ -512,6 +528,10 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
               ? { status: result.right.response.status, headers: result.right.response.headers }
               : undefined
           )
+          // RateLimit hook 2 of 2: every answer (status and headers) teaches the budget.
+          if (rateLimit !== undefined && limitScope !== undefined && Either.isRight(result)) {
+            yield* rateLimit.observe(limitScope, result.right.response.status, result.right.response.headers)
+          }
 
           let outcome: Outcome
           let response: HttpClientResponse.HttpClientResponse | undefined

@@ -19,6 +19,7 @@ import type {
   RecordedRequest
 } from "../../FakePagerDuty.js"
 import { canonicalPath } from "../endpoints.js"
+import { makeFakeBudget } from "./budget.js"
 import { DEFAULT_RATE_LIMIT, rateLimitHeaders } from "./controls.js"
 import { handleAlertEvent, handleChangeEvent } from "./events.js"
 import { checkBearer, handleOAuthAuthorize, handleOAuthToken, redactTokenRequestBody } from "./oauth.js"
@@ -312,6 +313,7 @@ export const makeEngine = (
 ): Engine => {
   const latency = options?.latency === undefined ? 0 : Duration.toMillis(Duration.decode(options.latency))
   const state = new EngineState(options, latency)
+  const budget = makeFakeBudget(options?.budget)
   const installed = plugins.map((factory) => factory(state, options))
   const routes: ReadonlyArray<Route> = [
     ...(options?.routes ?? []).map(userRoute),
@@ -338,7 +340,7 @@ export const makeEngine = (
       const limit = state.rateLimiter.perMinute ?? DEFAULT_RATE_LIMIT
       return withHeaders(unauthorized(), rateLimitHeaders({ limit, remaining: limit, reset: 60, limited: false }))
     }
-    const limit = state.rateLimiter.hit(credential, now)
+    const limit = budget !== undefined ? budget.hit(credential, now) : state.rateLimiter.hit(credential, now)
     const limitHeaders = rateLimitHeaders(limit)
     if (limit.limited) return withHeaders(rateLimited(), limitHeaders)
     const accept = request.headers.accept
@@ -384,6 +386,7 @@ export const makeEngine = (
     })
 
   const resetPlugins = () => {
+    budget?.reset()
     for (const plugin of installed) plugin.reset?.()
   }
 
