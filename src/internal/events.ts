@@ -533,7 +533,7 @@ const makeSender = Effect.gen(function*() {
           timeout: config.timeout,
           attributes: outgoing.attributes,
           // Scrubbed from any transport error text before it reaches a retry log or span event.
-          secrets: [Redacted.make(key)]
+          secrets: [Redacted.make(key)],
           rateLimitKey: Redacted.make(key)
         },
         (response) => response.text,
