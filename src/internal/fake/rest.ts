@@ -26,6 +26,7 @@ import { listAfter, listAll, listAnalytics, listCursor, listOffset } from "./lis
 import { emptyReply, fromRequired, invalidInput, jsonReply, notFound, restError } from "./reply.js"
 import type { ParsedRequest } from "./request.js"
 import { type EngineState, summaryOf } from "./state.js"
+import { validateRequest } from "./validate.js"
 
 interface RestContext {
   readonly state: EngineState
@@ -481,6 +482,8 @@ export const handleRest = (state: EngineState, request: ParsedRequest, now: numb
     const from = request.headers.from
     if (from === undefined || from.trim().length === 0) return fromRequired()
   }
+  const problems = validateRequest(entry.method, template, request)
+  if (problems.length > 0) return invalidInput(...problems)
   const templateSegments = template.split("/").slice(1)
   const segments = pathSegments(request.path)
   // The records a path goes through must exist (`/incidents/{id}/notes` of an unknown incident is a 404).
