@@ -36,30 +36,30 @@ const isObject = (u: unknown): u is Json => typeof u === "object" && u !== null 
 
 /** A value's constraints, as the fake checks them. */
 export interface ValueFact {
-  type?: "string" | "integer" | "number" | "boolean" | "array" | "object"
-  enum?: ReadonlyArray<string | number | boolean>
-  format?: "email" | "date-time"
-  required?: ReadonlyArray<string>
-  properties?: Record<string, ValueFact>
-  items?: ValueFact
+  type?: "string" | "integer" | "number" | "boolean" | "array" | "object" | undefined
+  enum?: ReadonlyArray<string | number | boolean> | undefined
+  format?: "email" | "date-time" | undefined
+  required?: ReadonlyArray<string> | undefined
+  properties?: Record<string, ValueFact> | undefined
+  items?: ValueFact | undefined
 }
 
 /** A query parameter's constraints. */
 export interface QueryFact {
-  readonly required?: true
+  readonly required?: true | undefined
   /** The parameter's own type (an array parameter is sent as `name[]`, once per value). */
-  readonly type?: "string" | "integer" | "number" | "boolean" | "array"
+  readonly type?: "string" | "integer" | "number" | "boolean" | "array" | undefined
   /** The allowed values of a value (of each value of an array parameter). */
-  readonly enum?: ReadonlyArray<string>
+  readonly enum?: ReadonlyArray<string> | undefined
   /** The type of each value of an array parameter. */
-  readonly itemType?: "string" | "integer" | "number" | "boolean"
-  readonly format?: "date-time"
+  readonly itemType?: "string" | "integer" | "number" | "boolean" | undefined
+  readonly format?: "date-time" | undefined
 }
 
 export interface RequestFact {
-  readonly query?: Record<string, QueryFact>
-  readonly bodyRequired?: true
-  readonly body?: ValueFact
+  readonly query?: Record<string, QueryFact> | undefined
+  readonly bodyRequired?: true | undefined
+  readonly body?: ValueFact | undefined
 }
 
 const TYPES = new Set(["string", "integer", "number", "boolean", "array", "object"])

@@ -572,8 +572,28 @@ export interface FakePagerDutyOptions {
   readonly subdomain?: string | undefined
   /** Extra routes, served before the built-in ones. */
   readonly routes?: ReadonlyArray<FakeRoute> | undefined
-  /** The OAuth identity service (`/oauth/token`, `/oauth/authorize`): registered clients and the token lifetime. */
+  /**
+   * The OAuth identity service (`/oauth/token`, `/oauth/authorize`): registered clients and the token lifetime.
+   * Without `clients` (and until one is registered) any app is accepted, like any key without `apiKeys`.
+   */
   readonly oauth?: FakeOAuthOptions | undefined
+  /**
+   * `Token` API keys that belong to a user: key → the user's id or email. `GET /users/me` answers that user; for any
+   * other `Token` key (an account-level key) it answers 400 as PagerDuty does. Bearer tokens act as a user (the first
+   * one), except tokens the identity service issued by client credentials (account-level).
+   */
+  readonly userApiKeys?: Readonly<Record<string, string>> | undefined
+  /**
+   * The public base URL of the fake (`https://pagerduty.test`), when it is reached through a TLS front or a proxy:
+   * `self` URLs use it whatever the request's URL. Without it, `X-Forwarded-Proto` and `X-Forwarded-Host` are
+   * honoured, else the URL the request was sent to.
+   */
+  readonly publicUrl?: string | undefined
+  /**
+   * The abilities of the account (`GET /abilities`; `GET /abilities/{id}` answers 204 for these, 402 for another
+   * known ability, 404 for an unknown one). Default: every ability the REST API reference lists.
+   */
+  readonly abilities?: ReadonlyArray<string> | undefined
 }
 
 /**

@@ -4,7 +4,8 @@
  *
  * @internal
  */
-import { isObject, isoSeconds, type JsonObject } from "./json.js"
+import { idOf, isObject, isoSeconds, type JsonObject } from "./json.js"
+import { initialAssignments } from "./oncall.js"
 import type { EngineState } from "./state.js"
 
 /** Who did something, as log entries show it. @internal */
@@ -85,6 +86,14 @@ export const createIncident = (
     ...rest
   } = fields
   const body = isObject(fields.body) ? fields.body : undefined
+  const policy = isObject(fields.escalation_policy) ?
+    fields.escalation_policy :
+    isObject(service.escalation_policy) ?
+    service.escalation_policy :
+    undefined
+  const assignments = Array.isArray(fields.assignments) && fields.assignments.length > 0 ?
+    fields.assignments.map((assignment) => ({ at, ...(isObject(assignment) ? assignment : {}) })) :
+    initialAssignments(state, idOf(policy), now, origin)
   const created = state.insert("incidents", {
     ...rest,
     id: state.nextId(),
@@ -101,9 +110,9 @@ export const createIncident = (
     last_status_change_by: state.reference("services", service, origin),
     urgency: fields.urgency ?? "high",
     service: state.reference("services", service, origin),
-    escalation_policy: fields.escalation_policy ?? service.escalation_policy ?? null,
+    escalation_policy: policy ?? null,
     priority: fields.priority ?? null,
-    assignments: fields.assignments ?? [],
+    assignments,
     acknowledgements: [],
     teams: service.teams ?? [],
     alert_counts: { all: 0, triggered: 0, resolved: 0 },
@@ -202,7 +211,8 @@ export const addAlert = (
   dedupKey: string,
   event: JsonObject,
   now: number,
-  origin: string
+  origin: string,
+  integration?: JsonObject | undefined
 ): JsonObject => {
   const payload = isObject(event.payload) ? event.payload : {}
   const incidentId = incident.id as string
@@ -214,6 +224,9 @@ export const addAlert = (
     alert_key: dedupKey,
     service: state.reference("services", service, origin),
     incident: state.reference("incidents", incident, origin),
+    integration: integration === undefined ?
+      null :
+      state.reference(`services/${service.id as string}/integrations`, integration, origin),
     severity: payload.severity ?? null,
     suppressed: false,
     body: {

@@ -48,7 +48,8 @@ const decodeCursor = (cursor: string): number | undefined => {
   }
 }
 
-interface ListSource {
+/** @internal */
+export interface ListSource {
   readonly size: number
   readonly at: (index: number) => JsonObject
 }
@@ -92,6 +93,8 @@ interface ListInput {
   /** Collection key (`users`, `incidents/P1/alerts`). */
   readonly key: string
   readonly wrapper: string
+  /** The records to list, when not the stored collection at `key` (computed on-calls). */
+  readonly source?: ListSource | undefined
 }
 
 const filterFor = (input: ListInput): Filter | undefined | FakeResponse => {
@@ -134,7 +137,7 @@ export const listOffset = (input: ListInput): FakeResponse => {
   const filter = filterFor(input)
   if (isResponse(filter)) return filter
   const wantTotal = isTrue(query.get("total"))
-  const source = sourceOf(input.state.store.peek(input.key))
+  const source = (input.source ?? sourceOf(input.state.store.peek(input.key)))
   const show = shower(input)
   let page: Array<string>
   let more: boolean
@@ -179,7 +182,7 @@ export const listCursor = (input: ListInput): FakeResponse => {
   if (start === undefined) return invalidInput("Invalid cursor.")
   const filter = filterFor(input)
   if (isResponse(filter)) return filter
-  const source = sourceOf(input.state.store.peek(input.key))
+  const source = (input.source ?? sourceOf(input.state.store.peek(input.key)))
   const { nextIndex, page } = collectForward(source, filter, start, limit, shower(input))
   const next = nextMatch(source, filter, nextIndex)
   return pageReply(input.wrapper, page, { limit, next_cursor: next < 0 ? null : encodeCursor(next) })
@@ -197,7 +200,7 @@ export const listAfter = (input: ListInput): FakeResponse => {
   if (typeof limit === "string") return invalidInput(limit)
   const filter = filterFor(input)
   if (isResponse(filter)) return filter
-  const source = sourceOf(input.state.store.peek(input.key))
+  const source = (input.source ?? sourceOf(input.state.store.peek(input.key)))
   const show = shower(input)
   const afterText = query.get("after")
   const beforeText = query.get("before")
@@ -236,7 +239,7 @@ export const listAfter = (input: ListInput): FakeResponse => {
 export const listAll = (input: ListInput, singleton: boolean): FakeResponse => {
   const filter = filterFor(input)
   if (isResponse(filter)) return filter
-  const source = sourceOf(input.state.store.peek(input.key))
+  const source = (input.source ?? sourceOf(input.state.store.peek(input.key)))
   if (singleton) {
     const index = nextMatch(source, filter, 0)
     return index < 0 ?

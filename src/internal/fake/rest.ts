@@ -21,12 +21,15 @@ import {
   userActor,
   writeLogEntry
 } from "./incidents.js"
-import { isObject, isoSeconds, isPlural, type JsonObject } from "./json.js"
+import { idOf, isObject, isoSeconds, isPlural, type JsonObject, parseTime } from "./json.js"
 import { listAfter, listAll, listAnalytics, listCursor, listOffset } from "./listing.js"
 import { emptyReply, fromRequired, invalidInput, jsonReply, notFound, restError } from "./reply.js"
 import type { ParsedRequest } from "./request.js"
 import { type EngineState, summaryOf } from "./state.js"
+import { KNOWN_ABILITIES } from "./abilities.js"
+import { computeOnCalls } from "./oncall.js"
 import { validateRequest } from "./validate.js"
+import { createdDefaultsFor } from "./defaults.js"
 
 interface RestContext {
   readonly state: EngineState
@@ -198,7 +201,7 @@ const postGeneric: Handler = (context) => {
   if (isResponse(entity)) return entity
   const invalid = validateNew(state, key, entity)
   if (invalid !== undefined) return invalid
-  const created = state.insert(key, withoutServerFields(entity), now)
+  const created = state.insert(key, { ...createdDefaultsFor(`POST ${entry.path}`, now), ...withoutServerFields(entity) }, now)
   return jsonReply(201, wrap(entry.responseWrapper, present(context, key, created)))
 }
 
@@ -403,13 +406,31 @@ const syncAlerts = (handler: Handler): Handler => (context) => {
 // Others
 // ---------------------------------------------------------------------------------------------------------------------
 
+const accountLevelKey = () =>
+  restError(400, "Arguments Caused Error", 2002, ["This endpoint cannot be used with an account-level access token."])
+
+const TOKEN_KEY = /^token\s+token="?([^"]*)"?\s*$/i
+const BEARER_TOKEN = /^bearer\s+(\S+)\s*$/i
+
+/**
+ * `GET /users/me`: the user a credential belongs to. A `Token` key listed in `userApiKeys` is that user's key; any other
+ * `Token` key is account-level (400, as PagerDuty answers). A bearer token acts as a user (the first user, who
+ * consented), except one the identity service issued by client credentials (an app's account-level token: 400).
+ */
 const meRoute: Handler = (context) => {
-  const users = context.state.store.peek("users")
-  if (users === undefined || users.size === 0) {
-    return restError(400, "Arguments Caused Error", 2002, [
-      "This endpoint cannot be used with an account-level access token."
-    ])
+  const { state } = context
+  const authorization = context.request.headers.authorization ?? ""
+  const users = state.store.peek("users")
+  const key = TOKEN_KEY.exec(authorization)?.[1]
+  if (key !== undefined) {
+    const owner = state.userApiKeys.get(key)
+    if (owner === undefined) return accountLevelKey()
+    const user = users?.get(owner) ?? state.findUserByEmail(owner)
+    return user === undefined ? notFound() : jsonReply(200, { user: present(context, "users", user) })
   }
+  const token = BEARER_TOKEN.exec(authorization)?.[1]
+  if (token !== undefined && state.oauth.issued.get(token)?.grantType === "client_credentials") return accountLevelKey()
+  if (users === undefined || users.size === 0) return notFound()
   return jsonReply(200, { user: present(context, "users", users.at(0)) })
 }
 
@@ -456,7 +477,85 @@ const createIntegrationRoute: Handler = (context) => {
   })
 }
 
+/** An override as stored: its window and a reference to its user (`undefined` user: an unknown id). */
+const makeOverride = (context: RestContext, input: JsonObject): JsonObject | ReadonlyArray<string> => {
+  const errors: Array<string> = []
+  const start = parseTime(input.start)
+  const end = parseTime(input.end)
+  if (start === undefined) errors.push("Start must be an ISO 8601 date-time.")
+  if (end === undefined) errors.push("End must be an ISO 8601 date-time.")
+  if (start !== undefined && end !== undefined && end <= start) errors.push("Override must end after its start")
+  const userId = idOf(input.user)
+  const user = userId === undefined ? undefined : context.state.store.peek("users")?.get(userId)
+  if (user === undefined) errors.push("User not found.")
+  if (errors.length > 0) return errors
+  return {
+    id: context.state.nextId(),
+    start: isoSeconds(start as number),
+    end: isoSeconds(end as number),
+    user: context.state.reference("users", user as JsonObject, context.request.origin),
+    ...(typeof input.time_zone === "string" ? { time_zone: input.time_zone } : {})
+  }
+}
+
+/**
+ * `POST /schedules/{id}/overrides`: the documented body is `{"overrides": [...]}`, answered 201 with a bare array of
+ * `{status, override}` (`{status: 400, errors, override}` for one PagerDuty refuses); the older single form
+ * `{"override": {...}}` is answered `{"override": ...}`.
+ */
+const createOverridesRoute: Handler = (context) => {
+  const { now, state } = context
+  const key = `schedules/${context.segments[1]}/overrides`
+  const body = context.request.body()
+  if (body._tag === "Invalid") return invalidInput("The request body is not valid JSON.")
+  const value = body._tag === "Json" && isObject(body.value) ? body.value : {}
+  if (isObject(value.override) && value.overrides === undefined) {
+    const made = makeOverride(context, value.override)
+    if (Array.isArray(made)) return invalidInput(...made)
+    const stored = state.insert(key, made as JsonObject, now)
+    return jsonReply(201, { override: present(context, key, stored) })
+  }
+  if (!Array.isArray(value.overrides) || value.overrides.length === 0) {
+    return invalidInput("'overrides' must be a non-empty array.")
+  }
+  const results = value.overrides.map((item) => {
+    const input = isObject(item) ? item : {}
+    const made = makeOverride(context, input)
+    if (Array.isArray(made)) return { status: 400, errors: made, override: input }
+    return { status: 201, override: present(context, key, state.insert(key, made as JsonObject, now)) }
+  })
+  return jsonReply(201, results)
+}
+
+/** `GET /oncalls`: computed from the escalation policies and schedules (at `since`, else now), plus seeded ones. */
+const onCallsRoute: Handler = (context) => {
+  const { now, request, state } = context
+  const at = parseTime(request.query.get("since")) ?? now
+  const entries = computeOnCalls(state, at, request.origin)
+  return listOffset({
+    state,
+    request,
+    key: "oncalls",
+    wrapper: "oncalls",
+    source: { size: entries.length, at: (index) => entries[index] }
+  })
+}
+
+const abilitiesRoute: Handler = (context) => jsonReply(200, { abilities: [...context.state.abilities] })
+
+const abilityRoute: Handler = (context) => {
+  const ability = itemId(context)
+  if (context.state.abilities.has(ability)) return emptyReply(204)
+  return KNOWN_ABILITIES.includes(ability) ?
+    restError(402, "Payment Required", 2012, [`The account does not have the '${ability}' ability.`]) :
+    notFound()
+}
+
 const special: ReadonlyMap<string, Handler> = new Map<string, Handler>([
+  ["GET /abilities", abilitiesRoute],
+  ["GET /abilities/{id}", abilityRoute],
+  ["GET /oncalls", onCallsRoute],
+  ["POST /schedules/{id}/overrides", createOverridesRoute],
   ["POST /incidents", createIncidentRoute],
   ["PUT /incidents", updateIncidentsRoute],
   ["PUT /incidents/{id}", updateIncidentRoute],
