@@ -4,6 +4,10 @@ import { defineConfig } from "vitest/config"
 export default defineConfig({
   resolve: {
     alias: [
+      {
+        find: /^effect-pagerduty\/testing\/server$/,
+        replacement: fileURLToPath(new URL("./src/testingServer.ts", import.meta.url))
+      },
       { find: /^effect-pagerduty\/testing$/, replacement: fileURLToPath(new URL("./src/testing.ts", import.meta.url)) },
       { find: /^effect-pagerduty$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) }
     ]

@@ -1,7 +1,8 @@
 /**
  * `FakePagerDuty`: an embedded, in-memory emulation of PagerDuty's REST API v2 and Events API v2, for tests, demos and
  * benchmarks. Serve it in memory (an `HttpClient` that answers requests to any host without a socket) or on a
- * loopback port (a real HTTP server on 127.0.0.1).
+ * loopback port (`FakePagerDutyServer.layer` from `effect-pagerduty/testing/server`, a real HTTP server on
+ * 127.0.0.1). This module imports no Node built-in: it runs in browsers and edge runtimes.
  *
  * It follows PagerDuty's documented semantics: entity wrappers, classic/cursor/`after`/analytics pagination with the
  * 10,000-record ceiling, `From` enforcement, token authentication, rate-limit headers, incidents with alerts, notes and
@@ -18,7 +19,6 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import { makeHttpClient } from "./internal/fake/client.js"
-import { startServer } from "./internal/fake/server.js"
 import * as internal from "./internal/fake/service.js"
 import { HttpClient } from "./internal/http.js"
 
@@ -596,24 +596,6 @@ export interface FakePagerDutyOptions {
   readonly abilities?: ReadonlyArray<string> | undefined
 }
 
-/**
- * Options of the loopback server: those of the fake, plus the port.
- *
- * @example
- * ```ts
- * import type { FakePagerDutyServerOptions } from "effect-pagerduty/testing"
- *
- * const options: FakePagerDutyServerOptions = { port: 0, recordRequests: false }
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export interface FakePagerDutyServerOptions extends FakePagerDutyOptions {
-  /** The port on 127.0.0.1 (default 0: a free port). */
-  readonly port?: number | undefined
-}
-
 // ---------------------------------------------------------------------------------------------------------------------
 // The service
 // ---------------------------------------------------------------------------------------------------------------------
@@ -709,43 +691,12 @@ export interface FakePagerDutyService {
   readonly reset: Effect.Effect<void>
 }
 
-/**
- * The loopback server of {@link FakePagerDuty.server}.
- *
- * @example
- * ```ts
- * import { Effect } from "effect"
- * import { FakePagerDutyServer } from "effect-pagerduty/testing"
- *
- * const baseUrl = Effect.map(FakePagerDutyServer, (server) => server.url)
- * ```
- *
- * @since 0.1.0
- * @category tags
- */
-export class FakePagerDutyServer extends Context.Tag("effect-pagerduty/FakePagerDutyServer")<
-  FakePagerDutyServer,
-  {
-    /** `http://127.0.0.1:<port>`: the REST base URL and the Events API base URL (`/v2/enqueue`). */
-    readonly url: string
-    readonly port: number
-  }
->() {}
-
 const layerContext = (options: FakePagerDutyOptions | undefined) =>
   Effect.map(
     internal.make(options),
     (service) =>
       Context.make(FakePagerDuty, service).pipe(Context.add(HttpClient.HttpClient, makeHttpClient(service.handle)))
   )
-
-const serverContext = (options: FakePagerDutyServerOptions | undefined) =>
-  Effect.gen(function*() {
-    const service = yield* internal.make(options)
-    const info = yield* startServer(service.handle, options?.port ?? 0)
-    internal.setDefaultOrigin(service, info.url)
-    return Context.make(FakePagerDuty, service).pipe(Context.add(FakePagerDutyServer, info))
-  })
 
 /**
  * The fake PagerDuty service tag, with its constructors and layers.
@@ -828,26 +779,4 @@ export class FakePagerDuty extends Context.Tag("effect-pagerduty/FakePagerDuty")
   static readonly layer = (
     options?: FakePagerDutyOptions | undefined
   ): Layer.Layer<FakePagerDuty | HttpClient.HttpClient> => Layer.effectContext(layerContext(options))
-
-  /**
-   * The fake on a real HTTP server on 127.0.0.1 (a free port unless `port` is given), for tests over real sockets.
-   * Scoped: releasing the layer closes the server and every connection, hung ones included. Latency is real time.
-   *
-   * @example
-   * ```ts
-   * import { Effect } from "effect"
-   * import { FakePagerDuty, FakePagerDutyServer } from "effect-pagerduty/testing"
-   *
-   * const program = Effect.gen(function*() {
-   *   const server = yield* FakePagerDutyServer
-   *   return `${server.url}/users` // and `${server.url}/v2/enqueue` for events
-   * }).pipe(Effect.provide(FakePagerDuty.server()))
-   * ```
-   *
-   * @since 0.1.0
-   * @category layers
-   */
-  static readonly server = (
-    options?: FakePagerDutyServerOptions | undefined
-  ): Layer.Layer<FakePagerDuty | FakePagerDutyServer> => Layer.scopedContext(serverContext(options))
 }

@@ -7,6 +7,7 @@
  */
 import type { FakeResponse } from "../../FakePagerDuty.js"
 import { buildFilter, type Filter } from "./filters.js"
+import { expandIncludes, includesOf } from "./include.js"
 import { isObject, type JsonObject, parseTime } from "./json.js"
 import { invalidInput, JSON_CONTENT_TYPE, jsonReply, notFound, offsetCeiling } from "./reply.js"
 import type { ParsedRequest } from "./request.js"
@@ -104,8 +105,13 @@ const filterFor = (input: ListInput): Filter | undefined | FakeResponse => {
 
 const isResponse = (u: unknown): u is FakeResponse => typeof u === "object" && u !== null && "_tag" in u
 
-const shower = (input: ListInput) => (record: JsonObject): string =>
-  input.state.presentJson(input.key, record, input.request.origin)
+const shower = (input: ListInput) => {
+  const includes = includesOf(input.request.query.getAll("include"))
+  const { key, request, state } = input
+  if (includes.length === 0) return (record: JsonObject): string => state.presentJson(key, record, request.origin)
+  return (record: JsonObject): string =>
+    JSON.stringify(expandIncludes(state, state.present(key, record, request.origin), includes, request.origin))
+}
 
 /**
  * A page as JSON text, built from the records' (cached) JSON: `{"<wrapper>":[...],<fields>}`. Records are not copied
@@ -244,7 +250,7 @@ export const listAll = (input: ListInput, singleton: boolean): FakeResponse => {
     const index = nextMatch(source, filter, 0)
     return index < 0 ?
       notFound() :
-      jsonReply(200, { [input.wrapper]: input.state.present(input.key, source.at(index), input.request.origin) })
+      jsonReply(200, { [input.wrapper]: JSON.parse(shower(input)(source.at(index))) })
   }
   return pageReply(input.wrapper, collectForward(source, filter, 0, source.size, shower(input)).page, {})
 }

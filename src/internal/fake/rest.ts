@@ -27,6 +27,7 @@ import { emptyReply, fromRequired, invalidInput, jsonReply, notFound, restError 
 import type { ParsedRequest } from "./request.js"
 import { type EngineState, summaryOf } from "./state.js"
 import { KNOWN_ABILITIES } from "./abilities.js"
+import { expandIncludes, includesOf } from "./include.js"
 import { computeOnCalls } from "./oncall.js"
 import { validateRequest } from "./validate.js"
 import { createdDefaultsFor } from "./defaults.js"
@@ -132,9 +133,16 @@ const getGeneric: Handler = (context) => {
   if (isItem(context)) {
     const key = itemKey(context)
     const record = state.store.peek(key)?.get(itemId(context))
-    return record === undefined
-      ? notFound()
-      : jsonReply(200, wrap(entry.responseWrapper, present(context, key, record)))
+    if (record === undefined) return notFound()
+    const includes = includesOf(context.request.query.getAll("include"))
+    const shown = present(context, key, record)
+    return jsonReply(
+      200,
+      wrap(
+        entry.responseWrapper,
+        includes.length === 0 ? shown : expandIncludes(state, shown, includes, context.request.origin)
+      )
+    )
   }
   const key = collectionKeyOf(context)
   const wrapper = entry.responseWrapper
@@ -181,6 +189,21 @@ const upsertItem = (context: RestContext, status: number): FakeResponse => {
   return jsonReply(200, wrap(entry.responseWrapper, present(context, key, merged)))
 }
 
+/**
+ * A record created in a nested collection (`users/{id}/contact_methods`) is listed by reference on its parent when the
+ * parent has a list of that name (the user's `contact_methods`), as PagerDuty shows it.
+ */
+const listOnParent = (context: RestContext, key: string, created: JsonObject): void => {
+  const { request, segments, state } = context
+  if (segments.length !== 3) return
+  const parentKey = segments[0]
+  const parents = state.store.peek(parentKey)
+  const parent = parents?.get(segments[1])
+  const field = segments[2]
+  if (parents === undefined || parent === undefined || !Array.isArray(parent[field])) return
+  parents.upsert({ ...parent, [field]: [...parent[field], state.reference(key, created, request.origin)] })
+}
+
 const postGeneric: Handler = (context) => {
   const { entry, now, request, segments, state, templateSegments } = context
   if (entry.pagination === "analytics") {
@@ -201,7 +224,11 @@ const postGeneric: Handler = (context) => {
   if (isResponse(entity)) return entity
   const invalid = validateNew(state, key, entity)
   if (invalid !== undefined) return invalid
-  const created = state.insert(key, { ...createdDefaultsFor(`POST ${entry.path}`, now), ...withoutServerFields(entity) }, now)
+  const created = state.insert(key, {
+    ...createdDefaultsFor(`POST ${entry.path}`, now),
+    ...withoutServerFields(entity)
+  }, now)
+  listOnParent(context, key, created)
   return jsonReply(201, wrap(entry.responseWrapper, present(context, key, created)))
 }
 
