@@ -186,7 +186,14 @@ const ENGINE_FIELDS = new Set(["id", "type", "summary", "self", "html_url", "cre
 const DOCUMENTED_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   // "role: The user role. Account must have the `read_only_users` ability to set a user as a `read_only_user`..."
   // a user created without a role is a `user`; without a time zone, the account's (the fake's account is UTC).
-  "POST /users": { role: "user", time_zone: "Etc/UTC", invitation_sent: true, created_via_sso: false },
+  // A new user has PagerDuty's blank avatar (the example's URL) until they set one.
+  "POST /users": {
+    role: "user",
+    time_zone: "Etc/UTC",
+    invitation_sent: true,
+    created_via_sso: false,
+    avatar_url: "https://pd-static-assets.pagerduty.com/users/blank-avatar.png"
+  },
   // A new service answers every incident with high urgency until a rule is set; it has no support hours.
   "POST /services": {
     incident_urgency_rule: { type: "constant", urgency: "high" },

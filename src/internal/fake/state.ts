@@ -52,6 +52,10 @@ const computeMeta = (key: string): CollectionMeta => {
       }
     }
   }
+  // An incident's log entries are the records of `/log_entries/{id}`.
+  if (key.endsWith("/log_entries")) {
+    return { identifiable: true, typeName: "log_entry", selfBase: "log_entries", htmlUrl: true }
+  }
   // Priorities are listed only (`GET /priorities`), but PagerDuty shows them as addressable records.
   if (key === "priorities") return { identifiable: true, typeName: "priority", selfBase: key, htmlUrl: false }
   // Log entries are addressed at `/log_entries/{id}` whichever list they are read from.
