@@ -132,6 +132,46 @@ const valueFact = (resolve: Resolve, node: unknown, depth: number): ValueFact | 
   return Object.keys(fact).length === 0 ? undefined : fact
 }
 
+/** A copy of a fact without the constraints an accepted value breaks. */
+const loosen = (fact: ValueFact, value: unknown): ValueFact => {
+  if (value === null || value === undefined) return fact
+  const out: ValueFact = { ...fact }
+  const typeOk = fact.type === undefined ||
+    (fact.type === "string" && typeof value === "string") ||
+    (fact.type === "integer" && typeof value === "number" && Number.isInteger(value)) ||
+    (fact.type === "number" && typeof value === "number") ||
+    (fact.type === "boolean" && typeof value === "boolean") ||
+    (fact.type === "array" && Array.isArray(value)) ||
+    (fact.type === "object" && isObject(value))
+  if (!typeOk) return {}
+  if (fact.enum !== undefined && !fact.enum.includes(value as string)) delete out.enum
+  if (fact.format === "email" && typeof value === "string" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
+    delete out.format
+  }
+  if (fact.format === "date-time" && typeof value === "string" && Number.isNaN(Date.parse(value))) delete out.format
+  if (isObject(value)) {
+    if (fact.required !== undefined) {
+      const required = fact.required.filter((field) => value[field] !== undefined && value[field] !== null)
+      if (required.length > 0) out.required = required
+      else delete out.required
+    }
+    if (fact.properties !== undefined) {
+      const properties: Record<string, ValueFact> = {}
+      for (const [name, child] of Object.entries(fact.properties)) {
+        const loosened = loosen(child, value[name])
+        if (Object.keys(loosened).length > 0) properties[name] = loosened
+      }
+      out.properties = properties
+    }
+  }
+  if (Array.isArray(value) && fact.items !== undefined) {
+    let items: ValueFact = fact.items
+    for (const item of value) items = loosen(items, item)
+    out.items = items
+  }
+  return out
+}
+
 const METHODS = ["get", "post", "put", "patch", "delete"] as const
 
 const queryFact = (resolve: Resolve, parameter: Json): QueryFact | undefined => {
@@ -153,7 +193,9 @@ const queryFact = (resolve: Resolve, parameter: Json): QueryFact | undefined => 
     items.enum :
     undefined
   if (enumSource !== undefined && enumSource.every((v) => typeof v === "string")) out.enum = enumSource as Array<string>
-  if (isObject(items) && typeof items.type === "string" && ["string", "integer", "number", "boolean"].includes(items.type)) {
+  if (
+    isObject(items) && typeof items.type === "string" && ["string", "integer", "number", "boolean"].includes(items.type)
+  ) {
     out.itemType = items.type as QueryFact["itemType"]
   }
   if (schema.format === "date-time") out.format = "date-time"
@@ -167,10 +209,10 @@ const jsonContent = (resolve: Resolve, holder: unknown): Json | undefined => {
   return isObject(content) ? content : undefined
 }
 
-const exampleOf = (content: Json): unknown => {
+const exampleOf = (content: Json, resolve: Resolve): unknown => {
   if (content.example !== undefined) return content.example
   if (isObject(content.examples)) {
-    const first = Object.values(content.examples)[0]
+    const first = resolve(Object.values(content.examples)[0])
     if (isObject(first)) return first.value
   }
   return undefined
@@ -215,7 +257,12 @@ const defaultValue = (resolve: Resolve, property: unknown, example: unknown): un
   if (Array.isArray(example)) return []
   if (isObject(example)) return typeof example.id === "string" ? null : example
   if (looksLikeTime(example) || schema?.format === "date-time") return null
-  if (typeof example === "string") return Array.isArray(schema?.enum) || (schema?.type === "string" && example.length <= 24 && /^[a-z_]+$/.test(example)) ? example : null
+  if (typeof example === "string") {
+    return Array.isArray(schema?.enum) ||
+        (schema?.type === "string" && example.length <= 24 && /^[a-z_]+$/.test(example))
+      ? example
+      : null
+  }
   return example === undefined ? null : example
 }
 
@@ -231,7 +278,7 @@ const createdDefaultsOf = (
   if (created === undefined) return undefined
   const content = jsonContent(resolve, created)
   if (content === undefined) return undefined
-  const example = exampleOf(content)
+  const example = exampleOf(content, resolve)
   const schema = flatten(resolve, content.schema)
   if (!isObject(example) || schema === undefined || !isObject(schema.properties)) return undefined
   const wrappers = Object.keys(example)
@@ -285,7 +332,10 @@ export const deriveFacts = (spec: unknown): DerivedFacts => {
         if (requestBody.required === true) fact.bodyRequired = true
         const content = jsonContent(resolve, requestBody)
         const body = content === undefined ? undefined : valueFact(resolve, content.schema, 0)
-        if (body !== undefined) fact.body = body
+        // The document's own request example is evidence of what PagerDuty accepts: a constraint it breaks is
+        // dropped (e.g. `details` documented as an object, sent as a string by the example and by most clients).
+        const example = content === undefined ? undefined : exampleOf(content, resolve)
+        if (body !== undefined) fact.body = example === undefined ? body : loosen(body, example)
       }
       if (Object.keys(fact).length > 0) requestFacts[key] = fact
       const defaults = createdDefaultsOf(resolve, key, operation)

@@ -325,7 +325,9 @@ describe("FakePagerDuty (in memory)", () => {
         const read = yield* get<Wrapped<"user">>(`/users/${user.id}`)
         assert.deepStrictEqual(read.body.user, user)
 
-        const updated = yield* withBody<Wrapped<"user">>("PUT", `/users/${user.id}`, { user: { type: "user", name: "Ada Lovelace" } })
+        const updated = yield* withBody<Wrapped<"user">>("PUT", `/users/${user.id}`, {
+          user: { type: "user", name: "Ada Lovelace" }
+        })
         assert.strictEqual(updated.status, 200)
         assert.strictEqual(updated.body.user.name, "Ada Lovelace")
         assert.strictEqual(updated.body.user.summary, "Ada Lovelace")
@@ -339,9 +341,14 @@ describe("FakePagerDuty (in memory)", () => {
         assert.deepStrictEqual(gone.body, { error: { message: "Not Found", code: 2100 } })
 
         const again = yield* Effect.provide(
-          withBody<Wrapped<"user">>("POST", "/users", { user: { type: "user", name: "Other", email: "o@example.com" } }, {
-            from: "a@b.c"
-          }),
+          withBody<Wrapped<"user">>(
+            "POST",
+            "/users",
+            { user: { type: "user", name: "Other", email: "o@example.com" } },
+            {
+              from: "a@b.c"
+            }
+          ),
           FakePagerDuty.layer()
         )
         assert.strictEqual(again.body.user.id, user.id)
@@ -356,7 +363,10 @@ describe("FakePagerDuty (in memory)", () => {
           escalation_policy: {
             type: "escalation_policy",
             name: "Default",
-            escalation_rules: [{ escalation_delay_in_minutes: 30, targets: [{ id: "PUSER01", type: "user_reference" }] }]
+            escalation_rules: [{
+              escalation_delay_in_minutes: 30,
+              targets: [{ id: "PUSER01", type: "user_reference" }]
+            }]
           }
         })
         assert.strictEqual(policy.body.escalation_policy.type, "escalation_policy")
@@ -409,7 +419,9 @@ describe("FakePagerDuty (in memory)", () => {
   describe("headers", () => {
     it.effect("enforces From where the table requires it", () =>
       run(Effect.gen(function*() {
-        const response = yield* withBody<ErrorBody>("POST", "/users", { user: { type: "user", name: "A", email: "a@example.com" } })
+        const response = yield* withBody<ErrorBody>("POST", "/users", {
+          user: { type: "user", name: "A", email: "a@example.com" }
+        })
         assert.strictEqual(response.status, 400)
         expect(response.body.error.errors?.[0]).toMatch(/"From" header/)
         const notRequired = yield* withBody("POST", "/teams", { team: { type: "team", name: "T" } })
@@ -580,7 +592,9 @@ describe("FakePagerDuty (in memory)", () => {
       run(Effect.gen(function*() {
         const fake = yield* FakePagerDuty
         yield* get("/incidents?statuses[]=triggered&statuses[]=acknowledged&limit=10")
-        yield* withBody("POST", "/teams", { team: { type: "team", name: "SRE" } }, { authorization: "Bearer secret-token" })
+        yield* withBody("POST", "/teams", { team: { type: "team", name: "SRE" } }, {
+          authorization: "Bearer secret-token"
+        })
         const [listing, creation] = yield* fake.requests
         assert.strictEqual(listing.method, "GET")
         assert.strictEqual(listing.path, "/incidents")

@@ -111,7 +111,9 @@ const run = <A, E>(effect: Effect.Effect<A, E, FakePagerDuty | HttpClient.HttpCl
 describe("FakePagerDuty incidents", () => {
   it.effect("POST /incidents requires From, opens a triggered incident and logs it", () =>
     run(Effect.gen(function*() {
-      const body = { incident: { type: "incident", title: "Checkout down", service: { id: "PSVC001", type: "service_reference" } } }
+      const body = {
+        incident: { type: "incident", title: "Checkout down", service: { id: "PSVC001", type: "service_reference" } }
+      }
       const withoutFrom = yield* send<ErrorBody>(
         HttpClientRequest.post(`${API}/incidents`).pipe(
           HttpClientRequest.setHeaders({ authorization: headers.authorization }),
@@ -137,7 +139,14 @@ describe("FakePagerDuty incidents", () => {
         incident: { type: "incident", title: "x", service: { id: "PNOPE00", type: "service_reference" } }
       })
       assert.strictEqual(unknownService.status, 400)
-      const duplicateKey = { incident: { type: "incident", title: "y", service: { id: "PSVC001", type: "service_reference" }, incident_key: "k1" } }
+      const duplicateKey = {
+        incident: {
+          type: "incident",
+          title: "y",
+          service: { id: "PSVC001", type: "service_reference" },
+          incident_key: "k1"
+        }
+      }
       assert.strictEqual((yield* rest<unknown>("POST", "/incidents", duplicateKey)).status, 201)
       assert.strictEqual((yield* rest<unknown>("POST", "/incidents", duplicateKey)).status, 400)
     })))
@@ -146,7 +155,9 @@ describe("FakePagerDuty incidents", () => {
     run(Effect.gen(function*() {
       const open = (title: string) =>
         Effect.map(
-          rest<{ incident: Incident }>("POST", "/incidents", { incident: { type: "incident", title, service: { id: "PSVC001", type: "service_reference" } } }),
+          rest<{ incident: Incident }>("POST", "/incidents", {
+            incident: { type: "incident", title, service: { id: "PSVC001", type: "service_reference" } }
+          }),
           (reply) => reply.body.incident.id
         )
       const first = yield* open("One")
@@ -168,7 +179,9 @@ describe("FakePagerDuty incidents", () => {
       assert.strictEqual(multi.status, 200)
       assert.deepStrictEqual(multi.body.incidents.map((i) => i.status), ["resolved", "resolved"])
 
-      const reopen = yield* rest<ErrorBody>("PUT", `/incidents/${first}`, { incident: { type: "incident", status: "acknowledged" } })
+      const reopen = yield* rest<ErrorBody>("PUT", `/incidents/${first}`, {
+        incident: { type: "incident", status: "acknowledged" }
+      })
       assert.strictEqual(reopen.status, 400)
       assert.include(reopen.body.error.errors[0], "Already Resolved")
 

@@ -14,16 +14,21 @@ import { FakePagerDutyServer, type FakePagerDutyServerOptions } from "effect-pag
 const KEY = "fidelity-key"
 const FROM = "ada@example.com"
 
-type Json = Record<string, any>
+/** The value at a dotted path of parsed JSON (`"incident.assignments.0.assignee.id"`, `"users.length"`). */
+const at = (value: unknown, path: string): unknown =>
+  path.split(".").reduce<unknown>(
+    (current, key) =>
+      typeof current === "object" && current !== null ? (current as Record<string, unknown>)[key] : undefined,
+    value
+  )
+
+const list = (value: unknown, path: string): ReadonlyArray<unknown> => {
+  const found = at(value, path)
+  return Array.isArray(found) ? found : []
+}
 
 const serverLayer = (options?: FakePagerDutyServerOptions) =>
   Layer.merge(FakePagerDutyServer.layer(options), NodeHttpClient.layerUndici)
-
-interface Reply {
-  readonly status: number
-  readonly body: any
-  readonly headers: Readonly<Record<string, string>>
-}
 
 /** One REST request to the server, as any HTTP client sends it. */
 const call = (
@@ -46,7 +51,8 @@ const call = (
     if (body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, body)
     const response = yield* client.execute(request)
     const text = yield* response.text
-    return { status: response.status, body: text === "" ? undefined : JSON.parse(text), headers: response.headers }
+    const parsed: unknown = text === "" ? undefined : JSON.parse(text)
+    return { status: response.status, body: parsed, headers: response.headers }
   }).pipe(Effect.orDie)
 
 const ref = (id: string, type: string) => ({ id, type })
@@ -100,11 +106,11 @@ describe("FakePagerDuty fidelity (loopback)", () => {
       const reply = yield* call("POST", "/schedules/PSCHED1/overrides", { overrides })
       assert.strictEqual(reply.status, 201)
       assert.isArray(reply.body)
-      assert.strictEqual(reply.body[0].status, 201)
-      assert.strictEqual(reply.body[0].override.user.id, "PBOB001")
-      assert.isString(reply.body[0].override.id)
-      assert.strictEqual(reply.body[1].status, 400)
-      assert.deepStrictEqual(reply.body[1].errors, ["Override must end after its start"])
+      assert.strictEqual(at(reply.body, "0.status"), 201)
+      assert.strictEqual(at(reply.body, "0.override.user.id"), "PBOB001")
+      assert.isString(at(reply.body, "0.override.id"))
+      assert.strictEqual(at(reply.body, "1.status"), 400)
+      assert.deepStrictEqual(at(reply.body, "1.errors"), ["Override must end after its start"])
 
       // The library's rpost: the bare array comes back as is.
       const server = yield* FakePagerDutyServer
@@ -120,8 +126,11 @@ describe("FakePagerDuty fidelity (loopback)", () => {
         )
       )
       assert.isArray(created)
-      const listed = yield* call("GET", "/schedules/PSCHED1/overrides?since=2030-01-01T00:00:00Z&until=2031-01-01T00:00:00Z")
-      assert.strictEqual(listed.body.overrides.length, 2)
+      const listed = yield* call(
+        "GET",
+        "/schedules/PSCHED1/overrides?since=2030-01-01T00:00:00Z&until=2031-01-01T00:00:00Z"
+      )
+      assert.strictEqual(at(listed.body, "overrides.length"), 2)
     }).pipe(Effect.provide(serverLayer())))
 
   it.live("2. incidents are assigned from the policy's first rule; /oncalls is computed; user_ids[] filters", () =>
@@ -129,26 +138,34 @@ describe("FakePagerDuty fidelity (loopback)", () => {
       yield* seedOnCall
       const created = yield* call("POST", "/incidents", newIncident("Checkout down"))
       assert.strictEqual(created.status, 201)
-      assert.deepStrictEqual(created.body.incident.assignments.map((a: Json) => a.assignee.id), ["PADA001"])
+      assert.deepStrictEqual(list(created.body, "incident.assignments").map((a) => at(a, "assignee.id")), ["PADA001"])
 
       const mine = yield* call("GET", "/incidents?user_ids[]=PADA001")
-      assert.strictEqual(mine.body.incidents.length, 1)
+      assert.strictEqual(at(mine.body, "incidents.length"), 1)
       const bobs = yield* call("GET", "/incidents?user_ids[]=PBOB001")
-      assert.strictEqual(bobs.body.incidents.length, 0)
+      assert.strictEqual(at(bobs.body, "incidents.length"), 0)
 
       const onCalls = yield* call("GET", "/oncalls")
-      const entries = onCalls.body.oncalls.map((o: Json) => [o.escalation_level, o.user.id, o.schedule?.id ?? null])
+      const entries = list(onCalls.body, "oncalls").map((o) => [
+        at(o, "escalation_level"),
+        at(o, "user.id"),
+        at(o, "schedule.id") ?? null
+      ])
       assert.deepStrictEqual(entries, [[1, "PADA001", "PSCHED1"], [2, "PBOB001", null]])
       const adaOnly = yield* call("GET", "/oncalls?user_ids[]=PADA001")
-      assert.strictEqual(adaOnly.body.oncalls.length, 1)
-      assert.strictEqual(adaOnly.body.oncalls[0].escalation_policy.id, "PPOLICY")
+      assert.strictEqual(at(adaOnly.body, "oncalls.length"), 1)
+      assert.strictEqual(at(adaOnly.body, "oncalls.0.escalation_policy.id"), "PPOLICY")
 
       // An override moves the schedule's on-call user, and the next incident's assignee.
       yield* call("POST", "/schedules/PSCHED1/overrides", {
-        overrides: [{ start: "2000-01-01T00:00:00Z", end: "2099-01-01T00:00:00Z", user: ref("PBOB001", "user_reference") }]
+        overrides: [{
+          start: "2000-01-01T00:00:00Z",
+          end: "2099-01-01T00:00:00Z",
+          user: ref("PBOB001", "user_reference")
+        }]
       })
       const next = yield* call("POST", "/incidents", newIncident("Again"))
-      assert.deepStrictEqual(next.body.incident.assignments.map((a: Json) => a.assignee.id), ["PBOB001"])
+      assert.deepStrictEqual(list(next.body, "incident.assignments").map((a) => at(a, "assignee.id")), ["PBOB001"])
     }).pipe(Effect.provide(serverLayer())))
 
   it.live("3. include[] expands references: assignees, on-call users, contact methods", () =>
@@ -156,22 +173,22 @@ describe("FakePagerDuty fidelity (loopback)", () => {
       yield* seedOnCall
       yield* call("POST", "/incidents", newIncident("Included"))
       const incidents = yield* call("GET", "/incidents?include[]=assignees&include[]=services")
-      const incident = incidents.body.incidents[0]
-      assert.strictEqual(incident.assignments[0].assignee.email, FROM)
-      assert.strictEqual(incident.service.name, "Checkout")
+      const incident = at(incidents.body, "incidents.0")
+      assert.strictEqual(at(incident, "assignments.0.assignee.email"), FROM)
+      assert.strictEqual(at(incident, "service.name"), "Checkout")
       const onCalls = yield* call("GET", "/oncalls?include[]=users")
-      assert.strictEqual(onCalls.body.oncalls[0].user.email, FROM)
+      assert.strictEqual(at(onCalls.body, "oncalls.0.user.email"), FROM)
 
       const user = yield* call("POST", "/users", { user: { type: "user", name: "Cy", email: "cy@example.com" } })
-      const id = user.body.user.id
+      const id = String(at(user.body, "user.id"))
       const method = yield* call("POST", `/users/${id}/contact_methods`, {
         contact_method: { type: "email_contact_method", summary: "Work", label: "Work", address: "cy@work.example" }
       })
       assert.strictEqual(method.status, 201)
       const plain = yield* call("GET", `/users/${id}`)
-      assert.isUndefined(plain.body.user.contact_methods[0].address)
+      assert.isUndefined(at(plain.body, "user.contact_methods.0.address"))
       const expanded = yield* call("GET", `/users/${id}?include[]=contact_methods`)
-      assert.strictEqual(expanded.body.user.contact_methods[0].address, "cy@work.example")
+      assert.strictEqual(at(expanded.body, "user.contact_methods.0.address"), "cy@work.example")
     }).pipe(Effect.provide(serverLayer())))
 
   it.live("4. created records get the fields PagerDuty fills in", () =>
@@ -181,23 +198,23 @@ describe("FakePagerDuty fidelity (loopback)", () => {
         service: { type: "service", name: "Payments", escalation_policy: ref("PPOLICY", "escalation_policy_reference") }
       })
       assert.strictEqual(service.status, 201)
-      const s = service.body.service
-      assert.deepStrictEqual(s.teams, [])
-      assert.deepStrictEqual(s.integrations, [])
-      assert.strictEqual(s.status, "active")
-      assert.isNumber(s.acknowledgement_timeout)
-      assert.isNumber(s.auto_resolve_timeout)
-      assert.deepStrictEqual(s.incident_urgency_rule, { type: "constant", urgency: "high" })
-      assert.strictEqual(s.alert_creation, "create_alerts_and_incidents")
+      const s = at(service.body, "service")
+      assert.deepStrictEqual(at(s, "teams"), [])
+      assert.deepStrictEqual(at(s, "integrations"), [])
+      assert.strictEqual(at(s, "status"), "active")
+      assert.isNumber(at(s, "acknowledgement_timeout"))
+      assert.isNumber(at(s, "auto_resolve_timeout"))
+      assert.deepStrictEqual(at(s, "incident_urgency_rule"), { type: "constant", urgency: "high" })
+      assert.strictEqual(at(s, "alert_creation"), "create_alerts_and_incidents")
 
       const user = yield* call("POST", "/users", { user: { type: "user", name: "Di", email: "di@example.com" } })
-      const u = user.body.user
-      assert.strictEqual(u.role, "user")
-      assert.strictEqual(u.time_zone, "Etc/UTC")
-      assert.deepStrictEqual([u.teams, u.contact_methods, u.notification_rules], [[], [], []])
-      assert.isString(u.avatar_url)
-      assert.isString(u.color)
-      assert.isBoolean(u.invitation_sent)
+      const u = at(user.body, "user")
+      assert.strictEqual(at(u, "role"), "user")
+      assert.strictEqual(at(u, "time_zone"), "Etc/UTC")
+      assert.deepStrictEqual([at(u, "teams"), at(u, "contact_methods"), at(u, "notification_rules")], [[], [], []])
+      assert.isString(at(u, "avatar_url"))
+      assert.isString(at(u, "color"))
+      assert.isBoolean(at(u, "invitation_sent"))
 
       const policy = yield* call("POST", "/escalation_policies", {
         escalation_policy: {
@@ -206,22 +223,26 @@ describe("FakePagerDuty fidelity (loopback)", () => {
           escalation_rules: [{ escalation_delay_in_minutes: 10, targets: [ref("PADA001", "user_reference")] }]
         }
       })
-      const p = policy.body.escalation_policy
-      assert.strictEqual(p.num_loops, 0)
-      assert.deepStrictEqual([p.services, p.teams], [[], []])
-      assert.strictEqual(p.on_call_handoff_notifications, "if_has_services")
+      const p = at(policy.body, "escalation_policy")
+      assert.strictEqual(at(p, "num_loops"), 0)
+      assert.deepStrictEqual([at(p, "services"), at(p, "teams")], [[], []])
+      assert.strictEqual(at(p, "on_call_handoff_notifications"), "if_has_services")
 
       const team = yield* call("POST", "/teams", { team: { type: "team", name: "SRE" } })
-      assert.strictEqual(team.body.team.default_role, "manager")
-      assert.isNull(team.body.team.description)
+      assert.strictEqual(at(team.body, "team.default_role"), "manager")
+      assert.isNull(at(team.body, "team.description"))
     }).pipe(Effect.provide(serverLayer())))
 
   it.live("5. strict input: 400 with PagerDuty's error body for what PagerDuty refuses", () =>
     Effect.gen(function*() {
       yield* seedOnCall
       const refused = [
-        yield* call("POST", "/escalation_policies", { escalation_policy: { type: "escalation_policy", name: "No rules" } }),
-        yield* call("POST", "/incidents", { incident: { title: "No type", service: ref("PSVC001", "service_reference") } }),
+        yield* call("POST", "/escalation_policies", {
+          escalation_policy: { type: "escalation_policy", name: "No rules" }
+        }),
+        yield* call("POST", "/incidents", {
+          incident: { title: "No type", service: ref("PSVC001", "service_reference") }
+        }),
         yield* call("PUT", "/incidents", { incidents: [{ id: "PX", status: "resolved" }] }),
         yield* call("POST", "/incidents", {
           incident: { ...newIncident("Medium").incident, urgency: "medium" }
@@ -232,15 +253,15 @@ describe("FakePagerDuty fidelity (loopback)", () => {
       ]
       for (const reply of refused) {
         assert.strictEqual(reply.status, 400, JSON.stringify(reply.body))
-        assert.strictEqual(reply.body.error.message, "Invalid Input Provided")
-        assert.strictEqual(reply.body.error.code, 2001)
-        assert.isAbove(reply.body.error.errors.length, 0)
+        assert.strictEqual(at(reply.body, "error.message"), "Invalid Input Provided")
+        assert.strictEqual(at(reply.body, "error.code"), 2001)
+        assert.isAbove(list(reply.body, "error.errors").length, 0)
       }
-      const [id] = [(yield* call("POST", "/incidents", newIncident("Typed"))).body.incident.id]
+      const id = String(at((yield* call("POST", "/incidents", newIncident("Typed"))).body, "incident.id"))
       const untyped = yield* call("PUT", `/incidents/${id}`, { incident: { status: "acknowledged" } })
       assert.strictEqual(untyped.status, 400)
-      expect(refused[3].body.error.errors.join(" ")).toContain("high, low")
-      expect(refused[4].body.error.errors.join(" ")).toContain("email")
+      expect(JSON.stringify(at(refused[3].body, "error.errors"))).toContain("high, low")
+      expect(JSON.stringify(at(refused[4].body, "error.errors"))).toContain("email")
     }).pipe(Effect.provide(serverLayer())))
 
   it.live("6a. numbers continue after seeded incidents; events follow the service's urgency rule; links", () =>
@@ -249,7 +270,7 @@ describe("FakePagerDuty fidelity (loopback)", () => {
       yield* seedOnCall
       yield* fake.seed("incidents", [{ title: "Old", incident_number: 41, status: "resolved" }])
       const created = yield* call("POST", "/incidents", newIncident("New"))
-      assert.strictEqual(created.body.incident.incident_number, 42)
+      assert.strictEqual(at(created.body, "incident.incident_number"), 42)
 
       const lowService = yield* call("POST", "/services", {
         service: {
@@ -259,7 +280,7 @@ describe("FakePagerDuty fidelity (loopback)", () => {
           incident_urgency_rule: { type: "constant", urgency: "low" }
         }
       })
-      const routingKey = yield* fake.addIntegration(lowService.body.service.id)
+      const routingKey = yield* fake.addIntegration(String(at(lowService.body, "service.id")))
       const server = yield* FakePagerDutyServer
       const client = yield* HttpClient.HttpClient
       yield* client.execute(
@@ -269,22 +290,25 @@ describe("FakePagerDuty fidelity (loopback)", () => {
           payload: { summary: "Critical but low", source: "batch", severity: "critical" }
         }))
       ).pipe(Effect.orDie)
-      const incidents = yield* call("GET", `/incidents?service_ids[]=${lowService.body.service.id}`)
-      const incident = incidents.body.incidents[0]
-      assert.strictEqual(incident.urgency, "low")
+      const incidents = yield* call("GET", `/incidents?service_ids[]=${String(at(lowService.body, "service.id"))}`)
+      const incident = at(incidents.body, "incidents.0")
+      assert.strictEqual(at(incident, "urgency"), "low")
 
-      const alerts = yield* call("GET", `/incidents/${incident.id}/alerts`)
-      assert.isString(alerts.body.alerts[0].html_url)
-      assert.strictEqual(alerts.body.alerts[0].integration.type, "events_api_v2_inbound_integration_reference")
-      const log = yield* call("GET", `/incidents/${incident.id}/log_entries`)
-      assert.strictEqual(log.body.log_entries[0].self, `${server.url}/log_entries/${log.body.log_entries[0].id}`)
-      assert.isString(log.body.log_entries[0].html_url)
+      const alerts = yield* call("GET", `/incidents/${String(at(incident, "id"))}/alerts`)
+      assert.isString(at(alerts.body, "alerts.0.html_url"))
+      assert.strictEqual(at(alerts.body, "alerts.0.integration.type"), "events_api_v2_inbound_integration_reference")
+      const log = yield* call("GET", `/incidents/${String(at(incident, "id"))}/log_entries`)
+      assert.strictEqual(
+        at(log.body, "log_entries.0.self"),
+        `${server.url}/log_entries/${String(at(log.body, "log_entries.0.id"))}`
+      )
+      assert.isString(at(log.body, "log_entries.0.html_url"))
 
       yield* fake.seed("priorities", [{ name: "P1", description: "Critical" }])
       const priorities = yield* call("GET", "/priorities")
-      const p1 = priorities.body.priorities[0]
-      assert.deepStrictEqual([p1.type, p1.summary], ["priority", "P1"])
-      assert.strictEqual(p1.self, `${server.url}/priorities/${p1.id}`)
+      const p1 = at(priorities.body, "priorities.0")
+      assert.deepStrictEqual([at(p1, "type"), at(p1, "summary")], ["priority", "P1"])
+      assert.strictEqual(at(p1, "self"), `${server.url}/priorities/${String(at(p1, "id"))}`)
     }).pipe(Effect.provide(serverLayer())))
 
   it.live("6b. /users/me by key kind; abilities 204/402/404; X-Forwarded-Proto; OAuth only on identity hosts", () =>
@@ -294,14 +318,14 @@ describe("FakePagerDuty fidelity (loopback)", () => {
       assert.strictEqual(account.status, 400)
       const mine = yield* call("GET", "/users/me", undefined, { authorization: "Token token=ada-user-key" })
       assert.strictEqual(mine.status, 200)
-      assert.strictEqual(mine.body.user.id, "PADA001")
+      assert.strictEqual(at(mine.body, "user.id"), "PADA001")
 
       assert.strictEqual((yield* call("GET", "/abilities/teams")).status, 204)
       assert.strictEqual((yield* call("GET", "/abilities/sso")).status, 402)
       assert.strictEqual((yield* call("GET", "/abilities/no_such_ability")).status, 404)
 
       const tls = yield* call("GET", "/users/PADA001", undefined, { "x-forwarded-proto": "https" })
-      expect(tls.body.user.self).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/users\/PADA001$/)
+      expect(at(tls.body, "user.self")).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/users\/PADA001$/)
 
       const form = "grant_type=client_credentials&client_id=any-app&client_secret=s&scope=users.read"
       const server = yield* FakePagerDutyServer

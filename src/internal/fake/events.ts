@@ -45,8 +45,7 @@ const routeEvent = (
   return invalidEvent(["Invalid routing key"])
 }
 
-const severityUrgency = (severity: unknown): string =>
-  severity === "info" || severity === "warning" ? "low" : "high"
+const severityUrgency = (severity: unknown): string => severity === "info" || severity === "warning" ? "low" : "high"
 
 /**
  * The urgency of an incident an event opens: the service's `incident_urgency_rule` (`constant`: its urgency;

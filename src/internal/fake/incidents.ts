@@ -117,6 +117,7 @@ export const createIncident = (
     teams: service.teams ?? [],
     alert_counts: { all: 0, triggered: 0, resolved: 0 },
     resolve_reason: null,
+    resolved_at: null,
     assigned_via: "escalation_policy"
   }, now)
   const entry = writeLogEntry(state, created, "trigger_log_entry", "Triggered through the API.", actor, now, origin)

@@ -143,7 +143,7 @@ export const listOffset = (input: ListInput): FakeResponse => {
   const filter = filterFor(input)
   if (isResponse(filter)) return filter
   const wantTotal = isTrue(query.get("total"))
-  const source = (input.source ?? sourceOf(input.state.store.peek(input.key)))
+  const source = input.source ?? sourceOf(input.state.store.peek(input.key))
   const show = shower(input)
   let page: Array<string>
   let more: boolean
@@ -188,7 +188,7 @@ export const listCursor = (input: ListInput): FakeResponse => {
   if (start === undefined) return invalidInput("Invalid cursor.")
   const filter = filterFor(input)
   if (isResponse(filter)) return filter
-  const source = (input.source ?? sourceOf(input.state.store.peek(input.key)))
+  const source = input.source ?? sourceOf(input.state.store.peek(input.key))
   const { nextIndex, page } = collectForward(source, filter, start, limit, shower(input))
   const next = nextMatch(source, filter, nextIndex)
   return pageReply(input.wrapper, page, { limit, next_cursor: next < 0 ? null : encodeCursor(next) })
@@ -206,7 +206,7 @@ export const listAfter = (input: ListInput): FakeResponse => {
   if (typeof limit === "string") return invalidInput(limit)
   const filter = filterFor(input)
   if (isResponse(filter)) return filter
-  const source = (input.source ?? sourceOf(input.state.store.peek(input.key)))
+  const source = input.source ?? sourceOf(input.state.store.peek(input.key))
   const show = shower(input)
   const afterText = query.get("after")
   const beforeText = query.get("before")
@@ -245,7 +245,7 @@ export const listAfter = (input: ListInput): FakeResponse => {
 export const listAll = (input: ListInput, singleton: boolean): FakeResponse => {
   const filter = filterFor(input)
   if (isResponse(filter)) return filter
-  const source = (input.source ?? sourceOf(input.state.store.peek(input.key)))
+  const source = input.source ?? sourceOf(input.state.store.peek(input.key))
   if (singleton) {
     const index = nextMatch(source, filter, 0)
     return index < 0 ?

@@ -9,6 +9,8 @@ import * as Option from "effect/Option"
 import type { FakeResponse } from "../../FakePagerDuty.js"
 import { canonicalPath, decodeSegment, isPathParam, lookupEndpoint } from "../endpoints.js"
 import type { EndpointEntry } from "../endpointTypes.js"
+import { KNOWN_ABILITIES } from "./abilities.js"
+import { createdDefaultsFor } from "./defaults.js"
 import { handleChangeEvent } from "./events.js"
 import {
   type Actor,
@@ -21,16 +23,14 @@ import {
   userActor,
   writeLogEntry
 } from "./incidents.js"
+import { expandIncludes, includesOf } from "./include.js"
 import { idOf, isObject, isoSeconds, isPlural, type JsonObject, parseTime } from "./json.js"
 import { listAfter, listAll, listAnalytics, listCursor, listOffset } from "./listing.js"
+import { computeOnCalls } from "./oncall.js"
 import { emptyReply, fromRequired, invalidInput, jsonReply, notFound, restError } from "./reply.js"
 import type { ParsedRequest } from "./request.js"
 import { type EngineState, summaryOf } from "./state.js"
-import { KNOWN_ABILITIES } from "./abilities.js"
-import { expandIncludes, includesOf } from "./include.js"
-import { computeOnCalls } from "./oncall.js"
 import { validateRequest } from "./validate.js"
-import { createdDefaultsFor } from "./defaults.js"
 
 interface RestContext {
   readonly state: EngineState
@@ -224,10 +224,13 @@ const postGeneric: Handler = (context) => {
   if (isResponse(entity)) return entity
   const invalid = validateNew(state, key, entity)
   if (invalid !== undefined) return invalid
-  const created = state.insert(key, {
-    ...createdDefaultsFor(`POST ${entry.path}`, now),
-    ...withoutServerFields(entity)
-  }, now)
+  const fields: JsonObject = { ...createdDefaultsFor(`POST ${entry.path}`, now), ...withoutServerFields(entity) }
+  // What a POST creates has an id and a type, even in a collection the API does not address by id.
+  if (!state.meta(key).identifiable && entry.responseWrapper !== null) {
+    fields.id = state.nextId()
+    if (fields.type === undefined) fields.type = entry.responseWrapper
+  }
+  const created = state.insert(key, fields, now)
   listOnParent(context, key, created)
   return jsonReply(201, wrap(entry.responseWrapper, present(context, key, created)))
 }

@@ -61,7 +61,8 @@ const computeMeta = (key: string): CollectionMeta => {
   // Log entries are addressed at `/log_entries/{id}` whichever list they are read from.
   const selfBase = key.endsWith("/log_entries") ? "log_entries" : key
   // Top-level records, and an incident's alerts and log entries, have a page in the web app.
-  const htmlUrl = identifiable && (!key.includes("/") || key.endsWith("/alerts") || key.endsWith("/log_entries"))
+  const htmlUrl = identifiable &&
+    (!key.includes("/") || key.endsWith("/alerts") || key.endsWith("/log_entries") || key.endsWith("/integrations"))
   return { identifiable, typeName, selfBase, htmlUrl }
 }
 

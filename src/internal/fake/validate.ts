@@ -9,8 +9,8 @@
  *
  * @internal
  */
-import type { QueryFact, RequestFact, ValueFact } from "./factTypes.js"
 import { requestFacts } from "./facts.generated.js"
+import type { QueryFact, RequestFact, ValueFact } from "./factTypes.js"
 import { isObject, parseTime } from "./json.js"
 import type { ParsedRequest } from "./request.js"
 
@@ -148,6 +148,8 @@ export const validateRequest = (method: string, template: string, request: Parse
     const checkBody = (value: unknown) => {
       if (partial && isObject(value)) {
         for (const field of fact.body?.required ?? []) {
+          // A wrapper (`{"incident": {...}}`) is required; the fields of an unwrapped entity are not.
+          if (fact.body?.properties?.[field]?.type !== "object") continue
           if (value[field] === undefined || value[field] === null) errors.push(`body.${field} is required.`)
         }
       }
