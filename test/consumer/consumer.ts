@@ -6,6 +6,7 @@ import { Effect, Stream } from "effect"
 import type { PDClientError, PDHTTPError, RestApiService } from "effect-pagerduty"
 import { EventsApi, PagerDuty, RestApi } from "effect-pagerduty"
 import { FakePagerDuty } from "effect-pagerduty/testing"
+import { FakePagerDutyServer } from "effect-pagerduty/testing/server"
 
 const program = Effect.gen(function*() {
   const fake = yield* FakePagerDuty
@@ -26,7 +27,14 @@ const main = program.pipe(
   Effect.provide(FakePagerDuty.layer())
 )
 
-Effect.runPromise(main).then(
+// The loopback server's own entry: a real socket on 127.0.0.1.
+const served = Effect.runPromise(
+  Effect.map(FakePagerDutyServer, (server) => server.url).pipe(Effect.provide(FakePagerDutyServer.layer({ port: 0 })))
+).then((url) => {
+  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(url)) throw new Error(`unexpected server URL: ${url}`)
+})
+
+Effect.runPromise(Effect.zipRight(Effect.promise(() => served), main)).then(
   (result) => {
     if (result.users !== 1 || result.failure !== "PDHTTPError" || result.dedupKey.length === 0) {
       throw new Error(`unexpected result: ${JSON.stringify(result)}`)
