@@ -258,10 +258,9 @@ const defaultValue = (resolve: Resolve, property: unknown, example: unknown): un
   if (isObject(example)) return typeof example.id === "string" ? null : example
   if (looksLikeTime(example) || schema?.format === "date-time") return null
   if (typeof example === "string") {
-    return Array.isArray(schema?.enum) ||
-        (schema?.type === "string" && example.length <= 24 && /^[a-z_]+$/.test(example))
-      ? example
-      : null
+    if (Array.isArray(schema?.enum) || (example.length <= 24 && /^[a-z_]+$/.test(example))) return example
+    // Free text a new record does not have: `null` where the schema allows it, else empty.
+    return schema?.nullable === true ? null : ""
   }
   return example === undefined ? null : example
 }
