@@ -6,7 +6,7 @@ export default defineConfig({
     alias: [
       {
         find: /^effect-pagerduty\/testing\/server$/,
-        replacement: fileURLToPath(new URL("./src/testingServer.ts", import.meta.url))
+        replacement: fileURLToPath(new URL("./src/testing/server.ts", import.meta.url))
       },
       { find: /^effect-pagerduty\/testing$/, replacement: fileURLToPath(new URL("./src/testing.ts", import.meta.url)) },
       { find: /^effect-pagerduty$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) }

@@ -33,6 +33,6 @@ describe("the testing entries' Node built-ins", () => {
   }, 60_000)
 
   it("effect-pagerduty/testing/server needs node:http", async () => {
-    assert.include(await nodeImports("testingServer.ts"), "node:http")
+    assert.include(await nodeImports("testing/server.ts"), "node:http")
   }, 60_000)
 })

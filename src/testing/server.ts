@@ -3,4 +3,4 @@
  *
  * @since 0.2.0
  */
-export * from "./FakePagerDutyServer.js"
+export * from "../FakePagerDutyServer.js"
