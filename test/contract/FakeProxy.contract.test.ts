@@ -5,17 +5,20 @@
  * implements beyond generic storage (users, contact methods, teams, escalation policies, schedules and overrides,
  * services and integrations, incidents with notes, log entries and alerts, on-calls, priorities, abilities, log
  * entries): 0 request violations, 0 response violations except the allow-list below (defects of the document itself).
+ * The Events API (trigger, deduplicated trigger, acknowledge, resolve, change event) goes through a second Prism proxy
+ * on the events document: 0 violations.
  *
  * Spec-dependent: skipped with the reason where the documents are absent (fails instead with
  * `PAGERDUTY_OPENAPI_REQUIRED=1`).
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Stream } from "effect"
-import { PagerDutyConfig, RestApi, RetryPolicy } from "effect-pagerduty"
+import { ChangeEventsApi, EventsApi, PagerDutyConfig, RestApi, RetryPolicy } from "effect-pagerduty"
+import { FakePagerDuty } from "effect-pagerduty/testing"
 import { FakePagerDutyServer } from "effect-pagerduty/testing/server"
-import { restSpecFile, specAbsence, specSuite } from "../support/fakeOpenapi.js"
+import { eventsSpecFile, restSpecFile, specAbsence, specSuite } from "../support/fakeOpenapi.js"
 import type { Exchange, Violation } from "./prism.js"
-import { adjustRestSpec, describeExchange, makeRecorder, startPrism } from "./prism.js"
+import { adjustEventsSpec, adjustRestSpec, describeExchange, makeRecorder, startPrism } from "./prism.js"
 
 /** Letters and digits only: the document's `Authorization` pattern is `Token token=[A-Za-z0-9]+`. */
 const KEY = "fakeProxyKey0123456789"
@@ -212,6 +215,47 @@ describe.skipIf(specAbsence !== undefined)(specSuite("the fake behind Prism's va
           publicUrl: "https://api.pagerduty.com"
         }))
       ),
+    180_000
+  )
+
+  it.live(
+    "the Events API through the library (trigger, dedup, acknowledge, resolve, change): 0 violations",
+    () =>
+      Effect.gen(function*() {
+        const server = yield* FakePagerDutyServer
+        const fake = yield* FakePagerDuty
+        const [service] = yield* fake.seed("services", [{ name: "Checkout" }])
+        const routingKey = yield* fake.addIntegration(String(service.id))
+        const prism = yield* startPrism(eventsSpecFile, adjustEventsSpec, { _tag: "Proxy", upstream: server.url })
+        const recorder = yield* makeRecorder
+        yield* Effect.gen(function*() {
+          const events = yield* EventsApi
+          const changes = yield* ChangeEventsApi
+          const dedupKey = yield* events.trigger("Disk full", "db-1")
+          yield* events.trigger("Disk full, again", "db-1", { dedupKey })
+          yield* events.acknowledge(dedupKey)
+          yield* events.resolve(dedupKey)
+          yield* changes.submit("Deployed v2", { source: "ci" })
+        }).pipe(
+          Effect.provide(
+            Layer.mergeAll(EventsApi.layer, ChangeEventsApi.layer).pipe(Layer.provide([
+              PagerDutyConfig.layer({ routingKey, eventsUrl: prism.url, timeout: "30 seconds" }),
+              RetryPolicy.layer({ sleepTimer: "10 millis" }),
+              recorder.layer
+            ]))
+          )
+        )
+        const exchanges = yield* recorder.exchanges
+        const context = `${exchanges.map(describeExchange).join("\n")}\n--- Prism (tail) ---\n${
+          prism.output().slice(-3000)
+        }`
+        assert.strictEqual(exchanges.length, 5, context)
+        for (const exchange of exchanges) {
+          assert.strictEqual(exchange.status, 202, context)
+          assert.deepStrictEqual(allViolations(exchange), [], context)
+        }
+        assert.strictEqual((yield* fake.events).length, 5)
+      }).pipe(Effect.scoped, Effect.provide(FakePagerDutyServer.layer())),
     180_000
   )
 })
