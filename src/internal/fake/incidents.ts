@@ -29,6 +29,16 @@ export const eventsActor = (state: EngineState, service: JsonObject, origin: str
   channel: { type: "api", summary: "Events API v2" }
 })
 
+/**
+ * Stores an incident's new state. Every change of an incident (creation, status, fields, alert counts) goes through
+ * here: the one place to observe incident changes (webhooks).
+ *
+ * @internal
+ */
+export const saveIncident = (state: EngineState, incident: JsonObject): void => {
+  state.collection("incidents").upsert(incident)
+}
+
 const incidentLogKey = (incidentId: string): string => `incidents/${incidentId}/log_entries`
 
 /** @internal */
@@ -122,7 +132,7 @@ export const createIncident = (
   }, now)
   const entry = writeLogEntry(state, created, "trigger_log_entry", "Triggered through the API.", actor, now, origin)
   const incident = { ...created, first_trigger_log_entry: state.reference("log_entries", entry, origin) }
-  state.collection("incidents").upsert(incident)
+  saveIncident(state, incident)
   return incident
 }
 
@@ -200,7 +210,7 @@ export const changeIncidentStatus = (
     writeLogEntry(state, updated, "resolve_log_entry", `Resolved by ${who}.`, actor, now, origin)
     updated = recountAlerts(state, updated)
   }
-  state.collection("incidents").upsert(updated)
+  saveIncident(state, updated)
   return updated
 }
 
@@ -251,7 +261,7 @@ export const addAlert = (
     }
   }, now)
   state.openAlerts.set(openAlertKey(service.id as string, dedupKey), incidentId)
-  state.collection("incidents").upsert(recountAlerts(state, incident))
+  saveIncident(state, recountAlerts(state, incident))
   return alert
 }
 
@@ -278,6 +288,6 @@ export const refreshIncident = (state: EngineState, incidentId: string): JsonObj
   const incident = state.store.peek("incidents")?.get(incidentId)
   if (incident === undefined) return undefined
   const updated = recountAlerts(state, incident)
-  state.collection("incidents").upsert(updated)
+  saveIncident(state, updated)
   return updated
 }

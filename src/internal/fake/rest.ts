@@ -20,6 +20,7 @@ import {
   incidentStatuses,
   openAlertKey,
   refreshIncident,
+  saveIncident,
   userActor,
   writeLogEntry
 } from "./incidents.js"
@@ -337,7 +338,7 @@ const applyIncidentUpdate = (context: RestContext, incident: JsonObject, patch: 
   if (Object.keys(fields).length > 0) {
     current = { ...current, ...fields, updated_at: isoSeconds(now) }
     if (typeof fields.title === "string") current.summary = `[#${String(current.incident_number)}] ${fields.title}`
-    state.collection("incidents").upsert(current)
+    saveIncident(state, current)
   }
   if (typeof patch.status === "string" && patch.status !== current.status) {
     const changed = changeIncidentStatus(state, current, patch.status, actorOf(context), now, request.origin)
