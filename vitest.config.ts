@@ -17,6 +17,10 @@ export default defineConfig({
         find: /^effect-pagerduty\/rate-limit$/,
         replacement: fileURLToPath(new URL("./src/rate-limit.ts", import.meta.url))
       },
+      {
+        find: /^effect-pagerduty\/testing\/server$/,
+        replacement: fileURLToPath(new URL("./src/testing/server.ts", import.meta.url))
+      },
       { find: /^effect-pagerduty\/testing$/, replacement: fileURLToPath(new URL("./src/testing.ts", import.meta.url)) },
       { find: /^effect-pagerduty$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) }
     ]

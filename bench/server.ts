@@ -4,7 +4,8 @@
  * its URL over IPC, answers control messages (latency, rate-limit windows), and exits when the parent goes away.
  */
 import { Context, Duration, Effect, Exit, Layer, Scope } from "effect"
-import { FakePagerDuty, FakePagerDutyServer } from "effect-pagerduty/testing"
+import { FakePagerDuty } from "effect-pagerduty/testing"
+import { FakePagerDutyServer } from "effect-pagerduty/testing/server"
 import type { ControlMessage, ServerReady } from "./protocol.js"
 import { AUDIT_RECORDS, auditRecord, SERVICE_NAME, SMALL_AUDIT_RECORDS, userRecord, USERS } from "./protocol.js"
 
@@ -15,7 +16,7 @@ const send = (message: unknown): void => {
 const main = Effect.gen(function*() {
   const scope = yield* Scope.make()
   const context = yield* Layer.buildWithScope(
-    FakePagerDuty.server({ port: 0, recordRequests: false }),
+    FakePagerDutyServer.layer({ port: 0, recordRequests: false }),
     scope
   )
   const service = Context.get(context, FakePagerDuty)

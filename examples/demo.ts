@@ -9,7 +9,8 @@
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Chunk, Config, Console, Effect, Option, Stream } from "effect"
 import { ChangeEventsApi, EventsApi, PagerDuty, PagerDutyConfig, RestApi } from "effect-pagerduty"
-import { FakePagerDuty, FakePagerDutyServer } from "effect-pagerduty/testing"
+import { FakePagerDuty } from "effect-pagerduty/testing"
+import { FakePagerDutyServer } from "effect-pagerduty/testing/server"
 
 interface User {
   readonly id: string
@@ -173,7 +174,7 @@ const embedded = Effect.gen(function*() {
     eventsUrl: server.url
   })
   yield* Effect.provide(Effect.zipRight(readOnlyFlows, writeFlows), services)
-}).pipe(Effect.provide(FakePagerDuty.server()))
+}).pipe(Effect.provide(FakePagerDutyServer.layer()))
 
 const real = Effect.gen(function*() {
   // The base URL the client talks to: PagerDuty's (by region) unless PAGERDUTY_REST_URL points elsewhere.

@@ -9,7 +9,8 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Chunk, Effect, Fiber, Layer, Option, Schema, TestClock } from "effect"
 import { PagerDuty, RestApi } from "effect-pagerduty"
-import { FakeFault, FakePagerDuty, type FakePagerDutyOptions, FakePagerDutyServer } from "effect-pagerduty/testing"
+import { FakeFault, FakePagerDuty, type FakePagerDutyOptions } from "effect-pagerduty/testing"
+import { FakePagerDutyServer } from "effect-pagerduty/testing/server"
 
 // ---- The code under test: acknowledge every triggered incident of a service, in one multi-update. ----
 
@@ -120,5 +121,5 @@ describe("acknowledgeTriggered", () => {
         Effect.provide(client.pipe(Layer.provide(NodeHttpClient.layerUndici)))
       )
       assert.strictEqual(count, 2)
-    }).pipe(Effect.provide(FakePagerDuty.server({ seed }))))
+    }).pipe(Effect.provide(FakePagerDutyServer.layer({ seed }))))
 })

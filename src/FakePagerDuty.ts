@@ -1,7 +1,8 @@
 /**
  * `FakePagerDuty`: an embedded, in-memory emulation of PagerDuty's REST API v2 and Events API v2, for tests, demos and
  * benchmarks. Serve it in memory (an `HttpClient` that answers requests to any host without a socket) or on a
- * loopback port (a real HTTP server on 127.0.0.1).
+ * loopback port (`FakePagerDutyServer.layer` from `effect-pagerduty/testing/server`, a real HTTP server on
+ * 127.0.0.1). This module imports no Node built-in: it runs in browsers and edge runtimes.
  *
  * It follows PagerDuty's documented semantics: entity wrappers, classic/cursor/`after`/analytics pagination with the
  * 10,000-record ceiling, `From` enforcement, token authentication, rate-limit headers, incidents with alerts, notes and
@@ -19,7 +20,6 @@ import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type { FakeWebhookOptions, FakeWebhooks } from "./FakePagerDutyWebhooks.js"
 import { makeHttpClient } from "./internal/fake/client.js"
-import { startServer } from "./internal/fake/server.js"
 import * as internal from "./internal/fake/service.js"
 import { HttpClient } from "./internal/http.js"
 
@@ -597,28 +597,30 @@ export interface FakePagerDutyOptions {
   readonly subdomain?: string | undefined
   /** Extra routes, served before the built-in ones. */
   readonly routes?: ReadonlyArray<FakeRoute> | undefined
-  /** The OAuth identity service (`/oauth/token`, `/oauth/authorize`): registered clients and the token lifetime. */
+  /**
+   * The OAuth identity service (`/oauth/token`, `/oauth/authorize`): registered clients and the token lifetime.
+   * Without `clients` (and until one is registered) any app is accepted, like any key without `apiKeys`.
+   */
   readonly oauth?: FakeOAuthOptions | undefined
   /** How the fake delivers v3 webhooks to the subscriptions created through its REST API. */
   readonly webhooks?: FakeWebhookOptions | undefined
-}
-
-/**
- * Options of the loopback server: those of the fake, plus the port.
- *
- * @example
- * ```ts
- * import type { FakePagerDutyServerOptions } from "effect-pagerduty/testing"
- *
- * const options: FakePagerDutyServerOptions = { port: 0, recordRequests: false }
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export interface FakePagerDutyServerOptions extends FakePagerDutyOptions {
-  /** The port on 127.0.0.1 (default 0: a free port). */
-  readonly port?: number | undefined
+  /**
+   * `Token` API keys that belong to a user: key → the user's id or email. `GET /users/me` answers that user; for any
+   * other `Token` key (an account-level key) it answers 400 as PagerDuty does. Bearer tokens act as a user (the first
+   * one), except tokens the identity service issued by client credentials (account-level).
+   */
+  readonly userApiKeys?: Readonly<Record<string, string>> | undefined
+  /**
+   * The public base URL of the fake (`https://pagerduty.test`), when it is reached through a TLS front or a proxy:
+   * `self` URLs use it whatever the request's URL. Without it, `X-Forwarded-Proto` and `X-Forwarded-Host` are
+   * honoured, else the URL the request was sent to.
+   */
+  readonly publicUrl?: string | undefined
+  /**
+   * The abilities of the account (`GET /abilities`; `GET /abilities/{id}` answers 204 for these, 402 for another
+   * known ability, 404 for an unknown one). Default: every ability the REST API reference lists.
+   */
+  readonly abilities?: ReadonlyArray<string> | undefined
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -718,43 +720,12 @@ export interface FakePagerDutyService {
   readonly reset: Effect.Effect<void>
 }
 
-/**
- * The loopback server of {@link FakePagerDuty.server}.
- *
- * @example
- * ```ts
- * import { Effect } from "effect"
- * import { FakePagerDutyServer } from "effect-pagerduty/testing"
- *
- * const baseUrl = Effect.map(FakePagerDutyServer, (server) => server.url)
- * ```
- *
- * @since 0.1.0
- * @category tags
- */
-export class FakePagerDutyServer extends Context.Tag("effect-pagerduty/FakePagerDutyServer")<
-  FakePagerDutyServer,
-  {
-    /** `http://127.0.0.1:<port>`: the REST base URL and the Events API base URL (`/v2/enqueue`). */
-    readonly url: string
-    readonly port: number
-  }
->() {}
-
 const layerContext = (options: FakePagerDutyOptions | undefined) =>
   Effect.map(
     internal.make(options),
     (service) =>
       Context.make(FakePagerDuty, service).pipe(Context.add(HttpClient.HttpClient, makeHttpClient(service.handle)))
   )
-
-const serverContext = (options: FakePagerDutyServerOptions | undefined) =>
-  Effect.gen(function*() {
-    const service = yield* internal.make(options)
-    const info = yield* startServer(service.handle, options?.port ?? 0)
-    internal.setDefaultOrigin(service, info.url)
-    return Context.make(FakePagerDuty, service).pipe(Context.add(FakePagerDutyServer, info))
-  })
 
 /**
  * The fake PagerDuty service tag, with its constructors and layers.
@@ -837,26 +808,4 @@ export class FakePagerDuty extends Context.Tag("effect-pagerduty/FakePagerDuty")
   static readonly layer = (
     options?: FakePagerDutyOptions | undefined
   ): Layer.Layer<FakePagerDuty | HttpClient.HttpClient> => Layer.effectContext(layerContext(options))
-
-  /**
-   * The fake on a real HTTP server on 127.0.0.1 (a free port unless `port` is given), for tests over real sockets.
-   * Scoped: releasing the layer closes the server and every connection, hung ones included. Latency is real time.
-   *
-   * @example
-   * ```ts
-   * import { Effect } from "effect"
-   * import { FakePagerDuty, FakePagerDutyServer } from "effect-pagerduty/testing"
-   *
-   * const program = Effect.gen(function*() {
-   *   const server = yield* FakePagerDutyServer
-   *   return `${server.url}/users` // and `${server.url}/v2/enqueue` for events
-   * }).pipe(Effect.provide(FakePagerDuty.server()))
-   * ```
-   *
-   * @since 0.1.0
-   * @category layers
-   */
-  static readonly server = (
-    options?: FakePagerDutyServerOptions | undefined
-  ): Layer.Layer<FakePagerDuty | FakePagerDutyServer> => Layer.scopedContext(serverContext(options))
 }

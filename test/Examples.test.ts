@@ -6,13 +6,8 @@
  */
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Clock, Effect } from "effect"
-import {
-  FakeFault,
-  FakePagerDuty,
-  type FakePagerDutyOptions,
-  FakePagerDutyServer,
-  type FakePagerDutyServerOptions
-} from "effect-pagerduty/testing"
+import { FakeFault, FakePagerDuty, type FakePagerDutyOptions } from "effect-pagerduty/testing"
+import { FakePagerDutyServer, type FakePagerDutyServerOptions } from "effect-pagerduty/testing/server"
 import { spawn } from "node:child_process"
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -543,7 +538,7 @@ describe.concurrent("examples/ against FakePagerDuty.server", () => {
       () =>
         Effect.flatMap(
           Clock.currentTimeMillis,
-          (now) => runExample(spec).pipe(Effect.provide(FakePagerDuty.server({ ...spec.fake, seed: seed(now) })))
+          (now) => runExample(spec).pipe(Effect.provide(FakePagerDutyServer.layer({ ...spec.fake, seed: seed(now) })))
         ),
       180_000
     )

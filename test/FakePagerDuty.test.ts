@@ -310,7 +310,7 @@ describe("FakePagerDuty (in memory)", () => {
     it.effect("creates, reads, updates and deletes a user; ids are deterministic", () =>
       run(Effect.gen(function*() {
         const created = yield* withBody<Wrapped<"user">>("POST", "/users", {
-          user: { name: "Ada", email: "ada@example.com" }
+          user: { type: "user", name: "Ada", email: "ada@example.com" }
         }, {
           from: "admin@example.com"
         })
@@ -325,7 +325,9 @@ describe("FakePagerDuty (in memory)", () => {
         const read = yield* get<Wrapped<"user">>(`/users/${user.id}`)
         assert.deepStrictEqual(read.body.user, user)
 
-        const updated = yield* withBody<Wrapped<"user">>("PUT", `/users/${user.id}`, { user: { name: "Ada Lovelace" } })
+        const updated = yield* withBody<Wrapped<"user">>("PUT", `/users/${user.id}`, {
+          user: { type: "user", name: "Ada Lovelace" }
+        })
         assert.strictEqual(updated.status, 200)
         assert.strictEqual(updated.body.user.name, "Ada Lovelace")
         assert.strictEqual(updated.body.user.summary, "Ada Lovelace")
@@ -339,9 +341,14 @@ describe("FakePagerDuty (in memory)", () => {
         assert.deepStrictEqual(gone.body, { error: { message: "Not Found", code: 2100 } })
 
         const again = yield* Effect.provide(
-          withBody<Wrapped<"user">>("POST", "/users", { user: { name: "Other", email: "o@example.com" } }, {
-            from: "a@b.c"
-          }),
+          withBody<Wrapped<"user">>(
+            "POST",
+            "/users",
+            { user: { type: "user", name: "Other", email: "o@example.com" } },
+            {
+              from: "a@b.c"
+            }
+          ),
           FakePagerDuty.layer()
         )
         assert.strictEqual(again.body.user.id, user.id)
@@ -349,11 +356,18 @@ describe("FakePagerDuty (in memory)", () => {
 
     it.effect("serves any collection of the endpoint table generically", () =>
       run(Effect.gen(function*() {
-        const team = yield* withBody<Wrapped<"team">>("POST", "/teams", { team: { name: "SRE" } })
+        const team = yield* withBody<Wrapped<"team">>("POST", "/teams", { team: { type: "team", name: "SRE" } })
         assert.strictEqual(team.status, 201)
         assert.strictEqual(team.body.team.type, "team")
         const policy = yield* withBody<Wrapped<"escalation_policy">>("POST", "/escalation_policies", {
-          escalation_policy: { name: "Default" }
+          escalation_policy: {
+            type: "escalation_policy",
+            name: "Default",
+            escalation_rules: [{
+              escalation_delay_in_minutes: 30,
+              targets: [{ id: "PUSER01", type: "user_reference" }]
+            }]
+          }
         })
         assert.strictEqual(policy.body.escalation_policy.type, "escalation_policy")
         const member = yield* withBody("PUT", `/teams/${team.body.team.id}/users/PUSER01`, undefined)
@@ -405,10 +419,12 @@ describe("FakePagerDuty (in memory)", () => {
   describe("headers", () => {
     it.effect("enforces From where the table requires it", () =>
       run(Effect.gen(function*() {
-        const response = yield* withBody<ErrorBody>("POST", "/users", { user: { name: "A", email: "a@example.com" } })
+        const response = yield* withBody<ErrorBody>("POST", "/users", {
+          user: { type: "user", name: "A", email: "a@example.com" }
+        })
         assert.strictEqual(response.status, 400)
         expect(response.body.error.errors?.[0]).toMatch(/"From" header/)
-        const notRequired = yield* withBody("POST", "/teams", { team: { name: "T" } })
+        const notRequired = yield* withBody("POST", "/teams", { team: { type: "team", name: "T" } })
         assert.strictEqual(notRequired.status, 201)
       })))
 
@@ -576,14 +592,16 @@ describe("FakePagerDuty (in memory)", () => {
       run(Effect.gen(function*() {
         const fake = yield* FakePagerDuty
         yield* get("/incidents?statuses[]=triggered&statuses[]=acknowledged&limit=10")
-        yield* withBody("POST", "/teams", { team: { name: "SRE" } }, { authorization: "Bearer secret-token" })
+        yield* withBody("POST", "/teams", { team: { type: "team", name: "SRE" } }, {
+          authorization: "Bearer secret-token"
+        })
         const [listing, creation] = yield* fake.requests
         assert.strictEqual(listing.method, "GET")
         assert.strictEqual(listing.path, "/incidents")
         assert.deepStrictEqual(listing.query, { "statuses[]": ["triggered", "acknowledged"], limit: "10" })
         assert.strictEqual(listing.headers.authorization, "Token token=<redacted>")
         assert.strictEqual(creation.headers.authorization, "Bearer <redacted>")
-        assert.deepStrictEqual(creation.body, { team: { name: "SRE" } })
+        assert.deepStrictEqual(creation.body, { team: { type: "team", name: "SRE" } })
         assert.notInclude(JSON.stringify(yield* fake.requests), KEY)
         assert.notInclude(JSON.stringify(yield* fake.requests), "secret-token")
         yield* fake.clearRequests
@@ -637,7 +655,7 @@ describe("FakePagerDuty (in memory)", () => {
       run(
         Effect.gen(function*() {
           const fake = yield* FakePagerDuty
-          yield* withBody("POST", "/teams", { team: { name: "Extra" } })
+          yield* withBody("POST", "/teams", { team: { type: "team", name: "Extra" } })
           yield* fake.injectFault(FakeFault.hang)
           yield* fake.reset
           assert.deepStrictEqual((yield* fake.list("teams")).map((team) => team.name), ["Seeded"])

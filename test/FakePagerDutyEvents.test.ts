@@ -111,7 +111,9 @@ const run = <A, E>(effect: Effect.Effect<A, E, FakePagerDuty | HttpClient.HttpCl
 describe("FakePagerDuty incidents", () => {
   it.effect("POST /incidents requires From, opens a triggered incident and logs it", () =>
     run(Effect.gen(function*() {
-      const body = { incident: { type: "incident", title: "Checkout down", service: { id: "PSVC001" } } }
+      const body = {
+        incident: { type: "incident", title: "Checkout down", service: { id: "PSVC001", type: "service_reference" } }
+      }
       const withoutFrom = yield* send<ErrorBody>(
         HttpClientRequest.post(`${API}/incidents`).pipe(
           HttpClientRequest.setHeaders({ authorization: headers.authorization }),
@@ -134,10 +136,17 @@ describe("FakePagerDuty incidents", () => {
       assert.strictEqual(log.body.log_entries[0].agent.id, "PADA001")
 
       const unknownService = yield* rest<ErrorBody>("POST", "/incidents", {
-        incident: { title: "x", service: { id: "PNOPE00" } }
+        incident: { type: "incident", title: "x", service: { id: "PNOPE00", type: "service_reference" } }
       })
       assert.strictEqual(unknownService.status, 400)
-      const duplicateKey = { incident: { title: "y", service: { id: "PSVC001" }, incident_key: "k1" } }
+      const duplicateKey = {
+        incident: {
+          type: "incident",
+          title: "y",
+          service: { id: "PSVC001", type: "service_reference" },
+          incident_key: "k1"
+        }
+      }
       assert.strictEqual((yield* rest<unknown>("POST", "/incidents", duplicateKey)).status, 201)
       assert.strictEqual((yield* rest<unknown>("POST", "/incidents", duplicateKey)).status, 400)
     })))
@@ -146,7 +155,9 @@ describe("FakePagerDuty incidents", () => {
     run(Effect.gen(function*() {
       const open = (title: string) =>
         Effect.map(
-          rest<{ incident: Incident }>("POST", "/incidents", { incident: { title, service: { id: "PSVC001" } } }),
+          rest<{ incident: Incident }>("POST", "/incidents", {
+            incident: { type: "incident", title, service: { id: "PSVC001", type: "service_reference" } }
+          }),
           (reply) => reply.body.incident.id
         )
       const first = yield* open("One")
@@ -168,7 +179,9 @@ describe("FakePagerDuty incidents", () => {
       assert.strictEqual(multi.status, 200)
       assert.deepStrictEqual(multi.body.incidents.map((i) => i.status), ["resolved", "resolved"])
 
-      const reopen = yield* rest<ErrorBody>("PUT", `/incidents/${first}`, { incident: { status: "acknowledged" } })
+      const reopen = yield* rest<ErrorBody>("PUT", `/incidents/${first}`, {
+        incident: { type: "incident", status: "acknowledged" }
+      })
       assert.strictEqual(reopen.status, 400)
       assert.include(reopen.body.error.errors[0], "Already Resolved")
 
@@ -184,7 +197,7 @@ describe("FakePagerDuty incidents", () => {
   it.effect("notes: POST /incidents/{id}/notes returns the note; GET lists them", () =>
     run(Effect.gen(function*() {
       const created = yield* rest<{ incident: Incident }>("POST", "/incidents", {
-        incident: { title: "Notes", service: { id: "PSVC001" } }
+        incident: { type: "incident", title: "Notes", service: { id: "PSVC001", type: "service_reference" } }
       })
       const id = created.body.incident.id
       const note = yield* rest<{ note: { content: string; user: Ref } }>("POST", `/incidents/${id}/notes`, {
@@ -227,14 +240,14 @@ describe("FakePagerDuty incidents", () => {
               id: "PINC001",
               status: "triggered",
               urgency: "high",
-              service: { id: "PSVC001" },
+              service: { id: "PSVC001", type: "service_reference" },
               created_at: "2024-01-01T10:00:00Z"
             },
             {
               id: "PINC002",
               status: "acknowledged",
               urgency: "high",
-              service: { id: "PSVC001" },
+              service: { id: "PSVC001", type: "service_reference" },
               assignments: [{ assignee: { id: "PADA001", type: "user_reference" } }],
               created_at: "2024-01-02T10:00:00Z"
             },

@@ -2,18 +2,14 @@ import { HttpClient, HttpClientRequest } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Context, Duration, Effect, Either, Exit, Fiber, Layer, Schedule, Scope } from "effect"
-import {
-  FakeFault,
-  FakePagerDuty,
-  FakePagerDutyServer,
-  type FakePagerDutyServerOptions
-} from "effect-pagerduty/testing"
+import { FakeFault, FakePagerDuty } from "effect-pagerduty/testing"
+import { FakePagerDutyServer, type FakePagerDutyServerOptions } from "effect-pagerduty/testing/server"
 
 const headers = { authorization: "Token token=test-key", accept: "application/vnd.pagerduty+json;version=2" }
 const ROUTING_KEY = "0123456789abcdef0123456789abcdef"
 
 const serverLayer = (options?: FakePagerDutyServerOptions) =>
-  Layer.merge(FakePagerDuty.server(options), NodeHttpClient.layerUndici)
+  Layer.merge(FakePagerDutyServer.layer(options), NodeHttpClient.layerUndici)
 
 const getJson = (url: string) =>
   Effect.gen(function*() {
@@ -111,7 +107,7 @@ describe("FakePagerDuty.server (loopback)", () => {
   it.live("closes its port, and hung connections, when the scope closes", () =>
     Effect.gen(function*() {
       const scope = yield* Scope.make()
-      const context = yield* Layer.buildWithScope(FakePagerDuty.server(), scope)
+      const context = yield* Layer.buildWithScope(FakePagerDutyServer.layer(), scope)
       const server = Context.get(context, FakePagerDutyServer)
       const fake = Context.get(context, FakePagerDuty)
       assert.strictEqual((yield* getJson(`${server.url}/users`)).status, 200)

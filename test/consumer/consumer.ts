@@ -9,6 +9,7 @@ import { EventsApi, PagerDuty, RestApi } from "effect-pagerduty"
 import type { Schemas } from "effect-pagerduty/api"
 import { Users } from "effect-pagerduty/api"
 import { FakePagerDuty } from "effect-pagerduty/testing"
+import { FakePagerDutyServer } from "effect-pagerduty/testing/server"
 import { WebhookEvent, WebhookSignature } from "effect-pagerduty/webhooks"
 
 const program = Effect.gen(function*() {
@@ -40,7 +41,14 @@ const main = program.pipe(
   Effect.provide(FakePagerDuty.layer())
 )
 
-Effect.runPromise(main).then(
+// The loopback server's own entry: a real socket on 127.0.0.1.
+const served = Effect.runPromise(
+  Effect.map(FakePagerDutyServer, (server) => server.url).pipe(Effect.provide(FakePagerDutyServer.layer({ port: 0 })))
+).then((url) => {
+  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(url)) throw new Error(`unexpected server URL: ${url}`)
+})
+
+Effect.runPromise(Effect.zipRight(Effect.promise(() => served), main)).then(
   (result) => {
     if (
       result.users !== 1 || result.typed !== "ada@example.com" || result.failure !== "PDHTTPError" ||

@@ -256,9 +256,13 @@ const supervisor = [
   "prism.on(\"exit\", (code, signal) => process.exit(code ?? (signal === null ? 1 : 128)))"
 ].join("\n")
 
-const attempt = async (specFile: string): Promise<Attempt> => {
+/** `mock` (answers from the spec's examples) or `proxy` to an upstream URL (validates both directions). */
+export type PrismMode = { readonly _tag: "Mock" } | { readonly _tag: "Proxy"; readonly upstream: string }
+
+const attempt = async (specFile: string, mode: PrismMode): Promise<Attempt> => {
   const port = await freePort()
-  const args = [prismCli, "mock", specFile, "--host", "127.0.0.1", "--port", String(port)]
+  const modeArgs = mode._tag === "Mock" ? ["mock", specFile] : ["proxy", specFile, mode.upstream]
+  const args = [prismCli, ...modeArgs, "--host", "127.0.0.1", "--port", String(port)]
   const command = `node ${args.join(" ")}`
   let output = ""
   const append = (chunk: Buffer) => {
@@ -314,11 +318,11 @@ const attempt = async (specFile: string): Promise<Attempt> => {
   return fail(`not listening on 127.0.0.1:${port} after ${startTimeout / 1000} s`)
 }
 
-const launch = async (specFile: string): Promise<Started | string> => {
+const launch = async (specFile: string, mode: PrismMode): Promise<Started | string> => {
   let last = ""
   // a free port can be taken between choosing it and Prism binding it: try another one
   for (let i = 0; i < 3; i++) {
-    const result = await attempt(specFile)
+    const result = await attempt(specFile, mode)
     if (result._tag === "Started") return result.started
     last = result.message
     if (!result.portTaken) break
@@ -332,7 +336,8 @@ const launch = async (specFile: string): Promise<Started | string> => {
  */
 export const startPrism = (
   source: string,
-  adjust: (spec: Json) => SpecAdjustments
+  adjust: (spec: Json) => SpecAdjustments,
+  mode: PrismMode = { _tag: "Mock" }
 ): Effect.Effect<Prism, PrismStartError, Scope.Scope> =>
   Effect.gen(function*() {
     const dir = yield* Effect.acquireRelease(
@@ -355,7 +360,7 @@ export const startPrism = (
     })
     const started = yield* Effect.acquireRelease(
       Effect.flatMap(
-        Effect.promise(() => launch(specFile)),
+        Effect.promise(() => launch(specFile, mode)),
         (result) =>
           typeof result === "string" ? Effect.fail(new PrismStartError({ message: result })) : Effect.succeed(result)
       ),

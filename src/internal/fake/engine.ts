@@ -47,6 +47,8 @@ export interface Route {
   readonly method: string
   /** The exact path, or a pattern tested against it. */
   readonly path: string | RegExp
+  /** Which origins it answers on (default: any). */
+  readonly origin?: ((origin: string) => boolean) | undefined
   readonly handle: (context: RouteContext) => FakeReply | Effect.Effect<FakeReply>
 }
 
@@ -117,6 +119,14 @@ export const eventsPlugin: EnginePluginFactory = () => ({
 
 const OAUTH_TOKEN_PATH = "/oauth/token"
 
+const OTHER_PAGERDUTY_HOST = /^https?:\/\/(?!identity\.)[^/]*pagerduty\.com(:\d+)?$/i
+
+/**
+ * The identity service answers on `identity.pagerduty.com`, `identity.eu.pagerduty.com` and any host that is not
+ * PagerDuty's (the loopback server, a proxy): not on `api.pagerduty.com` or `events.pagerduty.com`.
+ */
+const identityOrigin = (origin: string): boolean => !OTHER_PAGERDUTY_HOST.test(origin)
+
 /**
  * PagerDuty's OAuth identity service (`identity.pagerduty.com`, `identity.eu.pagerduty.com`, or the loopback server;
  * any host): `POST /oauth/token` and `GET /oauth/authorize`, over `state.oauth`. At the REST API it decides the
@@ -130,11 +140,13 @@ export const oauthPlugin: EnginePluginFactory = (state) => ({
     {
       method: "POST",
       path: OAUTH_TOKEN_PATH,
+      origin: identityOrigin,
       handle: ({ now, request }) => handleOAuthToken(state.oauth, request, now)
     },
     {
       method: "GET",
       path: "/oauth/authorize",
+      origin: identityOrigin,
       handle: ({ now, request }) => handleOAuthAuthorize(state.oauth, request, now)
     }
   ],
@@ -177,7 +189,8 @@ const userRoute = (route: FakeRoute): Route => ({
 
 const routeMatches = (route: Route | RestRoute, request: ParsedRequest): boolean =>
   (route.method === "*" || route.method === request.method) &&
-  (typeof route.path === "string" ? route.path === request.path : route.path.test(request.path))
+  (typeof route.path === "string" ? route.path === request.path : route.path.test(request.path)) &&
+  (route.origin === undefined || route.origin(request.origin))
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Headers
@@ -372,7 +385,7 @@ export const makeEngine = (
   const handle = (input: FakeRequest): Effect.Effect<FakeReply> =>
     Effect.clockWith((clock) => {
       const arrival = clock.unsafeCurrentTimeMillis()
-      const request = parseRequest(input)
+      const request = parseRequest(input, state.publicOrigin)
       const requestId = state.nextRequestId()
       if (state.requestLog.enabled) state.requestLog.push(recordOf(request, requestId, arrival, redactors))
       const fault = state.faults.size === 0 ?

@@ -45,8 +45,34 @@ const routeEvent = (
   return invalidEvent(["Invalid routing key"])
 }
 
+const severityUrgency = (severity: unknown): string => severity === "info" || severity === "warning" ? "low" : "high"
+
+/**
+ * The urgency of an incident an event opens: the service's `incident_urgency_rule` (`constant`: its urgency;
+ * `severity_based`: from the severity; `use_support_hours`: the rule `during_support_hours`, support hours being
+ * always on in the fake); a service without a rule (a seeded one): from the severity.
+ */
+const eventUrgency = (service: JsonObject, severity: unknown): string => {
+  let rule = service.incident_urgency_rule
+  if (isObject(rule) && rule.type === "use_support_hours") rule = rule.during_support_hours
+  if (!isObject(rule)) return severityUrgency(severity)
+  if (rule.urgency === "high" || rule.urgency === "low") return rule.urgency
+  return severityUrgency(severity)
+}
+
 const record = (state: EngineState, event: FakeEvent): void => {
   state.events.push(event)
+}
+
+/** The integration record of a routing key on a service, if it has one. */
+const integrationOf = (state: EngineState, serviceId: string, routingKey: string): JsonObject | undefined => {
+  const integrations = state.store.peek(`services/${serviceId}/integrations`)
+  if (integrations === undefined) return undefined
+  for (let i = 0; i < integrations.size; i++) {
+    const integration = integrations.at(i)
+    if (integration.integration_key === routingKey) return integration
+  }
+  return undefined
 }
 
 /**
@@ -111,7 +137,7 @@ export const handleAlertEvent = (state: EngineState, request: ParsedRequest, now
         {
           title: payload.summary,
           incident_key: dedupKey,
-          urgency: payload.severity === "info" || payload.severity === "warning" ? "low" : "high",
+          urgency: eventUrgency(service, payload.severity),
           body: { type: "incident_body", details: payload.summary }
         },
         service,
@@ -119,7 +145,7 @@ export const handleAlertEvent = (state: EngineState, request: ParsedRequest, now
         now,
         origin
       )
-      addAlert(state, incident, service, dedupKey, event, now, origin)
+      addAlert(state, incident, service, dedupKey, event, now, origin, integrationOf(state, serviceId, routingKey))
       incidentId = incident.id as string
     }
   } else if (open !== undefined) {

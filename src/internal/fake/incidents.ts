@@ -4,7 +4,8 @@
  *
  * @internal
  */
-import { isObject, isoSeconds, type JsonObject } from "./json.js"
+import { idOf, isObject, isoSeconds, type JsonObject } from "./json.js"
+import { initialAssignments } from "./oncall.js"
 import type { EngineState } from "./state.js"
 
 /** Who did something, as log entries show it. @internal */
@@ -27,6 +28,16 @@ export const eventsActor = (state: EngineState, service: JsonObject, origin: str
   agent: state.reference("services", service, origin),
   channel: { type: "api", summary: "Events API v2" }
 })
+
+/**
+ * Stores an incident's new state. Every change of an incident (creation, status, fields, alert counts) goes through
+ * here: the one place to observe incident changes (webhooks).
+ *
+ * @internal
+ */
+export const saveIncident = (state: EngineState, incident: JsonObject): void => {
+  state.collection("incidents").upsert(incident)
+}
 
 const incidentLogKey = (incidentId: string): string => `incidents/${incidentId}/log_entries`
 
@@ -86,6 +97,14 @@ export const createIncident = (
     ...rest
   } = fields
   const body = isObject(fields.body) ? fields.body : undefined
+  const policy = isObject(fields.escalation_policy) ?
+    fields.escalation_policy :
+    isObject(service.escalation_policy) ?
+    service.escalation_policy :
+    undefined
+  const assignments = Array.isArray(fields.assignments) && fields.assignments.length > 0 ?
+    fields.assignments.map((assignment) => ({ at, ...(isObject(assignment) ? assignment : {}) })) :
+    initialAssignments(state, idOf(policy), now, origin)
   const created = state.insert("incidents", {
     ...rest,
     id: state.nextId(),
@@ -102,18 +121,19 @@ export const createIncident = (
     last_status_change_by: state.reference("services", service, origin),
     urgency: fields.urgency ?? "high",
     service: state.reference("services", service, origin),
-    escalation_policy: fields.escalation_policy ?? service.escalation_policy ?? null,
+    escalation_policy: policy ?? null,
     priority: fields.priority ?? null,
-    assignments: fields.assignments ?? [],
+    assignments,
     acknowledgements: [],
     teams: service.teams ?? [],
     alert_counts: { all: 0, triggered: 0, resolved: 0 },
     resolve_reason: null,
+    resolved_at: null,
     assigned_via: "escalation_policy"
   }, now)
   const entry = writeLogEntry(state, created, "trigger_log_entry", "Triggered through the API.", actor, now, origin)
   const incident = { ...created, first_trigger_log_entry: state.reference("log_entries", entry, origin) }
-  state.collection("incidents").upsert(incident)
+  saveIncident(state, incident)
   return incident
 }
 
@@ -191,7 +211,7 @@ export const changeIncidentStatus = (
     writeLogEntry(state, updated, "resolve_log_entry", `Resolved by ${who}.`, actor, now, origin)
     updated = recountAlerts(state, updated)
   }
-  state.collection("incidents").upsert(updated)
+  saveIncident(state, updated)
   return updated
 }
 
@@ -203,7 +223,8 @@ export const addAlert = (
   dedupKey: string,
   event: JsonObject,
   now: number,
-  origin: string
+  origin: string,
+  integration?: JsonObject | undefined
 ): JsonObject => {
   const payload = isObject(event.payload) ? event.payload : {}
   const incidentId = incident.id as string
@@ -215,6 +236,9 @@ export const addAlert = (
     alert_key: dedupKey,
     service: state.reference("services", service, origin),
     incident: state.reference("incidents", incident, origin),
+    integration: integration === undefined ?
+      null :
+      state.reference(`services/${service.id as string}/integrations`, integration, origin),
     severity: payload.severity ?? null,
     suppressed: false,
     body: {
@@ -238,7 +262,7 @@ export const addAlert = (
     }
   }, now)
   state.openAlerts.set(openAlertKey(service.id as string, dedupKey), incidentId)
-  state.collection("incidents").upsert(recountAlerts(state, incident))
+  saveIncident(state, recountAlerts(state, incident))
   return alert
 }
 
@@ -265,6 +289,6 @@ export const refreshIncident = (state: EngineState, incidentId: string): JsonObj
   const incident = state.store.peek("incidents")?.get(incidentId)
   if (incident === undefined) return undefined
   const updated = recountAlerts(state, incident)
-  state.collection("incidents").upsert(updated)
+  saveIncident(state, updated)
   return updated
 }

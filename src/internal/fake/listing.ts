@@ -7,6 +7,7 @@
  */
 import type { FakeResponse } from "../../FakePagerDuty.js"
 import { buildFilter, type Filter } from "./filters.js"
+import { expandIncludes, includesOf } from "./include.js"
 import { isObject, type JsonObject, parseTime } from "./json.js"
 import { invalidInput, JSON_CONTENT_TYPE, jsonReply, notFound, offsetCeiling } from "./reply.js"
 import type { ParsedRequest } from "./request.js"
@@ -48,7 +49,8 @@ const decodeCursor = (cursor: string): number | undefined => {
   }
 }
 
-interface ListSource {
+/** @internal */
+export interface ListSource {
   readonly size: number
   readonly at: (index: number) => JsonObject
 }
@@ -92,6 +94,8 @@ interface ListInput {
   /** Collection key (`users`, `incidents/P1/alerts`). */
   readonly key: string
   readonly wrapper: string
+  /** The records to list, when not the stored collection at `key` (computed on-calls). */
+  readonly source?: ListSource | undefined
 }
 
 const filterFor = (input: ListInput): Filter | undefined | FakeResponse => {
@@ -101,8 +105,13 @@ const filterFor = (input: ListInput): Filter | undefined | FakeResponse => {
 
 const isResponse = (u: unknown): u is FakeResponse => typeof u === "object" && u !== null && "_tag" in u
 
-const shower = (input: ListInput) => (record: JsonObject): string =>
-  input.state.presentJson(input.key, record, input.request.origin)
+const shower = (input: ListInput) => {
+  const includes = includesOf(input.request.query.getAll("include"))
+  const { key, request, state } = input
+  if (includes.length === 0) return (record: JsonObject): string => state.presentJson(key, record, request.origin)
+  return (record: JsonObject): string =>
+    JSON.stringify(expandIncludes(state, state.present(key, record, request.origin), includes, request.origin))
+}
 
 /**
  * A page as JSON text, built from the records' (cached) JSON: `{"<wrapper>":[...],<fields>}`. Records are not copied
@@ -134,7 +143,7 @@ export const listOffset = (input: ListInput): FakeResponse => {
   const filter = filterFor(input)
   if (isResponse(filter)) return filter
   const wantTotal = isTrue(query.get("total"))
-  const source = sourceOf(input.state.store.peek(input.key))
+  const source = input.source ?? sourceOf(input.state.store.peek(input.key))
   const show = shower(input)
   let page: Array<string>
   let more: boolean
@@ -179,7 +188,7 @@ export const listCursor = (input: ListInput): FakeResponse => {
   if (start === undefined) return invalidInput("Invalid cursor.")
   const filter = filterFor(input)
   if (isResponse(filter)) return filter
-  const source = sourceOf(input.state.store.peek(input.key))
+  const source = input.source ?? sourceOf(input.state.store.peek(input.key))
   const { nextIndex, page } = collectForward(source, filter, start, limit, shower(input))
   const next = nextMatch(source, filter, nextIndex)
   return pageReply(input.wrapper, page, { limit, next_cursor: next < 0 ? null : encodeCursor(next) })
@@ -197,7 +206,7 @@ export const listAfter = (input: ListInput): FakeResponse => {
   if (typeof limit === "string") return invalidInput(limit)
   const filter = filterFor(input)
   if (isResponse(filter)) return filter
-  const source = sourceOf(input.state.store.peek(input.key))
+  const source = input.source ?? sourceOf(input.state.store.peek(input.key))
   const show = shower(input)
   const afterText = query.get("after")
   const beforeText = query.get("before")
@@ -236,12 +245,12 @@ export const listAfter = (input: ListInput): FakeResponse => {
 export const listAll = (input: ListInput, singleton: boolean): FakeResponse => {
   const filter = filterFor(input)
   if (isResponse(filter)) return filter
-  const source = sourceOf(input.state.store.peek(input.key))
+  const source = input.source ?? sourceOf(input.state.store.peek(input.key))
   if (singleton) {
     const index = nextMatch(source, filter, 0)
     return index < 0 ?
       notFound() :
-      jsonReply(200, { [input.wrapper]: input.state.present(input.key, source.at(index), input.request.origin) })
+      jsonReply(200, { [input.wrapper]: JSON.parse(shower(input)(source.at(index))) })
   }
   return pageReply(input.wrapper, collectForward(source, filter, 0, source.size, shower(input)).page, {})
 }

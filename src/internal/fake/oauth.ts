@@ -74,6 +74,22 @@ export class FakeOAuth {
     this.clients.set(client.clientId, client)
   }
 
+  /**
+   * Whether any app is accepted: no `oauth.clients` option and none registered (the same default as `apiKeys`:
+   * absent, everything is accepted). An unknown app is then taken as registered with the secret it sends (a public
+   * client when it sends none), every scope and every redirect URI.
+   */
+  get open(): boolean {
+    return this.options?.clients === undefined && this.clients.size === 0
+  }
+
+  /** The client with an id: a registered one, or in open mode one made up from the request. */
+  clientFor(clientId: string, secret: string | null): FakeOAuthClient | undefined {
+    const registered = this.clients.get(clientId)
+    if (registered !== undefined || !this.open) return registered
+    return secret === null ? { clientId } : { clientId, clientSecret: secret }
+  }
+
   /** Every access token issued so far is rejected from now on (a revoked app, a rotated secret). */
   revokeAll(): void {
     for (const token of this.issued.values()) token.revoked = true
@@ -233,7 +249,7 @@ const decideToken = (
   const secret = form.get("client_secret")
   const grantType = form.get("grant_type")
   if (clientId === null || clientId === "") return oauthError(400, "invalid_request", "client_id is required.")
-  const client = oauth.clients.get(clientId)
+  const client = oauth.clientFor(clientId, secret)
   if (client === undefined) return invalidClient()
   if (secret !== null && secret !== client.clientSecret) return invalidClient()
   const authenticated = secret !== null && client.clientSecret !== undefined
@@ -319,7 +335,7 @@ const decideToken = (
 export const handleOAuthAuthorize = (oauth: FakeOAuth, request: OAuthRequest, now: number): FakeResponse => {
   const queryStart = request.url.indexOf("?")
   const query = new URLSearchParams(queryStart === -1 ? "" : request.url.slice(queryStart + 1))
-  const client = oauth.clients.get(query.get("client_id") ?? "")
+  const client = oauth.clientFor(query.get("client_id") ?? "", null)
   const redirectUri = query.get("redirect_uri")
   if (client === undefined) return oauthError(400, "invalid_client", "Unknown client_id.")
   if (redirectUri === null || (client.redirectUris !== undefined && !client.redirectUris.includes(redirectUri))) {

@@ -100,14 +100,30 @@ const lowerCaseHeaders = (headers: Readonly<Record<string, string>>): Readonly<R
   return headers
 }
 
+const firstValue = (header: string | undefined): string | undefined => {
+  const value = header?.split(",")[0]?.trim()
+  return value === undefined || value.length === 0 ? undefined : value
+}
+
+/** The origin a client sees behind a proxy or TLS front: `X-Forwarded-Proto` and `X-Forwarded-Host` honoured. */
+const forwardedOrigin = (origin: string, headers: Readonly<Record<string, string>>): string => {
+  const proto = firstValue(headers["x-forwarded-proto"])
+  const host = firstValue(headers["x-forwarded-host"])
+  if (proto === undefined && host === undefined) return origin
+  const separator = origin.indexOf("://")
+  const scheme = proto ?? origin.slice(0, separator)
+  return `${scheme}://${host ?? origin.slice(separator + 3)}`
+}
+
 /**
  * Splits a request into its parts without `new URL` (this runs on every request of a benchmark).
  *
  * @internal
  */
-export const parseRequest = (request: FakeRequest): ParsedRequest => {
+export const parseRequest = (request: FakeRequest, publicOrigin?: string | undefined): ParsedRequest => {
   const match = URL_PARTS.exec(request.url)
-  const origin = match?.[1] ?? "https://api.pagerduty.com"
+  const headers = lowerCaseHeaders(request.headers)
+  const origin = publicOrigin ?? forwardedOrigin(match?.[1] ?? "https://api.pagerduty.com", headers)
   const rawPath = match?.[2] ?? "/"
   const search = match?.[3]
   let parsed: ParsedBody | undefined
@@ -118,7 +134,7 @@ export const parseRequest = (request: FakeRequest): ParsedRequest => {
     origin,
     path: rawPath.length === 0 ? "/" : rawPath,
     query: search === undefined ? emptyQuery : parseQuery(search.slice(1)),
-    headers: lowerCaseHeaders(request.headers),
+    headers,
     bodyText,
     body: () => (parsed ??= parseBody(bodyText))
   }

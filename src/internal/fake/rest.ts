@@ -9,6 +9,8 @@ import * as Option from "effect/Option"
 import type { FakeResponse } from "../../FakePagerDuty.js"
 import { canonicalPath, decodeSegment, isPathParam, lookupEndpoint } from "../endpoints.js"
 import type { EndpointEntry } from "../endpointTypes.js"
+import { KNOWN_ABILITIES } from "./abilities.js"
+import { createdDefaultsFor } from "./defaults.js"
 import { handleChangeEvent } from "./events.js"
 import {
   type Actor,
@@ -18,14 +20,18 @@ import {
   incidentStatuses,
   openAlertKey,
   refreshIncident,
+  saveIncident,
   userActor,
   writeLogEntry
 } from "./incidents.js"
-import { isObject, isoSeconds, isPlural, type JsonObject } from "./json.js"
+import { expandIncludes, includesOf } from "./include.js"
+import { idOf, isObject, isoSeconds, isPlural, type JsonObject, parseTime } from "./json.js"
 import { listAfter, listAll, listAnalytics, listCursor, listOffset } from "./listing.js"
+import { computeOnCalls } from "./oncall.js"
 import { emptyReply, fromRequired, invalidInput, jsonReply, notFound, restError } from "./reply.js"
 import type { ParsedRequest } from "./request.js"
 import { type EngineState, summaryOf } from "./state.js"
+import { validateRequest } from "./validate.js"
 
 interface RestContext {
   readonly state: EngineState
@@ -128,9 +134,16 @@ const getGeneric: Handler = (context) => {
   if (isItem(context)) {
     const key = itemKey(context)
     const record = state.store.peek(key)?.get(itemId(context))
-    return record === undefined
-      ? notFound()
-      : jsonReply(200, wrap(entry.responseWrapper, present(context, key, record)))
+    if (record === undefined) return notFound()
+    const includes = includesOf(context.request.query.getAll("include"))
+    const shown = present(context, key, record)
+    return jsonReply(
+      200,
+      wrap(
+        entry.responseWrapper,
+        includes.length === 0 ? shown : expandIncludes(state, shown, includes, context.request.origin)
+      )
+    )
   }
   const key = collectionKeyOf(context)
   const wrapper = entry.responseWrapper
@@ -177,6 +190,21 @@ const upsertItem = (context: RestContext, status: number): FakeResponse => {
   return jsonReply(200, wrap(entry.responseWrapper, present(context, key, merged)))
 }
 
+/**
+ * A record created in a nested collection (`users/{id}/contact_methods`) is listed by reference on its parent when the
+ * parent has a list of that name (the user's `contact_methods`), as PagerDuty shows it.
+ */
+const listOnParent = (context: RestContext, key: string, created: JsonObject): void => {
+  const { request, segments, state } = context
+  if (segments.length !== 3) return
+  const parentKey = segments[0]
+  const parents = state.store.peek(parentKey)
+  const parent = parents?.get(segments[1])
+  const field = segments[2]
+  if (parents === undefined || parent === undefined || !Array.isArray(parent[field])) return
+  parents.upsert({ ...parent, [field]: [...parent[field], state.reference(key, created, request.origin)] })
+}
+
 const postGeneric: Handler = (context) => {
   const { entry, now, request, segments, state, templateSegments } = context
   if (entry.pagination === "analytics") {
@@ -197,7 +225,14 @@ const postGeneric: Handler = (context) => {
   if (isResponse(entity)) return entity
   const invalid = validateNew(state, key, entity)
   if (invalid !== undefined) return invalid
-  const created = state.insert(key, withoutServerFields(entity), now)
+  const fields: JsonObject = { ...createdDefaultsFor(`POST ${entry.path}`, now), ...withoutServerFields(entity) }
+  // What a POST creates has an id and a type, even in a collection the API does not address by id.
+  if (!state.meta(key).identifiable && entry.responseWrapper !== null) {
+    fields.id = state.nextId()
+    if (fields.type === undefined) fields.type = entry.responseWrapper
+  }
+  const created = state.insert(key, fields, now)
+  listOnParent(context, key, created)
   return jsonReply(201, wrap(entry.responseWrapper, present(context, key, created)))
 }
 
@@ -303,7 +338,7 @@ const applyIncidentUpdate = (context: RestContext, incident: JsonObject, patch: 
   if (Object.keys(fields).length > 0) {
     current = { ...current, ...fields, updated_at: isoSeconds(now) }
     if (typeof fields.title === "string") current.summary = `[#${String(current.incident_number)}] ${fields.title}`
-    state.collection("incidents").upsert(current)
+    saveIncident(state, current)
     // Not a stored log entry: tells the observers (webhooks) which fields changed.
     const change = { type: "incident_fields_change", previous: incident, agent: actorOf(context).agent }
     for (const observe of state.incidentObservers) observe(current, change, now)
@@ -405,13 +440,31 @@ const syncAlerts = (handler: Handler): Handler => (context) => {
 // Others
 // ---------------------------------------------------------------------------------------------------------------------
 
+const accountLevelKey = () =>
+  restError(400, "Arguments Caused Error", 2002, ["This endpoint cannot be used with an account-level access token."])
+
+const TOKEN_KEY = /^token\s+token="?([^"]*)"?\s*$/i
+const BEARER_TOKEN = /^bearer\s+(\S+)\s*$/i
+
+/**
+ * `GET /users/me`: the user a credential belongs to. A `Token` key listed in `userApiKeys` is that user's key; any other
+ * `Token` key is account-level (400, as PagerDuty answers). A bearer token acts as a user (the first user, who
+ * consented), except one the identity service issued by client credentials (an app's account-level token: 400).
+ */
 const meRoute: Handler = (context) => {
-  const users = context.state.store.peek("users")
-  if (users === undefined || users.size === 0) {
-    return restError(400, "Arguments Caused Error", 2002, [
-      "This endpoint cannot be used with an account-level access token."
-    ])
+  const { state } = context
+  const authorization = context.request.headers.authorization ?? ""
+  const users = state.store.peek("users")
+  const key = TOKEN_KEY.exec(authorization)?.[1]
+  if (key !== undefined) {
+    const owner = state.userApiKeys.get(key)
+    if (owner === undefined) return accountLevelKey()
+    const user = users?.get(owner) ?? state.findUserByEmail(owner)
+    return user === undefined ? notFound() : jsonReply(200, { user: present(context, "users", user) })
   }
+  const token = BEARER_TOKEN.exec(authorization)?.[1]
+  if (token !== undefined && state.oauth.issued.get(token)?.grantType === "client_credentials") return accountLevelKey()
+  if (users === undefined || users.size === 0) return notFound()
   return jsonReply(200, { user: present(context, "users", users.at(0)) })
 }
 
@@ -458,7 +511,85 @@ const createIntegrationRoute: Handler = (context) => {
   })
 }
 
+/** An override as stored: its window and a reference to its user (`undefined` user: an unknown id). */
+const makeOverride = (context: RestContext, input: JsonObject): JsonObject | ReadonlyArray<string> => {
+  const errors: Array<string> = []
+  const start = parseTime(input.start)
+  const end = parseTime(input.end)
+  if (start === undefined) errors.push("Start must be an ISO 8601 date-time.")
+  if (end === undefined) errors.push("End must be an ISO 8601 date-time.")
+  if (start !== undefined && end !== undefined && end <= start) errors.push("Override must end after its start")
+  const userId = idOf(input.user)
+  const user = userId === undefined ? undefined : context.state.store.peek("users")?.get(userId)
+  if (user === undefined) errors.push("User not found.")
+  if (errors.length > 0) return errors
+  return {
+    id: context.state.nextId(),
+    start: isoSeconds(start as number),
+    end: isoSeconds(end as number),
+    user: context.state.reference("users", user as JsonObject, context.request.origin),
+    ...(typeof input.time_zone === "string" ? { time_zone: input.time_zone } : {})
+  }
+}
+
+/**
+ * `POST /schedules/{id}/overrides`: the documented body is `{"overrides": [...]}`, answered 201 with a bare array of
+ * `{status, override}` (`{status: 400, errors, override}` for one PagerDuty refuses); the older single form
+ * `{"override": {...}}` is answered `{"override": ...}`.
+ */
+const createOverridesRoute: Handler = (context) => {
+  const { now, state } = context
+  const key = `schedules/${context.segments[1]}/overrides`
+  const body = context.request.body()
+  if (body._tag === "Invalid") return invalidInput("The request body is not valid JSON.")
+  const value = body._tag === "Json" && isObject(body.value) ? body.value : {}
+  if (isObject(value.override) && value.overrides === undefined) {
+    const made = makeOverride(context, value.override)
+    if (Array.isArray(made)) return invalidInput(...made)
+    const stored = state.insert(key, made as JsonObject, now)
+    return jsonReply(201, { override: present(context, key, stored) })
+  }
+  if (!Array.isArray(value.overrides) || value.overrides.length === 0) {
+    return invalidInput("'overrides' must be a non-empty array.")
+  }
+  const results = value.overrides.map((item) => {
+    const input = isObject(item) ? item : {}
+    const made = makeOverride(context, input)
+    if (Array.isArray(made)) return { status: 400, errors: made, override: input }
+    return { status: 201, override: present(context, key, state.insert(key, made as JsonObject, now)) }
+  })
+  return jsonReply(201, results)
+}
+
+/** `GET /oncalls`: computed from the escalation policies and schedules (at `since`, else now), plus seeded ones. */
+const onCallsRoute: Handler = (context) => {
+  const { now, request, state } = context
+  const at = parseTime(request.query.get("since")) ?? now
+  const entries = computeOnCalls(state, at, request.origin)
+  return listOffset({
+    state,
+    request,
+    key: "oncalls",
+    wrapper: "oncalls",
+    source: { size: entries.length, at: (index) => entries[index] }
+  })
+}
+
+const abilitiesRoute: Handler = (context) => jsonReply(200, { abilities: [...context.state.abilities] })
+
+const abilityRoute: Handler = (context) => {
+  const ability = itemId(context)
+  if (context.state.abilities.has(ability)) return emptyReply(204)
+  return KNOWN_ABILITIES.includes(ability) ?
+    restError(402, "Payment Required", 2012, [`The account does not have the '${ability}' ability.`]) :
+    notFound()
+}
+
 const special: ReadonlyMap<string, Handler> = new Map<string, Handler>([
+  ["GET /abilities", abilitiesRoute],
+  ["GET /abilities/{id}", abilityRoute],
+  ["GET /oncalls", onCallsRoute],
+  ["POST /schedules/{id}/overrides", createOverridesRoute],
   ["POST /incidents", createIncidentRoute],
   ["PUT /incidents", updateIncidentsRoute],
   ["PUT /incidents/{id}", updateIncidentRoute],
@@ -484,6 +615,8 @@ export const handleRest = (state: EngineState, request: ParsedRequest, now: numb
     const from = request.headers.from
     if (from === undefined || from.trim().length === 0) return fromRequired()
   }
+  const problems = validateRequest(entry.method, template, request)
+  if (problems.length > 0) return invalidInput(...problems)
   const templateSegments = template.split("/").slice(1)
   const segments = pathSegments(request.path)
   // The records a path goes through must exist (`/incidents/{id}/notes` of an unknown incident is a 404).

@@ -2,8 +2,8 @@
  * The loopback transport: a `node:http` server on 127.0.0.1 answering with the engine. `node:http` directly (not
  * platform-node) because faults act on the socket (a reset destroys it, a hang leaves it open) and to keep the testing
  * entry free of platform-node's peers. It serves in real time (the live `Clock`), whatever clock the caller's tests
- * run on. `node:http` is loaded when a server starts, so the testing entry (and `FakePagerDuty.layer`, which needs no
- * socket) also loads in runtimes without it, such as a browser test runner.
+ * run on. Only the `effect-pagerduty/testing/server` entry reaches this module: the in-memory entry stays free of Node
+ * built-ins.
  *
  * @internal
  */
@@ -12,7 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberSet from "effect/FiberSet"
 import type * as Scope from "effect/Scope"
-import type * as Http from "node:http"
+import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import type { Socket } from "node:net"
 import type { FakeReply, FakeRequest } from "../../FakePagerDuty.js"
@@ -39,10 +39,10 @@ const flattenHeaders = (headers: Http.IncomingHttpHeaders): Record<string, strin
  */
 export const startServer = (
   handle: (request: FakeRequest) => Effect.Effect<FakeReply>,
-  port: number
+  port: number,
+  host = "127.0.0.1"
 ): Effect.Effect<ServerInfo, never, Scope.Scope> =>
   Effect.gen(function*() {
-    const Http = yield* Effect.promise(() => import("node:http"))
     const run = yield* FiberSet.makeRuntime<never, FakeReply, never>()
     const liveClock = Clock.make()
     const sockets = new Set<Socket>()
@@ -90,7 +90,7 @@ export const startServer = (
 
     yield* Effect.async<void>((resume) => {
       server.once("error", (error) => resume(Effect.die(error)))
-      server.listen(port, "127.0.0.1", () => resume(Effect.void))
+      server.listen(port, host, () => resume(Effect.void))
     })
     yield* Effect.addFinalizer(() =>
       Effect.async<void>((resume) => {
@@ -100,6 +100,6 @@ export const startServer = (
       })
     )
     const address = server.address() as AddressInfo
-    base = `http://127.0.0.1:${address.port}`
+    base = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`
     return { url: base, port: address.port }
   })

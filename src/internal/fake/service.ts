@@ -41,6 +41,7 @@ export const make = (options?: FakePagerDutyOptions): Effect.Effect<FakePagerDut
   Effect.map(now, (start) => {
     const engine = makeEngine(options)
     const { state } = engine
+    if (state.publicOrigin !== undefined) state.defaultOrigin = state.publicOrigin
     const applySeed = (at: number) => {
       for (const [collection, records] of Object.entries(options?.seed ?? {})) {
         seedInto(engine, collection, records, at)
@@ -122,5 +123,5 @@ export const make = (options?: FakePagerDutyOptions): Effect.Effect<FakePagerDut
 /** Points `self` URLs of records shown outside a request (and Events API references) at the server's URL. @internal */
 export const setDefaultOrigin = (service: FakePagerDutyService, origin: string): void => {
   const state = engines.get(service)
-  if (state !== undefined) state.defaultOrigin = origin
+  if (state !== undefined && state.publicOrigin === undefined) state.defaultOrigin = origin
 }

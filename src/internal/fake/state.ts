@@ -7,6 +7,7 @@
 import * as Option from "effect/Option"
 import type { FakeEvent, FakePagerDutyOptions } from "../../FakePagerDuty.js"
 import { canonicalPath, isPathParam, lookupEndpoint } from "../endpoints.js"
+import { KNOWN_ABILITIES } from "./abilities.js"
 import { Faults, RateLimiter, RequestLog } from "./controls.js"
 import { hexKey, recordId } from "./ids.js"
 import { asString, isObject, isoSeconds, type JsonObject, singular } from "./json.js"
@@ -51,9 +52,18 @@ const computeMeta = (key: string): CollectionMeta => {
       }
     }
   }
+  // An incident's log entries are the records of `/log_entries/{id}`.
+  if (key.endsWith("/log_entries")) {
+    return { identifiable: true, typeName: "log_entry", selfBase: "log_entries", htmlUrl: true }
+  }
+  // Priorities are listed only (`GET /priorities`), but PagerDuty shows them as addressable records.
+  if (key === "priorities") return { identifiable: true, typeName: "priority", selfBase: key, htmlUrl: false }
   // Log entries are addressed at `/log_entries/{id}` whichever list they are read from.
   const selfBase = key.endsWith("/log_entries") ? "log_entries" : key
-  return { identifiable, typeName, selfBase, htmlUrl: identifiable && !key.includes("/") }
+  // Top-level records, and an incident's alerts and log entries, have a page in the web app.
+  const htmlUrl = identifiable &&
+    (!key.includes("/") || key.endsWith("/alerts") || key.endsWith("/log_entries") || key.endsWith("/integrations"))
+  return { identifiable, typeName, selfBase, htmlUrl }
 }
 
 /** The `summary` PagerDuty derives for a record without one. @internal */
@@ -75,6 +85,12 @@ export class EngineState {
   apiKeys: Set<string> | undefined
   /** Called with an incident and the log entry written for it, whenever one is written (the webhooks plugin). */
   readonly incidentObservers: Array<(incident: JsonObject, logEntry: JsonObject, now: number) => void> = []
+  /** `Token` keys that belong to a user (key → user id or email); other keys are account-level. */
+  readonly userApiKeys: ReadonlyMap<string, string>
+  /** The account's abilities. */
+  readonly abilities: ReadonlySet<string>
+  /** The origin of `self` URLs when set (`publicUrl`), whatever the request's. */
+  readonly publicOrigin: string | undefined
   /** The OAuth identity service: clients, issued tokens and codes (served and reset by `oauthPlugin`). */
   readonly oauth: FakeOAuth
   latencyMillis: number
@@ -89,6 +105,9 @@ export class EngineState {
 
   constructor(options: FakePagerDutyOptions | undefined, latencyMillis: number) {
     this.apiKeys = options?.apiKeys === undefined ? undefined : new Set(options.apiKeys)
+    this.abilities = new Set(options?.abilities ?? KNOWN_ABILITIES)
+    this.userApiKeys = new Map(Object.entries(options?.userApiKeys ?? {}))
+    this.publicOrigin = options?.publicUrl === undefined ? undefined : options.publicUrl.replace(/\/+$/, "")
     this.latencyMillis = latencyMillis
     this.rateLimiter = new RateLimiter(options?.rateLimit?.perMinute)
     this.requestLog = new RequestLog(options?.recordRequests ?? true, options?.maxRecordedRequests ?? 10_000)
@@ -153,6 +172,10 @@ export class EngineState {
       if (record.type === undefined) record.type = meta.typeName
       if (record.summary === undefined) record.summary = summaryOf(record)
       if (record.created_at === undefined) record.created_at = isoSeconds(now)
+      // Incident numbers continue after seeded incidents.
+      if (key === "incidents" && typeof record.incident_number === "number") {
+        this.incidentCounter = Math.max(this.incidentCounter, record.incident_number)
+      }
     } else if (typeof record.id === "number") {
       record = { ...input, id: String(input.id) }
     }
