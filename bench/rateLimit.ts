@@ -14,7 +14,8 @@ import * as Os from "node:os"
 import { PagerDuty, RestApi } from "../src/index.js"
 import { RateLimit } from "../src/rate-limit.js"
 import { RateLimitRedis } from "../src/rate-limit/redis.js"
-import { FakePagerDuty, FakePagerDutyServer } from "../src/testing.js"
+import { FakePagerDuty } from "../src/testing.js"
+import { FakePagerDutyServer } from "../src/testing/server.js"
 import { budgetUsed, countingClient, redisServer, redisServerAvailable } from "../test/support/rateLimitFleet.js"
 import { median, table } from "./stats.js"
 
@@ -39,7 +40,7 @@ const listing = Effect.flatMap(RestApi, (api) => Stream.runCount(api.iterAll("/u
 
 const runOnce = (variant: VariantId, redis: { readonly host: string; readonly port: number } | undefined) =>
   Effect.gen(function*() {
-    const context = yield* Layer.build(FakePagerDuty.server({ budget, seed: { users }, recordRequests: true }))
+    const context = yield* Layer.build(FakePagerDutyServer.layer({ budget, seed: { users }, recordRequests: true }))
     const fake = yield* Effect.provide(FakePagerDuty, context)
     const server = yield* Effect.provide(FakePagerDutyServer, context)
     // One budget name for the whole fleet of this run (a fresh one per run).

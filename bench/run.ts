@@ -103,7 +103,7 @@ emit(
   `- CPU: ${machine.cpu}, ${machine.cores} cores; ${machine.memory} of memory; load average at start ${machine.load}`
 )
 emit(
-  `- Server: \`FakePagerDuty.server({ recordRequests: false })\` in a child process (another core) on 127.0.0.1; ` +
+  `- Server: \`FakePagerDutyServer.layer({ recordRequests: false })\` in a child process (another core) on 127.0.0.1; ` +
     `latency set per scenario over IPC (\`setLatency\`)`
 )
 emit(

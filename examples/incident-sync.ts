@@ -5,7 +5,7 @@
  *
  *   PAGERDUTY_API_KEY=... INCIDENT_SYNC_DB=incidents.db npx tsx examples/incident-sync.ts
  *
- * With `PAGERDUTY_REST_URL` pointing at a fake PagerDuty (`FakePagerDuty.server`), it runs against the fake; the
+ * With `PAGERDUTY_REST_URL` pointing at a fake PagerDuty (`FakePagerDutyServer.layer`), it runs against the fake; the
  * examples test does that.
  */
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"

@@ -20,7 +20,7 @@ tarball="$work/$(npm pack --silent --pack-destination "$work" | tail -n 1)"
 
 files="$(tar -tzf "$tarball" | sed 's#^package/##' | sort)"
 for required in package.json README.md LICENSE CHANGELOG.md dist/index.js dist/index.d.ts dist/index.js.map \
-  dist/testing.js dist/testing.d.ts; do
+  dist/testing.js dist/testing.d.ts dist/testing/server.js dist/bin/effect-pagerduty-fake.js; do
   grep -qx "$required" <<<"$files" || fail "the tarball lacks $required"
 done
 if grep -E '^src/|(^|/)[^/]*\.ts$' <<<"$files" | grep -vE '\.d\.ts$' >/dev/null; then
@@ -78,4 +78,7 @@ JSON
 "$root/node_modules/.bin/tsc" -p "$app/tsconfig.json" || fail "the consumer does not type-check against the packed .d.ts"
 node "$app/out/consumer.js"
 node "$app/out/rateLimit.js"
+# The package's command (npx effect-pagerduty-fake) starts from the shipped files.
+node "$app/node_modules/effect-pagerduty/dist/bin/effect-pagerduty-fake.js" --help >/dev/null ||
+  fail "the effect-pagerduty-fake command does not start from the packed package"
 echo "check:package: $(basename "$tarball") ships $(wc -l <<<"$files") files, no TypeScript source; consumer OK"

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { FakePagerDuty, FakePagerDutyServer } from "effect-pagerduty/testing"
+import { FakePagerDutyServer } from "effect-pagerduty/testing/server"
 import { execFile } from "node:child_process"
 import { fileURLToPath } from "node:url"
 
@@ -60,7 +60,7 @@ describe("npm run demo", () => {
         )
         expect(stdout).not.toContain("against PagerDuty")
         expect(code).toBe(0)
-      }).pipe(Effect.provide(FakePagerDuty.server())),
+      }).pipe(Effect.provide(FakePagerDutyServer.layer())),
     120_000
   )
 })

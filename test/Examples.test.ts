@@ -1,6 +1,6 @@
 /**
  * Runs every program in examples/ as a child process (`node --import tsx examples/<name>.ts`) against its own
- * `FakePagerDuty.server` on 127.0.0.1, and checks its exit code, the key lines of its output, and what the fake
+ * `FakePagerDutyServer.layer` on 127.0.0.1, and checks its exit code, the key lines of its output, and what the fake
  * received. No example can rot: a change that breaks one fails here. The child's environment has no PAGERDUTY_*
  * variable but the ones set here, so nothing reaches the real PagerDuty.
  */
@@ -531,7 +531,7 @@ const runExample = (spec: ExampleSpec) =>
     if (spec.after !== undefined) yield* spec.after(fake, output)
   })
 
-describe.concurrent("examples/ against FakePagerDuty.server", () => {
+describe.concurrent("examples/ against FakePagerDutyServer.layer", () => {
   for (const spec of examples) {
     it.live(
       spec.name ?? spec.file,

@@ -14,7 +14,8 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, ManagedRuntime, Stream } from "effect"
 import { PagerDuty, RestApi } from "effect-pagerduty"
 import { RateLimitRedis } from "effect-pagerduty/rate-limit/redis"
-import { FakePagerDuty, FakePagerDutyServer } from "effect-pagerduty/testing"
+import { FakePagerDuty } from "effect-pagerduty/testing"
+import { FakePagerDutyServer } from "effect-pagerduty/testing/server"
 import { budgetUsed, countingClient, redisServer, redisServerAvailable } from "./support/rateLimitFleet.js"
 
 const WORKERS = 4
@@ -41,7 +42,7 @@ describe("RateLimit, a fleet sharing one budget through Redis", () => {
           )
         }
         const redis = yield* redisServer.pipe(Effect.orDie)
-        const fakeContext = yield* Layer.build(FakePagerDuty.server({ budget, seed: { users } }))
+        const fakeContext = yield* Layer.build(FakePagerDutyServer.layer({ budget, seed: { users } }))
         const fake = yield* Effect.provide(FakePagerDuty, fakeContext)
         const server = yield* Effect.provide(FakePagerDutyServer, fakeContext)
 

@@ -8,7 +8,8 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Stream } from "effect"
 import { PagerDuty, RestApi } from "effect-pagerduty"
 import { RateLimit } from "effect-pagerduty/rate-limit"
-import { FakePagerDuty, FakePagerDutyServer } from "effect-pagerduty/testing"
+import { FakePagerDuty } from "effect-pagerduty/testing"
+import { FakePagerDutyServer } from "effect-pagerduty/testing/server"
 import { budgetUsed, countingClient } from "./support/rateLimitFleet.js"
 
 const USERS = 10_000
@@ -35,7 +36,7 @@ const listAll = (rateLimit: PagerDuty.RateLimitLayer) =>
       rateLimited: counter.count(429),
       used: budgetUsed(requests, counter.count(429), budget.limit, 1_000)
     }
-  }).pipe(Effect.provide(FakePagerDuty.server({ budget, seed: { users } })))
+  }).pipe(Effect.provide(FakePagerDutyServer.layer({ budget, seed: { users } })))
 
 describe("RateLimit, one process (loopback, real time)", () => {
   it.live(

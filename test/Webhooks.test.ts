@@ -9,7 +9,8 @@ import { NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Layer, Redacted, Ref, Schema, Stream } from "effect"
 import { EventsApi, PagerDuty, RestApi } from "effect-pagerduty"
-import { FakePagerDuty, FakePagerDutyServer } from "effect-pagerduty/testing"
+import { FakePagerDuty } from "effect-pagerduty/testing"
+import { FakePagerDutyServer } from "effect-pagerduty/testing/server"
 import type { WebhookEvent } from "effect-pagerduty/webhooks"
 import { WebhookHandler, WebhookSignature, WebhookSubscription } from "effect-pagerduty/webhooks"
 import { createServer } from "node:http"
@@ -42,7 +43,7 @@ const TestLayer = Layer.mergeAll(
   NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })
 ).pipe(
   Layer.provideMerge(
-    FakePagerDuty.server({
+    FakePagerDutyServer.layer({
       seed: { users: [{ name: "Ada", email: FROM }], services: [{ id: SERVICE, name: "Checkout" }] },
       webhooks: { retryDelays: ["10 millis", "20 millis", "40 millis"] }
     })

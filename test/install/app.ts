@@ -6,7 +6,8 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { Effect, Layer, Stream } from "effect"
 import { EventsApi, PagerDuty, type PDHTTPError, RestApi } from "effect-pagerduty"
-import { FakePagerDuty, FakePagerDutyServer } from "effect-pagerduty/testing"
+import { FakePagerDuty } from "effect-pagerduty/testing"
+import { FakePagerDutyServer } from "effect-pagerduty/testing/server"
 
 const program = Effect.gen(function*() {
   const fake = yield* FakePagerDuty
@@ -31,7 +32,7 @@ const program = Effect.gen(function*() {
     )
     return { total, users: users.length, dedupKey, status: failure.status }
   }).pipe(Effect.provide(client))
-}).pipe(Effect.provide(FakePagerDuty.server()))
+}).pipe(Effect.provide(FakePagerDutyServer.layer()))
 
 Effect.runPromise(program).then(
   (result) => {

@@ -88,6 +88,8 @@ export interface EnginePlugin {
 export interface RestRoute {
   readonly method: string
   readonly path: string | RegExp
+  /** Which origins it answers on (default: any). */
+  readonly origin?: ((origin: string) => boolean) | undefined
   readonly handle: (context: RouteContext) => FakeResponse
 }
 
