@@ -149,11 +149,11 @@ export const typeCheckExamples = (
     {
       ...examplesCompilerOptions,
       noEmit: true,
-      // docgen's paths are relative to docs/examples; here they point at the sources directly.
+      // docgen's paths are relative to its examples directory (`<outDir>/examples`); here they are absolute.
       paths: Object.fromEntries(
         Object.entries(paths ?? {}).map((
           [name, targets]
-        ) => [name, targets.map((target) => path.join(root, config.srcDir, path.basename(target)))])
+        ) => [name, targets.map((target) => path.resolve(root, config.outDir, "examples", target))])
       )
     },
     root
@@ -223,15 +223,16 @@ const main = (): void => {
     return
   }
   if (!check) {
-    for (const module of new Set(members.map((member) => member.module))) {
-      const page = path.join(root, config.outDir, "modules", `${module}.md`)
+    for (const file of new Set(members.map((member) => member.file))) {
+      // docgen's page of a module mirrors its path under `srcDir` (`src/api/TypedDecoding.ts` -> `api/...`).
+      const page = path.join(root, config.outDir, "modules", `${path.posix.relative(config.srcDir, file)}.md`)
       if (!fs.existsSync(page)) {
         console.error(`docs: ${page} is missing: run docgen first`)
         process.exitCode = 1
         return
       }
       const current = fs.readFileSync(page, "utf8").split("\n# Static members\n")[0]
-      fs.writeFileSync(page, current.trimEnd() + "\n" + renderSection(members.filter((m) => m.module === module)))
+      fs.writeFileSync(page, current.trimEnd() + "\n" + renderSection(members.filter((m) => m.file === file)))
     }
   }
   console.log(

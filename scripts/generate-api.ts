@@ -700,6 +700,15 @@ export const renderDescriptors = (model: ApiModel, source: SpecSource): string =
   ].join("\n")
 }
 
+/** An `@example` block of doc-comment lines (docgen type-checks it): the code lines, fenced. */
+const exampleBlock = (code: ReadonlyArray<string>): ReadonlyArray<string> => [
+  " *",
+  " * @example",
+  " * ```ts",
+  ...code.map((line) => (line === "" ? " *" : ` * ${line}`)),
+  " * ```"
+]
+
 export const renderSchemas = (model: ApiModel, source: SpecSource): string => {
   const ctx: PrintContext = {
     typeQualifier: "",
@@ -740,6 +749,11 @@ export const renderSchemas = (model: ApiModel, source: SpecSource): string => {
     const doc = [
       "/**",
       ...docLines(firstSentence(description)),
+      ...exampleBlock([
+        "import type { Schemas } from \"effect-pagerduty/api\"",
+        "",
+        `declare const value: Schemas.${c.identifier}`
+      ]),
       " *",
       ` * @since ${SINCE}`,
       " * @category models",
@@ -752,6 +766,12 @@ export const renderSchemas = (model: ApiModel, source: SpecSource): string => {
     out.push(
       "/**",
       ` * Decodes a \`${c.identifier}\` (open enums, unknown keys kept).`,
+      ...exampleBlock([
+        "import { Schema } from \"effect\"",
+        "import { Schemas } from \"effect-pagerduty/api\"",
+        "",
+        `const decode = Schema.decodeUnknown(Schemas.${c.identifier})`
+      ]),
       " *",
       ` * @since ${SINCE}`,
       " * @category schemas",
@@ -902,6 +922,11 @@ export const renderTagModule = (
       out.push(
         "/**",
         ` * The ${paged ? "item" : "result"} of {@link ${op.functionName}}, unwrapped.`,
+        ...exampleBlock([
+          `import type { ${module} } from "effect-pagerduty/api"`,
+          "",
+          `declare const ${paged ? "item" : "result"}: ${module}.${resultName}`
+        ]),
         " *",
         ` * @since ${SINCE}`,
         " */",
@@ -914,10 +939,20 @@ export const renderTagModule = (
     const resultType = `${resultName}${op.resultMaybeEmpty && !paged && op.result !== null ? " | undefined" : ""}`
     const optionalInput = !hasRequiredInput(op)
     const doc = (lines: ReadonlyArray<string>) => ["/**", ...lines, " *", ` * @since ${SINCE}`, " */"]
+    // The example input: a literal when only path parameters are required (or nothing is), else declared.
+    const onlyPathRequired = !op.queryParams.some((p) => p.required) && op.body?.required !== true &&
+      !op.headers.some((h) => h.required)
+    const literalInput = !onlyPathRequired
+      ? null
+      : `{ ${op.pathParams.map((p) => `${key(p.name)}: ${exampleValue(p.ir)}`).join(", ")} }`.replace("{  }", "{}")
+    const inputExample = literalInput === null
+      ? [`declare const input: ${module}.${input}`]
+      : [`const input: ${module}.${input} = ${literalInput}`]
     out.push(
       ...doc([
-        ` * The input of {@link ${op.functionName}} (\`${op.method} ${op.path}\`).`
-      ]).map((line) => line),
+        ` * The input of {@link ${op.functionName}} (\`${op.method} ${op.path}\`).`,
+        ...exampleBlock([`import type { ${module} } from "effect-pagerduty/api"`, "", ...inputExample])
+      ]),
       `export interface ${input} {`,
       ...fields,
       "}",
@@ -948,7 +983,16 @@ export const renderTagModule = (
       ...doc([
         ...docLines(firstSentence(op.summary)),
         " *",
-        ` * \`${op.method} ${op.path}\` (operationId \`${op.operationId}\`).${resultNote}`
+        ` * \`${op.method} ${op.path}\` (operationId \`${op.operationId}\`).${resultNote}`,
+        ...exampleBlock([
+          `import { ${module} } from "effect-pagerduty/api"`,
+          "",
+          ...(optionalInput
+            ? [`const program = ${module}.${op.functionName}()`]
+            : literalInput !== null
+            ? [`const program = ${module}.${op.functionName}(${literalInput})`]
+            : [`const program = (input: ${module}.${input}) => ${module}.${op.functionName}(input)`])
+        ])
       ]),
       `export const ${op.functionName}: ${signature} = /*#__PURE__*/ ${paged ? "list" : "call"}({ ${
         data.join(", ")

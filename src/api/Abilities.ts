@@ -29,6 +29,13 @@ import { call } from "../internal/api/operation.js"
 /**
  * The input of {@link listAbilities} (`GET /abilities`).
  *
+ * @example
+ * ```ts
+ * import type { Abilities } from "effect-pagerduty/api"
+ *
+ * const input: Abilities.ListAbilitiesInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListAbilitiesInput {
@@ -39,12 +46,26 @@ export interface ListAbilitiesInput {
  *
  * `GET /abilities` (operationId `listAbilities`). The result is unwrapped from `abilities`.
  *
+ * @example
+ * ```ts
+ * import { Abilities } from "effect-pagerduty/api"
+ *
+ * const program = Abilities.listAbilities()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listAbilities: (input?: ListAbilitiesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<string>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Abilities.listAbilities", method: "GET", path: "/abilities", pathParams: [], result: { array: "string" } })
 
 /**
  * The input of {@link getAbility} (`GET /abilities/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Abilities } from "effect-pagerduty/api"
+ *
+ * const input: Abilities.GetAbilityInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -57,6 +78,13 @@ export interface GetAbilityInput {
  * Test an ability
  *
  * `GET /abilities/{id}` (operationId `getAbility`).
+ *
+ * @example
+ * ```ts
+ * import { Abilities } from "effect-pagerduty/api"
+ *
+ * const program = Abilities.getAbility({ id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

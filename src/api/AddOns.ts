@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listAddon} (`GET /addons`).
  *
+ * @example
+ * ```ts
+ * import type { AddOns } from "effect-pagerduty/api"
+ *
+ * const input: AddOns.ListAddonInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListAddonInput {
@@ -48,12 +55,26 @@ export interface ListAddonInput {
  *
  * `GET /addons` (operationId `listAddon`). Streams the items of `addons`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { AddOns } from "effect-pagerduty/api"
+ *
+ * const program = AddOns.listAddon()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listAddon: (input?: ListAddonInput, options?: StreamOptions) => Stream.Stream<Schemas.AddonReference, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "AddOns.listAddon", method: "GET", path: "/addons", pathParams: [], pagination: "offset", result: { ref: () => D.AddonReference } })
 
 /**
  * The input of {@link createAddon} (`POST /addons`).
+ *
+ * @example
+ * ```ts
+ * import type { AddOns } from "effect-pagerduty/api"
+ *
+ * declare const input: AddOns.CreateAddonInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -69,12 +90,26 @@ export interface CreateAddonInput {
  *
  * `POST /addons` (operationId `createAddon`). The result is unwrapped from `addon`.
  *
+ * @example
+ * ```ts
+ * import { AddOns } from "effect-pagerduty/api"
+ *
+ * const program = (input: AddOns.CreateAddonInput) => AddOns.createAddon(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createAddon: (input: CreateAddonInput, options?: CallOptions) => Effect.Effect<Schemas.AddonReference, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AddOns.createAddon", method: "POST", path: "/addons", pathParams: [], result: { ref: () => D.AddonReference } })
 
 /**
  * The input of {@link getAddon} (`GET /addons/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AddOns } from "effect-pagerduty/api"
+ *
+ * const input: AddOns.GetAddonInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -88,12 +123,26 @@ export interface GetAddonInput {
  *
  * `GET /addons/{id}` (operationId `getAddon`). The result is unwrapped from `addon`.
  *
+ * @example
+ * ```ts
+ * import { AddOns } from "effect-pagerduty/api"
+ *
+ * const program = AddOns.getAddon({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAddon: (input: GetAddonInput, options?: CallOptions) => Effect.Effect<Schemas.Addon, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AddOns.getAddon", method: "GET", path: "/addons/{id}", pathParams: ["id"], result: { ref: () => D.Addon } })
 
 /**
  * The input of {@link updateAddon} (`PUT /addons/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AddOns } from "effect-pagerduty/api"
+ *
+ * declare const input: AddOns.UpdateAddonInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -111,12 +160,26 @@ export interface UpdateAddonInput {
  *
  * `PUT /addons/{id}` (operationId `updateAddon`). The result is unwrapped from `addon`.
  *
+ * @example
+ * ```ts
+ * import { AddOns } from "effect-pagerduty/api"
+ *
+ * const program = (input: AddOns.UpdateAddonInput) => AddOns.updateAddon(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateAddon: (input: UpdateAddonInput, options?: CallOptions) => Effect.Effect<Schemas.Addon, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AddOns.updateAddon", method: "PUT", path: "/addons/{id}", pathParams: ["id"], result: { ref: () => D.Addon } })
 
 /**
  * The input of {@link deleteAddon} (`DELETE /addons/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AddOns } from "effect-pagerduty/api"
+ *
+ * const input: AddOns.DeleteAddonInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -129,6 +192,13 @@ export interface DeleteAddonInput {
  * Delete an Add-on
  *
  * `DELETE /addons/{id}` (operationId `deleteAddon`).
+ *
+ * @example
+ * ```ts
+ * import { AddOns } from "effect-pagerduty/api"
+ *
+ * const program = AddOns.deleteAddon({ id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listAlertGroupingSettings} (`GET /alert_grouping_settings`).
  *
+ * @example
+ * ```ts
+ * import type { AlertGroupingSettings } from "effect-pagerduty/api"
+ *
+ * const input: AlertGroupingSettings.ListAlertGroupingSettingsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListAlertGroupingSettingsInput {
@@ -44,12 +51,26 @@ export interface ListAlertGroupingSettingsInput {
  *
  * `GET /alert_grouping_settings` (operationId `listAlertGroupingSettings`). Streams the items of `alert_grouping_settings`, every page, in the endpoint's paging style (after).
  *
+ * @example
+ * ```ts
+ * import { AlertGroupingSettings } from "effect-pagerduty/api"
+ *
+ * const program = AlertGroupingSettings.listAlertGroupingSettings()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listAlertGroupingSettings: (input?: ListAlertGroupingSettingsInput, options?: StreamOptions) => Stream.Stream<Schemas.AlertGroupingSetting, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "AlertGroupingSettings.listAlertGroupingSettings", method: "GET", path: "/alert_grouping_settings", pathParams: [], pagination: "after", result: { ref: () => D.AlertGroupingSetting } })
 
 /**
  * The input of {@link postAlertGroupingSettings} (`POST /alert_grouping_settings`).
+ *
+ * @example
+ * ```ts
+ * import type { AlertGroupingSettings } from "effect-pagerduty/api"
+ *
+ * declare const input: AlertGroupingSettings.PostAlertGroupingSettingsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -65,12 +86,26 @@ export interface PostAlertGroupingSettingsInput {
  *
  * `POST /alert_grouping_settings` (operationId `postAlertGroupingSettings`). The result is unwrapped from `alert_grouping_setting`.
  *
+ * @example
+ * ```ts
+ * import { AlertGroupingSettings } from "effect-pagerduty/api"
+ *
+ * const program = (input: AlertGroupingSettings.PostAlertGroupingSettingsInput) => AlertGroupingSettings.postAlertGroupingSettings(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const postAlertGroupingSettings: (input: PostAlertGroupingSettingsInput, options?: CallOptions) => Effect.Effect<Schemas.AlertGroupingSetting, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AlertGroupingSettings.postAlertGroupingSettings", method: "POST", path: "/alert_grouping_settings", pathParams: [], result: { ref: () => D.AlertGroupingSetting } })
 
 /**
  * The input of {@link getAlertGroupingSetting} (`GET /alert_grouping_settings/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AlertGroupingSettings } from "effect-pagerduty/api"
+ *
+ * const input: AlertGroupingSettings.GetAlertGroupingSettingInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -84,12 +119,26 @@ export interface GetAlertGroupingSettingInput {
  *
  * `GET /alert_grouping_settings/{id}` (operationId `getAlertGroupingSetting`). The result is unwrapped from `alert_grouping_setting`.
  *
+ * @example
+ * ```ts
+ * import { AlertGroupingSettings } from "effect-pagerduty/api"
+ *
+ * const program = AlertGroupingSettings.getAlertGroupingSetting({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAlertGroupingSetting: (input: GetAlertGroupingSettingInput, options?: CallOptions) => Effect.Effect<Schemas.AlertGroupingSetting, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AlertGroupingSettings.getAlertGroupingSetting", method: "GET", path: "/alert_grouping_settings/{id}", pathParams: ["id"], result: { ref: () => D.AlertGroupingSetting } })
 
 /**
  * The input of {@link putAlertGroupingSetting} (`PUT /alert_grouping_settings/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AlertGroupingSettings } from "effect-pagerduty/api"
+ *
+ * declare const input: AlertGroupingSettings.PutAlertGroupingSettingInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -107,12 +156,26 @@ export interface PutAlertGroupingSettingInput {
  *
  * `PUT /alert_grouping_settings/{id}` (operationId `putAlertGroupingSetting`). The result is unwrapped from `alert_grouping_setting`.
  *
+ * @example
+ * ```ts
+ * import { AlertGroupingSettings } from "effect-pagerduty/api"
+ *
+ * const program = (input: AlertGroupingSettings.PutAlertGroupingSettingInput) => AlertGroupingSettings.putAlertGroupingSetting(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const putAlertGroupingSetting: (input: PutAlertGroupingSettingInput, options?: CallOptions) => Effect.Effect<Schemas.AlertGroupingSetting, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AlertGroupingSettings.putAlertGroupingSetting", method: "PUT", path: "/alert_grouping_settings/{id}", pathParams: ["id"], result: { ref: () => D.AlertGroupingSetting } })
 
 /**
  * The input of {@link deleteAlertGroupingSetting} (`DELETE /alert_grouping_settings/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AlertGroupingSettings } from "effect-pagerduty/api"
+ *
+ * const input: AlertGroupingSettings.DeleteAlertGroupingSettingInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -125,6 +188,13 @@ export interface DeleteAlertGroupingSettingInput {
  * Delete an Alert Grouping Setting
  *
  * `DELETE /alert_grouping_settings/{id}` (operationId `deleteAlertGroupingSetting`).
+ *
+ * @example
+ * ```ts
+ * import { AlertGroupingSettings } from "effect-pagerduty/api"
+ *
+ * const program = AlertGroupingSettings.deleteAlertGroupingSetting({ id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The result of {@link getAnalyticsMetricsIncidentsAll}, unwrapped.
  *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * declare const result: Analytics.GetAnalyticsMetricsIncidentsAllResult
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetAnalyticsMetricsIncidentsAllResult {
@@ -98,6 +105,13 @@ export interface GetAnalyticsMetricsIncidentsAllResult {
 /**
  * The input of {@link getAnalyticsMetricsIncidentsAll} (`POST /analytics/metrics/incidents/all`).
  *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * const input: Analytics.GetAnalyticsMetricsIncidentsAllInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetAnalyticsMetricsIncidentsAllInput {
@@ -110,12 +124,26 @@ export interface GetAnalyticsMetricsIncidentsAllInput {
  *
  * `POST /analytics/metrics/incidents/all` (operationId `getAnalyticsMetricsIncidentsAll`).
  *
+ * @example
+ * ```ts
+ * import { Analytics } from "effect-pagerduty/api"
+ *
+ * const program = Analytics.getAnalyticsMetricsIncidentsAll()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAnalyticsMetricsIncidentsAll: (input?: GetAnalyticsMetricsIncidentsAllInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsIncidentsAllResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsAll", method: "POST", path: "/analytics/metrics/incidents/all", pathParams: [], result: { object: { data: { array: { object: { mean_assignment_count: "number", mean_engaged_seconds: "number", mean_engaged_user_count: "number", mean_seconds_to_engage: "number", mean_seconds_to_first_ack: "number", mean_seconds_to_mobilize: "number", mean_seconds_to_resolve: "number", mean_user_defined_engaged_seconds: "number", p50_seconds_to_first_ack: "number", p50_seconds_to_resolve: "number", p75_seconds_to_first_ack: "number", p75_seconds_to_resolve: "number", p90_seconds_to_first_ack: "number", p90_seconds_to_resolve: "number", p95_seconds_to_first_ack: "number", p95_seconds_to_resolve: "number", range_start: "string", service_id: "string", service_name: "string", team_id: "string", team_name: "string", total_business_hour_interruptions: "number", total_engaged_seconds: "number", total_escalation_count: "number", total_incident_count: "number", total_incidents_acknowledged: "number", total_incidents_auto_resolved: "unknown", total_incidents_manual_escalated: "number", total_incidents_reassigned: "number", total_incidents_timeout_escalated: "number", total_interruptions: "number", total_notifications: "number", total_off_hour_interruptions: "number", total_sleep_hour_interruptions: "number", total_snoozed_seconds: "number", total_user_defined_engaged_seconds: "number", up_time_pct: "number" } } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
 
 /**
  * The result of {@link getAnalyticsMetricsIncidentsEscalationPolicy}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * declare const result: Analytics.GetAnalyticsMetricsIncidentsEscalationPolicyResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -145,6 +173,13 @@ export interface GetAnalyticsMetricsIncidentsEscalationPolicyResult {
 /**
  * The input of {@link getAnalyticsMetricsIncidentsEscalationPolicy} (`POST /analytics/metrics/incidents/escalation_policies`).
  *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * const input: Analytics.GetAnalyticsMetricsIncidentsEscalationPolicyInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetAnalyticsMetricsIncidentsEscalationPolicyInput {
@@ -157,12 +192,26 @@ export interface GetAnalyticsMetricsIncidentsEscalationPolicyInput {
  *
  * `POST /analytics/metrics/incidents/escalation_policies` (operationId `getAnalyticsMetricsIncidentsEscalationPolicy`).
  *
+ * @example
+ * ```ts
+ * import { Analytics } from "effect-pagerduty/api"
+ *
+ * const program = Analytics.getAnalyticsMetricsIncidentsEscalationPolicy()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAnalyticsMetricsIncidentsEscalationPolicy: (input?: GetAnalyticsMetricsIncidentsEscalationPolicyInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsIncidentsEscalationPolicyResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsEscalationPolicy", method: "POST", path: "/analytics/metrics/incidents/escalation_policies", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetricsEscalationPolicy } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
 
 /**
  * The result of {@link getAnalyticsMetricsIncidentsEscalationPolicyAll}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * declare const result: Analytics.GetAnalyticsMetricsIncidentsEscalationPolicyAllResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -192,6 +241,13 @@ export interface GetAnalyticsMetricsIncidentsEscalationPolicyAllResult {
 /**
  * The input of {@link getAnalyticsMetricsIncidentsEscalationPolicyAll} (`POST /analytics/metrics/incidents/escalation_policies/all`).
  *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * const input: Analytics.GetAnalyticsMetricsIncidentsEscalationPolicyAllInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetAnalyticsMetricsIncidentsEscalationPolicyAllInput {
@@ -204,12 +260,26 @@ export interface GetAnalyticsMetricsIncidentsEscalationPolicyAllInput {
  *
  * `POST /analytics/metrics/incidents/escalation_policies/all` (operationId `getAnalyticsMetricsIncidentsEscalationPolicyAll`).
  *
+ * @example
+ * ```ts
+ * import { Analytics } from "effect-pagerduty/api"
+ *
+ * const program = Analytics.getAnalyticsMetricsIncidentsEscalationPolicyAll()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAnalyticsMetricsIncidentsEscalationPolicyAll: (input?: GetAnalyticsMetricsIncidentsEscalationPolicyAllInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsIncidentsEscalationPolicyAllResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsEscalationPolicyAll", method: "POST", path: "/analytics/metrics/incidents/escalation_policies/all", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetricsEscalationPolicy } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
 
 /**
  * The result of {@link getAnalyticsMetricsIncidentsService}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * declare const result: Analytics.GetAnalyticsMetricsIncidentsServiceResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -239,6 +309,13 @@ export interface GetAnalyticsMetricsIncidentsServiceResult {
 /**
  * The input of {@link getAnalyticsMetricsIncidentsService} (`POST /analytics/metrics/incidents/services`).
  *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * const input: Analytics.GetAnalyticsMetricsIncidentsServiceInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetAnalyticsMetricsIncidentsServiceInput {
@@ -251,12 +328,26 @@ export interface GetAnalyticsMetricsIncidentsServiceInput {
  *
  * `POST /analytics/metrics/incidents/services` (operationId `getAnalyticsMetricsIncidentsService`).
  *
+ * @example
+ * ```ts
+ * import { Analytics } from "effect-pagerduty/api"
+ *
+ * const program = Analytics.getAnalyticsMetricsIncidentsService()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAnalyticsMetricsIncidentsService: (input?: GetAnalyticsMetricsIncidentsServiceInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsIncidentsServiceResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsService", method: "POST", path: "/analytics/metrics/incidents/services", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetrics } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
 
 /**
  * The result of {@link getAnalyticsMetricsIncidentsServiceAll}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * declare const result: Analytics.GetAnalyticsMetricsIncidentsServiceAllResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -286,6 +377,13 @@ export interface GetAnalyticsMetricsIncidentsServiceAllResult {
 /**
  * The input of {@link getAnalyticsMetricsIncidentsServiceAll} (`POST /analytics/metrics/incidents/services/all`).
  *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * const input: Analytics.GetAnalyticsMetricsIncidentsServiceAllInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetAnalyticsMetricsIncidentsServiceAllInput {
@@ -298,12 +396,26 @@ export interface GetAnalyticsMetricsIncidentsServiceAllInput {
  *
  * `POST /analytics/metrics/incidents/services/all` (operationId `getAnalyticsMetricsIncidentsServiceAll`).
  *
+ * @example
+ * ```ts
+ * import { Analytics } from "effect-pagerduty/api"
+ *
+ * const program = Analytics.getAnalyticsMetricsIncidentsServiceAll()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAnalyticsMetricsIncidentsServiceAll: (input?: GetAnalyticsMetricsIncidentsServiceAllInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsIncidentsServiceAllResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsServiceAll", method: "POST", path: "/analytics/metrics/incidents/services/all", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetrics } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
 
 /**
  * The result of {@link getAnalyticsMetricsIncidentsTeam}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * declare const result: Analytics.GetAnalyticsMetricsIncidentsTeamResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -333,6 +445,13 @@ export interface GetAnalyticsMetricsIncidentsTeamResult {
 /**
  * The input of {@link getAnalyticsMetricsIncidentsTeam} (`POST /analytics/metrics/incidents/teams`).
  *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * const input: Analytics.GetAnalyticsMetricsIncidentsTeamInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetAnalyticsMetricsIncidentsTeamInput {
@@ -345,12 +464,26 @@ export interface GetAnalyticsMetricsIncidentsTeamInput {
  *
  * `POST /analytics/metrics/incidents/teams` (operationId `getAnalyticsMetricsIncidentsTeam`).
  *
+ * @example
+ * ```ts
+ * import { Analytics } from "effect-pagerduty/api"
+ *
+ * const program = Analytics.getAnalyticsMetricsIncidentsTeam()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAnalyticsMetricsIncidentsTeam: (input?: GetAnalyticsMetricsIncidentsTeamInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsIncidentsTeamResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsTeam", method: "POST", path: "/analytics/metrics/incidents/teams", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetrics } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
 
 /**
  * The result of {@link getAnalyticsMetricsIncidentsTeamAll}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * declare const result: Analytics.GetAnalyticsMetricsIncidentsTeamAllResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -380,6 +513,13 @@ export interface GetAnalyticsMetricsIncidentsTeamAllResult {
 /**
  * The input of {@link getAnalyticsMetricsIncidentsTeamAll} (`POST /analytics/metrics/incidents/teams/all`).
  *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * const input: Analytics.GetAnalyticsMetricsIncidentsTeamAllInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetAnalyticsMetricsIncidentsTeamAllInput {
@@ -392,12 +532,26 @@ export interface GetAnalyticsMetricsIncidentsTeamAllInput {
  *
  * `POST /analytics/metrics/incidents/teams/all` (operationId `getAnalyticsMetricsIncidentsTeamAll`).
  *
+ * @example
+ * ```ts
+ * import { Analytics } from "effect-pagerduty/api"
+ *
+ * const program = Analytics.getAnalyticsMetricsIncidentsTeamAll()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAnalyticsMetricsIncidentsTeamAll: (input?: GetAnalyticsMetricsIncidentsTeamAllInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsIncidentsTeamAllResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsIncidentsTeamAll", method: "POST", path: "/analytics/metrics/incidents/teams/all", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsIncidentMetrics } }, filters: { object: { created_at_start: "string", created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" }, pd_advance_used: "boolean" } }, time_zone: "string", order: "string", order_by: "string", aggregate_unit: { nullable: "string" } } } })
 
 /**
  * The result of {@link getAnalyticsMetricsPdAdvanceUsageFeatures}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * declare const result: Analytics.GetAnalyticsMetricsPdAdvanceUsageFeaturesResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -431,6 +585,13 @@ export interface GetAnalyticsMetricsPdAdvanceUsageFeaturesResult {
 /**
  * The input of {@link getAnalyticsMetricsPdAdvanceUsageFeatures} (`POST /analytics/metrics/pd_advance_usage/features`).
  *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * const input: Analytics.GetAnalyticsMetricsPdAdvanceUsageFeaturesInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetAnalyticsMetricsPdAdvanceUsageFeaturesInput {
@@ -443,12 +604,26 @@ export interface GetAnalyticsMetricsPdAdvanceUsageFeaturesInput {
  *
  * `POST /analytics/metrics/pd_advance_usage/features` (operationId `getAnalyticsMetricsPdAdvanceUsageFeatures`).
  *
+ * @example
+ * ```ts
+ * import { Analytics } from "effect-pagerduty/api"
+ *
+ * const program = Analytics.getAnalyticsMetricsPdAdvanceUsageFeatures()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAnalyticsMetricsPdAdvanceUsageFeatures: (input?: GetAnalyticsMetricsPdAdvanceUsageFeaturesInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsPdAdvanceUsageFeaturesResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsPdAdvanceUsageFeatures", method: "POST", path: "/analytics/metrics/pd_advance_usage/features", pathParams: [], result: { object: { data: { array: { object: { feature_id: "string", total_credits_used: "number", total_use_count: "number", total_proactive_credits_used: "number", total_proactive_use_count: "number" } } }, filters: { object: { created_at_start: "string", created_at_end: "string", incident_created_at_start: "string", incident_created_at_end: "string", urgency: "string", major: "boolean", min_ackowledgements: "number", min_timeout_escalations: "number", min_manual_escalations: "number", team_ids: { array: "string" }, service_ids: { array: "string" }, escalation_policy_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" } } }, time_zone: "string" } } })
 
 /**
  * The result of {@link getAnalyticsMetricsRespondersAll}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * declare const result: Analytics.GetAnalyticsMetricsRespondersAllResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -471,6 +646,13 @@ export interface GetAnalyticsMetricsRespondersAllResult {
 /**
  * The input of {@link getAnalyticsMetricsRespondersAll} (`POST /analytics/metrics/responders/all`).
  *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * const input: Analytics.GetAnalyticsMetricsRespondersAllInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetAnalyticsMetricsRespondersAllInput {
@@ -483,12 +665,26 @@ export interface GetAnalyticsMetricsRespondersAllInput {
  *
  * `POST /analytics/metrics/responders/all` (operationId `getAnalyticsMetricsRespondersAll`).
  *
+ * @example
+ * ```ts
+ * import { Analytics } from "effect-pagerduty/api"
+ *
+ * const program = Analytics.getAnalyticsMetricsRespondersAll()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAnalyticsMetricsRespondersAll: (input?: GetAnalyticsMetricsRespondersAllInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsRespondersAllResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsRespondersAll", method: "POST", path: "/analytics/metrics/responders/all", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsResponderMetrics } }, filters: { object: { date_range_start: "string", date_range_end: "string", urgency: "string", team_ids: { array: "string" }, responder_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" } } }, time_zone: "string", order: "string", order_by: "string" } } })
 
 /**
  * The result of {@link getAnalyticsMetricsRespondersTeam}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * declare const result: Analytics.GetAnalyticsMetricsRespondersTeamResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -511,6 +707,13 @@ export interface GetAnalyticsMetricsRespondersTeamResult {
 /**
  * The input of {@link getAnalyticsMetricsRespondersTeam} (`POST /analytics/metrics/responders/teams`).
  *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * const input: Analytics.GetAnalyticsMetricsRespondersTeamInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetAnalyticsMetricsRespondersTeamInput {
@@ -523,12 +726,26 @@ export interface GetAnalyticsMetricsRespondersTeamInput {
  *
  * `POST /analytics/metrics/responders/teams` (operationId `getAnalyticsMetricsRespondersTeam`).
  *
+ * @example
+ * ```ts
+ * import { Analytics } from "effect-pagerduty/api"
+ *
+ * const program = Analytics.getAnalyticsMetricsRespondersTeam()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAnalyticsMetricsRespondersTeam: (input?: GetAnalyticsMetricsRespondersTeamInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsRespondersTeamResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsRespondersTeam", method: "POST", path: "/analytics/metrics/responders/teams", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsResponderMetrics } }, filters: { object: { date_range_start: "string", date_range_end: "string", urgency: "string", team_ids: { array: "string" }, responder_ids: { array: "string" }, priority_ids: { array: "string" }, priority_names: { array: "string" } } }, time_zone: "string", order: "string", order_by: "string" } } })
 
 /**
  * The result of {@link getAnalyticsMetricsUsersAll}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * declare const result: Analytics.GetAnalyticsMetricsUsersAllResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -545,6 +762,13 @@ export interface GetAnalyticsMetricsUsersAllResult {
 /**
  * The input of {@link getAnalyticsMetricsUsersAll} (`POST /analytics/metrics/users/all`).
  *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * const input: Analytics.GetAnalyticsMetricsUsersAllInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetAnalyticsMetricsUsersAllInput {
@@ -557,12 +781,26 @@ export interface GetAnalyticsMetricsUsersAllInput {
  *
  * `POST /analytics/metrics/users/all` (operationId `getAnalyticsMetricsUsersAll`).
  *
+ * @example
+ * ```ts
+ * import { Analytics } from "effect-pagerduty/api"
+ *
+ * const program = Analytics.getAnalyticsMetricsUsersAll()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAnalyticsMetricsUsersAll: (input?: GetAnalyticsMetricsUsersAllInput, options?: CallOptions) => Effect.Effect<GetAnalyticsMetricsUsersAllResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsMetricsUsersAll", method: "POST", path: "/analytics/metrics/users/all", pathParams: [], result: { object: { data: { array: { ref: () => D.AnalyticsUserMetrics } }, filters: { object: { created_at_start: "string", created_at_end: "string", team_ids: { array: "string" } } }, time_zone: "string" } } })
 
 /**
  * The input of {@link getAnalyticsIncidents} (`POST /analytics/raw/incidents`).
+ *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * const input: Analytics.GetAnalyticsIncidentsInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -592,12 +830,26 @@ export interface GetAnalyticsIncidentsInput {
  *
  * `POST /analytics/raw/incidents` (operationId `getAnalyticsIncidents`). Streams the items of `data`, every page, in the endpoint's paging style (analytics).
  *
+ * @example
+ * ```ts
+ * import { Analytics } from "effect-pagerduty/api"
+ *
+ * const program = Analytics.getAnalyticsIncidents()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAnalyticsIncidents: (input?: GetAnalyticsIncidentsInput, options?: StreamOptions) => Stream.Stream<Schemas.AnalyticsRawIncident, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Analytics.getAnalyticsIncidents", method: "POST", path: "/analytics/raw/incidents", pathParams: [], pagination: "analytics", result: { ref: () => D.AnalyticsRawIncident } })
 
 /**
  * The input of {@link getAnalyticsIncidentsById} (`GET /analytics/raw/incidents/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * const input: Analytics.GetAnalyticsIncidentsByIdInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -611,12 +863,26 @@ export interface GetAnalyticsIncidentsByIdInput {
  *
  * `GET /analytics/raw/incidents/{id}` (operationId `getAnalyticsIncidentsById`).
  *
+ * @example
+ * ```ts
+ * import { Analytics } from "effect-pagerduty/api"
+ *
+ * const program = Analytics.getAnalyticsIncidentsById({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAnalyticsIncidentsById: (input: GetAnalyticsIncidentsByIdInput, options?: CallOptions) => Effect.Effect<Schemas.AnalyticsRawIncident, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsIncidentsById", method: "GET", path: "/analytics/raw/incidents/{id}", pathParams: ["id"], result: { ref: () => D.AnalyticsRawIncident } })
 
 /**
  * The result of {@link getAnalyticsIncidentResponsesById}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * declare const result: Analytics.GetAnalyticsIncidentResponsesByIdResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -631,6 +897,13 @@ export interface GetAnalyticsIncidentResponsesByIdResult {
 
 /**
  * The input of {@link getAnalyticsIncidentResponsesById} (`GET /analytics/raw/incidents/{id}/responses`).
+ *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * const input: Analytics.GetAnalyticsIncidentResponsesByIdInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -651,12 +924,26 @@ export interface GetAnalyticsIncidentResponsesByIdInput {
  *
  * `GET /analytics/raw/incidents/{id}/responses` (operationId `getAnalyticsIncidentResponsesById`).
  *
+ * @example
+ * ```ts
+ * import { Analytics } from "effect-pagerduty/api"
+ *
+ * const program = Analytics.getAnalyticsIncidentResponsesById({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAnalyticsIncidentResponsesById: (input: GetAnalyticsIncidentResponsesByIdInput, options?: CallOptions) => Effect.Effect<GetAnalyticsIncidentResponsesByIdResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Analytics.getAnalyticsIncidentResponsesById", method: "GET", path: "/analytics/raw/incidents/{id}/responses", pathParams: ["id"], result: { object: { incident_id: "string", limit: "number", order: "string", order_by: "string", time_zone: "string", responses: { array: { ref: () => D.AnalyticsRawIncidentResponses } } } } })
 
 /**
  * The input of {@link getAnalyticsResponderIncidents} (`POST /analytics/raw/responders/{responder_id}/incidents`).
+ *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * const input: Analytics.GetAnalyticsResponderIncidentsInput = { responder_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -687,12 +974,26 @@ export interface GetAnalyticsResponderIncidentsInput {
  *
  * `POST /analytics/raw/responders/{responder_id}/incidents` (operationId `getAnalyticsResponderIncidents`). Streams the items of `data`, every page, in the endpoint's paging style (analytics).
  *
+ * @example
+ * ```ts
+ * import { Analytics } from "effect-pagerduty/api"
+ *
+ * const program = Analytics.getAnalyticsResponderIncidents({ responder_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAnalyticsResponderIncidents: (input: GetAnalyticsResponderIncidentsInput, options?: StreamOptions) => Stream.Stream<Schemas.AnalyticsRawResponderIncidents, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Analytics.getAnalyticsResponderIncidents", method: "POST", path: "/analytics/raw/responders/{responder_id}/incidents", pathParams: ["responder_id"], pagination: "analytics", result: { ref: () => D.AnalyticsRawResponderIncidents } })
 
 /**
  * The input of {@link getAnalyticsUsers} (`POST /analytics/raw/users`).
+ *
+ * @example
+ * ```ts
+ * import type { Analytics } from "effect-pagerduty/api"
+ *
+ * const input: Analytics.GetAnalyticsUsersInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -705,6 +1006,13 @@ export interface GetAnalyticsUsersInput {
  * Get raw user analytics data
  *
  * `POST /analytics/raw/users` (operationId `getAnalyticsUsers`). Streams the items of `data`, every page, in the endpoint's paging style (analytics).
+ *
+ * @example
+ * ```ts
+ * import { Analytics } from "effect-pagerduty/api"
+ *
+ * const program = Analytics.getAnalyticsUsers()
+ * ```
  *
  * @since 0.2.0
  */

@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listAuditRecords} (`GET /audit/records`).
  *
+ * @example
+ * ```ts
+ * import type { Audit } from "effect-pagerduty/api"
+ *
+ * const input: Audit.ListAuditRecordsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListAuditRecordsInput {
@@ -57,6 +64,13 @@ export interface ListAuditRecordsInput {
  * List audit records
  *
  * `GET /audit/records` (operationId `listAuditRecords`). Streams the items of `records`, every page, in the endpoint's paging style (cursor).
+ *
+ * @example
+ * ```ts
+ * import { Audit } from "effect-pagerduty/api"
+ *
+ * const program = Audit.listAuditRecords()
+ * ```
  *
  * @since 0.2.0
  */

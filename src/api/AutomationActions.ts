@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link getAllAutomationActions} (`GET /automation_actions/actions`).
  *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const input: AutomationActions.GetAllAutomationActionsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetAllAutomationActionsInput {
@@ -54,12 +61,26 @@ export interface GetAllAutomationActionsInput {
  *
  * `GET /automation_actions/actions` (operationId `getAllAutomationActions`). Streams the items of `actions`, every page, in the endpoint's paging style (cursor).
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = AutomationActions.getAllAutomationActions()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAllAutomationActions: (input?: GetAllAutomationActionsInput, options?: StreamOptions) => Stream.Stream<Schemas.AutomationActionsScriptAction | Schemas.AutomationActionsProcessAutomationJobAction, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "AutomationActions.getAllAutomationActions", method: "GET", path: "/automation_actions/actions", pathParams: [], pagination: "cursor", result: { anyOf: [{ ref: () => D.AutomationActionsScriptAction }, { ref: () => D.AutomationActionsProcessAutomationJobAction }] } })
 
 /**
  * The input of {@link createAutomationAction} (`POST /automation_actions/actions`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * declare const input: AutomationActions.CreateAutomationActionInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -75,12 +96,26 @@ export interface CreateAutomationActionInput {
  *
  * `POST /automation_actions/actions` (operationId `createAutomationAction`). The result is unwrapped from `action`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = (input: AutomationActions.CreateAutomationActionInput) => AutomationActions.createAutomationAction(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createAutomationAction: (input: CreateAutomationActionInput, options?: CallOptions) => Effect.Effect<Schemas.AutomationActionsScriptActionWithTeams | Schemas.AutomationActionsProcessAutomationJobActionWithTeams, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.createAutomationAction", method: "POST", path: "/automation_actions/actions", pathParams: [], result: { anyOf: [{ ref: () => D.AutomationActionsScriptActionWithTeams }, { ref: () => D.AutomationActionsProcessAutomationJobActionWithTeams }] } })
 
 /**
  * The input of {@link getAutomationAction} (`GET /automation_actions/actions/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const input: AutomationActions.GetAutomationActionInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -94,12 +129,26 @@ export interface GetAutomationActionInput {
  *
  * `GET /automation_actions/actions/{id}` (operationId `getAutomationAction`). The result is unwrapped from `action`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = AutomationActions.getAutomationAction({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAutomationAction: (input: GetAutomationActionInput, options?: CallOptions) => Effect.Effect<Schemas.AutomationActionsScriptActionWithTeams | Schemas.AutomationActionsProcessAutomationJobActionWithTeams, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.getAutomationAction", method: "GET", path: "/automation_actions/actions/{id}", pathParams: ["id"], result: { anyOf: [{ ref: () => D.AutomationActionsScriptActionWithTeams }, { ref: () => D.AutomationActionsProcessAutomationJobActionWithTeams }] } })
 
 /**
  * The input of {@link updateAutomationAction} (`PUT /automation_actions/actions/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * declare const input: AutomationActions.UpdateAutomationActionInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -117,12 +166,26 @@ export interface UpdateAutomationActionInput {
  *
  * `PUT /automation_actions/actions/{id}` (operationId `updateAutomationAction`). The result is unwrapped from `action`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = (input: AutomationActions.UpdateAutomationActionInput) => AutomationActions.updateAutomationAction(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateAutomationAction: (input: UpdateAutomationActionInput, options?: CallOptions) => Effect.Effect<Schemas.AutomationActionsScriptActionWithTeams | Schemas.AutomationActionsProcessAutomationJobActionWithTeams, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.updateAutomationAction", method: "PUT", path: "/automation_actions/actions/{id}", pathParams: ["id"], result: { anyOf: [{ ref: () => D.AutomationActionsScriptActionWithTeams }, { ref: () => D.AutomationActionsProcessAutomationJobActionWithTeams }] } })
 
 /**
  * The input of {@link deleteAutomationAction} (`DELETE /automation_actions/actions/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const input: AutomationActions.DeleteAutomationActionInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -136,12 +199,26 @@ export interface DeleteAutomationActionInput {
  *
  * `DELETE /automation_actions/actions/{id}` (operationId `deleteAutomationAction`).
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = AutomationActions.deleteAutomationAction({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteAutomationAction: (input: DeleteAutomationActionInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.deleteAutomationAction", method: "DELETE", path: "/automation_actions/actions/{id}", pathParams: ["id"], result: null })
 
 /**
  * The result of {@link createAutomationActionInvocation}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * declare const result: AutomationActions.CreateAutomationActionInvocationResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -182,6 +259,13 @@ export interface CreateAutomationActionInvocationResult {
 /**
  * The input of {@link createAutomationActionInvocation} (`POST /automation_actions/actions/{id}/invocations`).
  *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * declare const input: AutomationActions.CreateAutomationActionInvocationInput
+ * ```
+ *
  * @since 0.2.0
  */
 export interface CreateAutomationActionInvocationInput {
@@ -203,12 +287,26 @@ export interface CreateAutomationActionInvocationInput {
  *
  * `POST /automation_actions/actions/{id}/invocations` (operationId `createAutomationActionInvocation`). The result is unwrapped from `invocation`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = (input: AutomationActions.CreateAutomationActionInvocationInput) => AutomationActions.createAutomationActionInvocation(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createAutomationActionInvocation: (input: CreateAutomationActionInvocationInput, options?: CallOptions) => Effect.Effect<CreateAutomationActionInvocationResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.createAutomationActionInvocation", method: "POST", path: "/automation_actions/actions/{id}/invocations", pathParams: ["id"], result: { object: { id: "string", summary: { nullable: "string" }, type: "string", self: { nullable: "string" }, html_url: { nullable: "string" }, action_snapshot: { object: { name: "string", action_type: "string", action_data_reference: { anyOf: [{ ref: () => D.AutomationActionsProcessAutomationJobActionDataReference }, { ref: () => D.AutomationActionsScriptActionDataReference }] } }, required: ["name", "action_type"] }, runner_id: "string", timing: { array: { object: { timestamp: "string", state: "string" }, required: ["timestamp", "state"] } }, duration: "number", state: "string", action_id: "string", metadata: { object: { agent: { anyOf: [{ ref: () => D.UserReference }, { object: { id: "string", type: "string" }, required: ["id", "type"] }, { object: { id: "string", summary: { nullable: "string" }, type: "string", self: { nullable: "string" }, html_url: { nullable: "string" } } }, { object: { id: "string", type: "string" }, required: ["id", "type"] }] }, incident: { ref: () => D.IncidentReference } }, required: ["agent"] } }, required: ["action_snapshot", "runner_id", "timing", "state", "action_id", "metadata"] } })
 
 /**
  * The input of {@link getAutomationActionsActionServiceAssociations} (`GET /automation_actions/actions/{id}/services`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const input: AutomationActions.GetAutomationActionsActionServiceAssociationsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -222,12 +320,26 @@ export interface GetAutomationActionsActionServiceAssociationsInput {
  *
  * `GET /automation_actions/actions/{id}/services` (operationId `getAutomationActionsActionServiceAssociations`). The result is unwrapped from `services`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = AutomationActions.getAutomationActionsActionServiceAssociations({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAutomationActionsActionServiceAssociations: (input: GetAutomationActionsActionServiceAssociationsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.ServiceReference>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.getAutomationActionsActionServiceAssociations", method: "GET", path: "/automation_actions/actions/{id}/services", pathParams: ["id"], result: { array: { ref: () => D.ServiceReference } } })
 
 /**
  * The input of {@link createAutomationActionServiceAssocation} (`POST /automation_actions/actions/{id}/services`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * declare const input: AutomationActions.CreateAutomationActionServiceAssocationInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -245,12 +357,26 @@ export interface CreateAutomationActionServiceAssocationInput {
  *
  * `POST /automation_actions/actions/{id}/services` (operationId `createAutomationActionServiceAssocation`). The result is unwrapped from `service`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = (input: AutomationActions.CreateAutomationActionServiceAssocationInput) => AutomationActions.createAutomationActionServiceAssocation(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createAutomationActionServiceAssocation: (input: CreateAutomationActionServiceAssocationInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceReference, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.createAutomationActionServiceAssocation", method: "POST", path: "/automation_actions/actions/{id}/services", pathParams: ["id"], result: { ref: () => D.ServiceReference } })
 
 /**
  * The input of {@link getAutomationActionsActionServiceAssociation} (`GET /automation_actions/actions/{id}/services/{service_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const input: AutomationActions.GetAutomationActionsActionServiceAssociationInput = { id: "PABC123", service_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -266,12 +392,26 @@ export interface GetAutomationActionsActionServiceAssociationInput {
  *
  * `GET /automation_actions/actions/{id}/services/{service_id}` (operationId `getAutomationActionsActionServiceAssociation`). The result is unwrapped from `service`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = AutomationActions.getAutomationActionsActionServiceAssociation({ id: "PABC123", service_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAutomationActionsActionServiceAssociation: (input: GetAutomationActionsActionServiceAssociationInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceReference, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.getAutomationActionsActionServiceAssociation", method: "GET", path: "/automation_actions/actions/{id}/services/{service_id}", pathParams: ["id", "service_id"], result: { ref: () => D.ServiceReference } })
 
 /**
  * The input of {@link deleteAutomationActionServiceAssociation} (`DELETE /automation_actions/actions/{id}/services/{service_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const input: AutomationActions.DeleteAutomationActionServiceAssociationInput = { id: "PABC123", service_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -287,12 +427,26 @@ export interface DeleteAutomationActionServiceAssociationInput {
  *
  * `DELETE /automation_actions/actions/{id}/services/{service_id}` (operationId `deleteAutomationActionServiceAssociation`).
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = AutomationActions.deleteAutomationActionServiceAssociation({ id: "PABC123", service_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteAutomationActionServiceAssociation: (input: DeleteAutomationActionServiceAssociationInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.deleteAutomationActionServiceAssociation", method: "DELETE", path: "/automation_actions/actions/{id}/services/{service_id}", pathParams: ["id", "service_id"], result: null })
 
 /**
  * The input of {@link getAutomationActionsActionTeamAssociations} (`GET /automation_actions/actions/{id}/teams`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const input: AutomationActions.GetAutomationActionsActionTeamAssociationsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -306,12 +460,26 @@ export interface GetAutomationActionsActionTeamAssociationsInput {
  *
  * `GET /automation_actions/actions/{id}/teams` (operationId `getAutomationActionsActionTeamAssociations`). The result is unwrapped from `teams`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = AutomationActions.getAutomationActionsActionTeamAssociations({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAutomationActionsActionTeamAssociations: (input: GetAutomationActionsActionTeamAssociationsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.TeamReference>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.getAutomationActionsActionTeamAssociations", method: "GET", path: "/automation_actions/actions/{id}/teams", pathParams: ["id"], result: { array: { ref: () => D.TeamReference } } })
 
 /**
  * The input of {@link createAutomationActionTeamAssociation} (`POST /automation_actions/actions/{id}/teams`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * declare const input: AutomationActions.CreateAutomationActionTeamAssociationInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -329,12 +497,26 @@ export interface CreateAutomationActionTeamAssociationInput {
  *
  * `POST /automation_actions/actions/{id}/teams` (operationId `createAutomationActionTeamAssociation`). The result is unwrapped from `team`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = (input: AutomationActions.CreateAutomationActionTeamAssociationInput) => AutomationActions.createAutomationActionTeamAssociation(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createAutomationActionTeamAssociation: (input: CreateAutomationActionTeamAssociationInput, options?: CallOptions) => Effect.Effect<Schemas.TeamReference, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.createAutomationActionTeamAssociation", method: "POST", path: "/automation_actions/actions/{id}/teams", pathParams: ["id"], result: { ref: () => D.TeamReference } })
 
 /**
  * The input of {@link getAutomationActionsActionTeamAssociation} (`GET /automation_actions/actions/{id}/teams/{team_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const input: AutomationActions.GetAutomationActionsActionTeamAssociationInput = { id: "PABC123", team_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -350,12 +532,26 @@ export interface GetAutomationActionsActionTeamAssociationInput {
  *
  * `GET /automation_actions/actions/{id}/teams/{team_id}` (operationId `getAutomationActionsActionTeamAssociation`). The result is unwrapped from `team`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = AutomationActions.getAutomationActionsActionTeamAssociation({ id: "PABC123", team_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAutomationActionsActionTeamAssociation: (input: GetAutomationActionsActionTeamAssociationInput, options?: CallOptions) => Effect.Effect<Schemas.TeamReference, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.getAutomationActionsActionTeamAssociation", method: "GET", path: "/automation_actions/actions/{id}/teams/{team_id}", pathParams: ["id", "team_id"], result: { ref: () => D.TeamReference } })
 
 /**
  * The input of {@link deleteAutomationActionTeamAssociation} (`DELETE /automation_actions/actions/{id}/teams/{team_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const input: AutomationActions.DeleteAutomationActionTeamAssociationInput = { id: "PABC123", team_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -371,12 +567,26 @@ export interface DeleteAutomationActionTeamAssociationInput {
  *
  * `DELETE /automation_actions/actions/{id}/teams/{team_id}` (operationId `deleteAutomationActionTeamAssociation`).
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = AutomationActions.deleteAutomationActionTeamAssociation({ id: "PABC123", team_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteAutomationActionTeamAssociation: (input: DeleteAutomationActionTeamAssociationInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.deleteAutomationActionTeamAssociation", method: "DELETE", path: "/automation_actions/actions/{id}/teams/{team_id}", pathParams: ["id", "team_id"], result: null })
 
 /**
  * The input of {@link listAutomationActionInvocations} (`GET /automation_actions/invocations`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const input: AutomationActions.ListAutomationActionInvocationsInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -396,12 +606,26 @@ export interface ListAutomationActionInvocationsInput {
  *
  * `GET /automation_actions/invocations` (operationId `listAutomationActionInvocations`). The result is unwrapped from `invocations`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = AutomationActions.listAutomationActionInvocations()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listAutomationActionInvocations: (input?: ListAutomationActionInvocationsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.AutomationActionsInvocation>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.listAutomationActionInvocations", method: "GET", path: "/automation_actions/invocations", pathParams: [], result: { array: { ref: () => D.AutomationActionsInvocation } } })
 
 /**
  * The input of {@link getAutomationActionsInvocation} (`GET /automation_actions/invocations/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const input: AutomationActions.GetAutomationActionsInvocationInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -415,12 +639,26 @@ export interface GetAutomationActionsInvocationInput {
  *
  * `GET /automation_actions/invocations/{id}` (operationId `getAutomationActionsInvocation`). The result is unwrapped from `invocation`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = AutomationActions.getAutomationActionsInvocation({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAutomationActionsInvocation: (input: GetAutomationActionsInvocationInput, options?: CallOptions) => Effect.Effect<Schemas.AutomationActionsInvocation, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.getAutomationActionsInvocation", method: "GET", path: "/automation_actions/invocations/{id}", pathParams: ["id"], result: { ref: () => D.AutomationActionsInvocation } })
 
 /**
  * The input of {@link getAutomationActionsRunners} (`GET /automation_actions/runners`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const input: AutomationActions.GetAutomationActionsRunnersInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -436,12 +674,26 @@ export interface GetAutomationActionsRunnersInput {
  *
  * `GET /automation_actions/runners` (operationId `getAutomationActionsRunners`). Streams the items of `runners`, every page, in the endpoint's paging style (cursor).
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = AutomationActions.getAutomationActionsRunners()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAutomationActionsRunners: (input?: GetAutomationActionsRunnersInput, options?: StreamOptions) => Stream.Stream<Schemas.AutomationActionsRunner, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "AutomationActions.getAutomationActionsRunners", method: "GET", path: "/automation_actions/runners", pathParams: [], pagination: "cursor", result: { ref: () => D.AutomationActionsRunner } })
 
 /**
  * The result of {@link createAutomationActionsRunner}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * declare const result: AutomationActions.CreateAutomationActionsRunnerResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -479,6 +731,13 @@ export interface CreateAutomationActionsRunnerResult {
 /**
  * The input of {@link createAutomationActionsRunner} (`POST /automation_actions/runners`).
  *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * declare const input: AutomationActions.CreateAutomationActionsRunnerInput
+ * ```
+ *
  * @since 0.2.0
  */
 export interface CreateAutomationActionsRunnerInput {
@@ -493,12 +752,26 @@ export interface CreateAutomationActionsRunnerInput {
  *
  * `POST /automation_actions/runners` (operationId `createAutomationActionsRunner`). The result is unwrapped from `runner`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = (input: AutomationActions.CreateAutomationActionsRunnerInput) => AutomationActions.createAutomationActionsRunner(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createAutomationActionsRunner: (input: CreateAutomationActionsRunnerInput, options?: CallOptions) => Effect.Effect<CreateAutomationActionsRunnerResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.createAutomationActionsRunner", method: "POST", path: "/automation_actions/runners", pathParams: [], result: { object: { id: "string", summary: { nullable: "string" }, type: "string", self: { nullable: "string" }, html_url: { nullable: "string" }, runner_type: { ref: () => D.AutomationActionsRunnerTypeEnum }, name: "string", description: "string", last_seen: "string", status: { ref: () => D.AutomationActionsRunnerStatusEnum }, creation_time: "string", runbook_base_uri: { ref: () => D.AutomationActionsRunbookBaseURI }, teams: { array: { ref: () => D.TeamReference } }, privileges: { ref: () => D.AutomationActionsUserPermissions }, associated_actions: { object: { actions: { array: { object: { id: "string", summary: { nullable: "string" }, type: "string", self: { nullable: "string" }, html_url: { nullable: "string" } } } }, more: "boolean" }, required: ["actions", "more"] }, metadata: { object: {  } }, secret: "string" }, required: ["runner_type", "name", "status", "creation_time"] } })
 
 /**
  * The input of {@link getAutomationActionsRunner} (`GET /automation_actions/runners/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const input: AutomationActions.GetAutomationActionsRunnerInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -512,12 +785,26 @@ export interface GetAutomationActionsRunnerInput {
  *
  * `GET /automation_actions/runners/{id}` (operationId `getAutomationActionsRunner`). The result is unwrapped from `runner`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = AutomationActions.getAutomationActionsRunner({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAutomationActionsRunner: (input: GetAutomationActionsRunnerInput, options?: CallOptions) => Effect.Effect<Schemas.AutomationActionsRunner, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.getAutomationActionsRunner", method: "GET", path: "/automation_actions/runners/{id}", pathParams: ["id"], result: { ref: () => D.AutomationActionsRunner } })
 
 /**
  * The input of {@link updateAutomationActionsRunner} (`PUT /automation_actions/runners/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * declare const input: AutomationActions.UpdateAutomationActionsRunnerInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -535,12 +822,26 @@ export interface UpdateAutomationActionsRunnerInput {
  *
  * `PUT /automation_actions/runners/{id}` (operationId `updateAutomationActionsRunner`). The result is unwrapped from `runner`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = (input: AutomationActions.UpdateAutomationActionsRunnerInput) => AutomationActions.updateAutomationActionsRunner(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateAutomationActionsRunner: (input: UpdateAutomationActionsRunnerInput, options?: CallOptions) => Effect.Effect<Schemas.AutomationActionsRunner, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.updateAutomationActionsRunner", method: "PUT", path: "/automation_actions/runners/{id}", pathParams: ["id"], result: { ref: () => D.AutomationActionsRunner } })
 
 /**
  * The input of {@link deleteAutomationActionsRunner} (`DELETE /automation_actions/runners/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const input: AutomationActions.DeleteAutomationActionsRunnerInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -554,12 +855,26 @@ export interface DeleteAutomationActionsRunnerInput {
  *
  * `DELETE /automation_actions/runners/{id}` (operationId `deleteAutomationActionsRunner`).
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = AutomationActions.deleteAutomationActionsRunner({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteAutomationActionsRunner: (input: DeleteAutomationActionsRunnerInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.deleteAutomationActionsRunner", method: "DELETE", path: "/automation_actions/runners/{id}", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link getAutomationActionsRunnerTeamAssociations} (`GET /automation_actions/runners/{id}/teams`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const input: AutomationActions.GetAutomationActionsRunnerTeamAssociationsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -573,12 +888,26 @@ export interface GetAutomationActionsRunnerTeamAssociationsInput {
  *
  * `GET /automation_actions/runners/{id}/teams` (operationId `getAutomationActionsRunnerTeamAssociations`). The result is unwrapped from `teams`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = AutomationActions.getAutomationActionsRunnerTeamAssociations({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAutomationActionsRunnerTeamAssociations: (input: GetAutomationActionsRunnerTeamAssociationsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.TeamReference>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.getAutomationActionsRunnerTeamAssociations", method: "GET", path: "/automation_actions/runners/{id}/teams", pathParams: ["id"], result: { array: { ref: () => D.TeamReference } } })
 
 /**
  * The input of {@link createAutomationActionsRunnerTeamAssociation} (`POST /automation_actions/runners/{id}/teams`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * declare const input: AutomationActions.CreateAutomationActionsRunnerTeamAssociationInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -596,12 +925,26 @@ export interface CreateAutomationActionsRunnerTeamAssociationInput {
  *
  * `POST /automation_actions/runners/{id}/teams` (operationId `createAutomationActionsRunnerTeamAssociation`). The result is unwrapped from `team`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = (input: AutomationActions.CreateAutomationActionsRunnerTeamAssociationInput) => AutomationActions.createAutomationActionsRunnerTeamAssociation(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createAutomationActionsRunnerTeamAssociation: (input: CreateAutomationActionsRunnerTeamAssociationInput, options?: CallOptions) => Effect.Effect<Schemas.TeamReference, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.createAutomationActionsRunnerTeamAssociation", method: "POST", path: "/automation_actions/runners/{id}/teams", pathParams: ["id"], result: { ref: () => D.TeamReference } })
 
 /**
  * The input of {@link getAutomationActionsRunnerTeamAssociation} (`GET /automation_actions/runners/{id}/teams/{team_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const input: AutomationActions.GetAutomationActionsRunnerTeamAssociationInput = { id: "PABC123", team_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -617,12 +960,26 @@ export interface GetAutomationActionsRunnerTeamAssociationInput {
  *
  * `GET /automation_actions/runners/{id}/teams/{team_id}` (operationId `getAutomationActionsRunnerTeamAssociation`). The result is unwrapped from `team`.
  *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = AutomationActions.getAutomationActionsRunnerTeamAssociation({ id: "PABC123", team_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAutomationActionsRunnerTeamAssociation: (input: GetAutomationActionsRunnerTeamAssociationInput, options?: CallOptions) => Effect.Effect<Schemas.TeamReference, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "AutomationActions.getAutomationActionsRunnerTeamAssociation", method: "GET", path: "/automation_actions/runners/{id}/teams/{team_id}", pathParams: ["id", "team_id"], result: { ref: () => D.TeamReference } })
 
 /**
  * The input of {@link deleteAutomationActionsRunnerTeamAssociation} (`DELETE /automation_actions/runners/{id}/teams/{team_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const input: AutomationActions.DeleteAutomationActionsRunnerTeamAssociationInput = { id: "PABC123", team_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -637,6 +994,13 @@ export interface DeleteAutomationActionsRunnerTeamAssociationInput {
  * Disassociate a runner from a team
  *
  * `DELETE /automation_actions/runners/{id}/teams/{team_id}` (operationId `deleteAutomationActionsRunnerTeamAssociation`).
+ *
+ * @example
+ * ```ts
+ * import { AutomationActions } from "effect-pagerduty/api"
+ *
+ * const program = AutomationActions.deleteAutomationActionsRunnerTeamAssociation({ id: "PABC123", team_id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listBusinessServices} (`GET /business_services`).
  *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const input: BusinessServices.ListBusinessServicesInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListBusinessServicesInput {
@@ -42,12 +49,26 @@ export interface ListBusinessServicesInput {
  *
  * `GET /business_services` (operationId `listBusinessServices`). Streams the items of `business_services`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const program = BusinessServices.listBusinessServices()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listBusinessServices: (input?: ListBusinessServicesInput, options?: StreamOptions) => Stream.Stream<Schemas.BusinessService, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "BusinessServices.listBusinessServices", method: "GET", path: "/business_services", pathParams: [], pagination: "offset", result: { ref: () => D.BusinessService } })
 
 /**
  * The input of {@link createBusinessService} (`POST /business_services`).
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const input: BusinessServices.CreateBusinessServiceInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -70,12 +91,26 @@ export interface CreateBusinessServiceInput {
  *
  * `POST /business_services` (operationId `createBusinessService`). The result is unwrapped from `business_service`.
  *
+ * @example
+ * ```ts
+ * import { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const program = BusinessServices.createBusinessService()
+ * ```
+ *
  * @since 0.2.0
  */
 export const createBusinessService: (input?: CreateBusinessServiceInput, options?: CallOptions) => Effect.Effect<Schemas.BusinessService, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.createBusinessService", method: "POST", path: "/business_services", pathParams: [], result: { ref: () => D.BusinessService } })
 
 /**
  * The input of {@link getBusinessService} (`GET /business_services/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const input: BusinessServices.GetBusinessServiceInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -89,12 +124,26 @@ export interface GetBusinessServiceInput {
  *
  * `GET /business_services/{id}` (operationId `getBusinessService`). The result is unwrapped from `business_service`.
  *
+ * @example
+ * ```ts
+ * import { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const program = BusinessServices.getBusinessService({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getBusinessService: (input: GetBusinessServiceInput, options?: CallOptions) => Effect.Effect<Schemas.BusinessService, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.getBusinessService", method: "GET", path: "/business_services/{id}", pathParams: ["id"], result: { ref: () => D.BusinessService } })
 
 /**
  * The input of {@link updateBusinessService} (`PUT /business_services/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const input: BusinessServices.UpdateBusinessServiceInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -119,12 +168,26 @@ export interface UpdateBusinessServiceInput {
  *
  * `PUT /business_services/{id}` (operationId `updateBusinessService`). The result is unwrapped from `business_service`.
  *
+ * @example
+ * ```ts
+ * import { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const program = BusinessServices.updateBusinessService({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateBusinessService: (input: UpdateBusinessServiceInput, options?: CallOptions) => Effect.Effect<Schemas.BusinessService, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.updateBusinessService", method: "PUT", path: "/business_services/{id}", pathParams: ["id"], result: { ref: () => D.BusinessService } })
 
 /**
  * The input of {@link deleteBusinessService} (`DELETE /business_services/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const input: BusinessServices.DeleteBusinessServiceInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -138,12 +201,26 @@ export interface DeleteBusinessServiceInput {
  *
  * `DELETE /business_services/{id}` (operationId `deleteBusinessService`).
  *
+ * @example
+ * ```ts
+ * import { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const program = BusinessServices.deleteBusinessService({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteBusinessService: (input: DeleteBusinessServiceInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.deleteBusinessService", method: "DELETE", path: "/business_services/{id}", pathParams: ["id"], result: null })
 
 /**
  * The result of {@link createBusinessServiceAccountSubscription}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * declare const result: BusinessServices.CreateBusinessServiceAccountSubscriptionResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -153,6 +230,13 @@ export interface CreateBusinessServiceAccountSubscriptionResult {
 
 /**
  * The input of {@link createBusinessServiceAccountSubscription} (`POST /business_services/{id}/account_subscription`).
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const input: BusinessServices.CreateBusinessServiceAccountSubscriptionInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -166,12 +250,26 @@ export interface CreateBusinessServiceAccountSubscriptionInput {
  *
  * `POST /business_services/{id}/account_subscription` (operationId `createBusinessServiceAccountSubscription`).
  *
+ * @example
+ * ```ts
+ * import { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const program = BusinessServices.createBusinessServiceAccountSubscription({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const createBusinessServiceAccountSubscription: (input: CreateBusinessServiceAccountSubscriptionInput, options?: CallOptions) => Effect.Effect<CreateBusinessServiceAccountSubscriptionResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.createBusinessServiceAccountSubscription", method: "POST", path: "/business_services/{id}/account_subscription", pathParams: ["id"], result: { object: { account_is_subscribed: "boolean" }, required: ["account_is_subscribed"] } })
 
 /**
  * The input of {@link removeBusinessServiceAccountSubscription} (`DELETE /business_services/{id}/account_subscription`).
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const input: BusinessServices.RemoveBusinessServiceAccountSubscriptionInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -185,12 +283,26 @@ export interface RemoveBusinessServiceAccountSubscriptionInput {
  *
  * `DELETE /business_services/{id}/account_subscription` (operationId `removeBusinessServiceAccountSubscription`).
  *
+ * @example
+ * ```ts
+ * import { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const program = BusinessServices.removeBusinessServiceAccountSubscription({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const removeBusinessServiceAccountSubscription: (input: RemoveBusinessServiceAccountSubscriptionInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.removeBusinessServiceAccountSubscription", method: "DELETE", path: "/business_services/{id}/account_subscription", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link getBusinessServiceSubscribers} (`GET /business_services/{id}/subscribers`).
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const input: BusinessServices.GetBusinessServiceSubscribersInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -204,12 +316,26 @@ export interface GetBusinessServiceSubscribersInput {
  *
  * `GET /business_services/{id}/subscribers` (operationId `getBusinessServiceSubscribers`). Streams the items of `subscribers`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const program = BusinessServices.getBusinessServiceSubscribers({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getBusinessServiceSubscribers: (input: GetBusinessServiceSubscribersInput, options?: StreamOptions) => Stream.Stream<Schemas.NotificationSubscriber, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "BusinessServices.getBusinessServiceSubscribers", method: "GET", path: "/business_services/{id}/subscribers", pathParams: ["id"], pagination: "offset", result: { ref: () => D.NotificationSubscriber } })
 
 /**
  * The input of {@link createBusinessServiceNotificationSubscribers} (`POST /business_services/{id}/subscribers`).
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * declare const input: BusinessServices.CreateBusinessServiceNotificationSubscribersInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -227,12 +353,26 @@ export interface CreateBusinessServiceNotificationSubscribersInput {
  *
  * `POST /business_services/{id}/subscribers` (operationId `createBusinessServiceNotificationSubscribers`). The result is unwrapped from `subscriptions`.
  *
+ * @example
+ * ```ts
+ * import { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const program = (input: BusinessServices.CreateBusinessServiceNotificationSubscribersInput) => BusinessServices.createBusinessServiceNotificationSubscribers(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createBusinessServiceNotificationSubscribers: (input: CreateBusinessServiceNotificationSubscribersInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.NotificationSubscriptionWithContext>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.createBusinessServiceNotificationSubscribers", method: "POST", path: "/business_services/{id}/subscribers", pathParams: ["id"], result: { array: { ref: () => D.NotificationSubscriptionWithContext } } })
 
 /**
  * The input of {@link getBusinessServiceSupportingServiceImpacts} (`GET /business_services/{id}/supporting_services/impacts`).
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const input: BusinessServices.GetBusinessServiceSupportingServiceImpactsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -250,12 +390,26 @@ export interface GetBusinessServiceSupportingServiceImpactsInput {
  *
  * `GET /business_services/{id}/supporting_services/impacts` (operationId `getBusinessServiceSupportingServiceImpacts`). The result is unwrapped from `services`.
  *
+ * @example
+ * ```ts
+ * import { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const program = BusinessServices.getBusinessServiceSupportingServiceImpacts({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getBusinessServiceSupportingServiceImpacts: (input: GetBusinessServiceSupportingServiceImpactsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.Impact>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.getBusinessServiceSupportingServiceImpacts", method: "GET", path: "/business_services/{id}/supporting_services/impacts", pathParams: ["id"], result: { array: { ref: () => D.Impact } } })
 
 /**
  * The result of {@link removeBusinessServiceNotificationSubscriber}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * declare const result: BusinessServices.RemoveBusinessServiceNotificationSubscriberResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -267,6 +421,13 @@ export interface RemoveBusinessServiceNotificationSubscriberResult {
 
 /**
  * The input of {@link removeBusinessServiceNotificationSubscriber} (`POST /business_services/{id}/unsubscribe`).
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * declare const input: BusinessServices.RemoveBusinessServiceNotificationSubscriberInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -284,12 +445,26 @@ export interface RemoveBusinessServiceNotificationSubscriberInput {
  *
  * `POST /business_services/{id}/unsubscribe` (operationId `removeBusinessServiceNotificationSubscriber`).
  *
+ * @example
+ * ```ts
+ * import { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const program = (input: BusinessServices.RemoveBusinessServiceNotificationSubscriberInput) => BusinessServices.removeBusinessServiceNotificationSubscriber(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const removeBusinessServiceNotificationSubscriber: (input: RemoveBusinessServiceNotificationSubscriberInput, options?: CallOptions) => Effect.Effect<RemoveBusinessServiceNotificationSubscriberResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.removeBusinessServiceNotificationSubscriber", method: "POST", path: "/business_services/{id}/unsubscribe", pathParams: ["id"], result: { object: { deleted_count: "number", unauthorized_count: "number", non_existent_count: "number" }, required: ["deleted_count", "unauthorized_count", "non_existent_count"] } })
 
 /**
  * The input of {@link getBusinessServiceTopLevelImpactors} (`GET /business_services/impactors`).
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const input: BusinessServices.GetBusinessServiceTopLevelImpactorsInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -303,12 +478,26 @@ export interface GetBusinessServiceTopLevelImpactorsInput {
  *
  * `GET /business_services/impactors` (operationId `getBusinessServiceTopLevelImpactors`). The result is unwrapped from `impactors`.
  *
+ * @example
+ * ```ts
+ * import { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const program = BusinessServices.getBusinessServiceTopLevelImpactors()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getBusinessServiceTopLevelImpactors: (input?: GetBusinessServiceTopLevelImpactorsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.Impactor>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.getBusinessServiceTopLevelImpactors", method: "GET", path: "/business_services/impactors", pathParams: [], result: { array: { ref: () => D.Impactor } } })
 
 /**
  * The input of {@link getBusinessServiceImpacts} (`GET /business_services/impacts`).
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const input: BusinessServices.GetBusinessServiceImpactsInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -324,12 +513,26 @@ export interface GetBusinessServiceImpactsInput {
  *
  * `GET /business_services/impacts` (operationId `getBusinessServiceImpacts`). The result is unwrapped from `services`.
  *
+ * @example
+ * ```ts
+ * import { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const program = BusinessServices.getBusinessServiceImpacts()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getBusinessServiceImpacts: (input?: GetBusinessServiceImpactsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.Impact>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.getBusinessServiceImpacts", method: "GET", path: "/business_services/impacts", pathParams: [], result: { array: { ref: () => D.Impact } } })
 
 /**
  * The result of {@link getBusinessServicePriorityThresholds}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * declare const result: BusinessServices.GetBusinessServicePriorityThresholdsResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -341,6 +544,13 @@ export type GetBusinessServicePriorityThresholdsResult = {
 /**
  * The input of {@link getBusinessServicePriorityThresholds} (`GET /business_services/priority_thresholds`).
  *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const input: BusinessServices.GetBusinessServicePriorityThresholdsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetBusinessServicePriorityThresholdsInput {
@@ -351,12 +561,26 @@ export interface GetBusinessServicePriorityThresholdsInput {
  *
  * `GET /business_services/priority_thresholds` (operationId `getBusinessServicePriorityThresholds`). The result is unwrapped from `global_threshold`.
  *
+ * @example
+ * ```ts
+ * import { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const program = BusinessServices.getBusinessServicePriorityThresholds()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getBusinessServicePriorityThresholds: (input?: GetBusinessServicePriorityThresholdsInput, options?: CallOptions) => Effect.Effect<GetBusinessServicePriorityThresholdsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.getBusinessServicePriorityThresholds", method: "GET", path: "/business_services/priority_thresholds", pathParams: [], result: { nullable: { object: { id: "string", order: "number" } } } })
 
 /**
  * The result of {@link putBusinessServicePriorityThresholds}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * declare const result: BusinessServices.PutBusinessServicePriorityThresholdsResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -367,6 +591,13 @@ export interface PutBusinessServicePriorityThresholdsResult {
 
 /**
  * The input of {@link putBusinessServicePriorityThresholds} (`PUT /business_services/priority_thresholds`).
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * declare const input: BusinessServices.PutBusinessServicePriorityThresholdsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -385,12 +616,26 @@ export interface PutBusinessServicePriorityThresholdsInput {
  *
  * `PUT /business_services/priority_thresholds` (operationId `putBusinessServicePriorityThresholds`). The result is unwrapped from `global_threshold`.
  *
+ * @example
+ * ```ts
+ * import { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const program = (input: BusinessServices.PutBusinessServicePriorityThresholdsInput) => BusinessServices.putBusinessServicePriorityThresholds(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const putBusinessServicePriorityThresholds: (input: PutBusinessServicePriorityThresholdsInput, options?: CallOptions) => Effect.Effect<PutBusinessServicePriorityThresholdsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "BusinessServices.putBusinessServicePriorityThresholds", method: "PUT", path: "/business_services/priority_thresholds", pathParams: [], result: { object: { id: "string", order: "number" }, required: ["id", "order"] } })
 
 /**
  * The input of {@link deleteBusinessServicePriorityThresholds} (`DELETE /business_services/priority_thresholds`).
+ *
+ * @example
+ * ```ts
+ * import type { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const input: BusinessServices.DeleteBusinessServicePriorityThresholdsInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -401,6 +646,13 @@ export interface DeleteBusinessServicePriorityThresholdsInput {
  * Deletes the account-level priority threshold for Business Service impact
  *
  * `DELETE /business_services/priority_thresholds` (operationId `deleteBusinessServicePriorityThresholds`).
+ *
+ * @example
+ * ```ts
+ * import { BusinessServices } from "effect-pagerduty/api"
+ *
+ * const program = BusinessServices.deleteBusinessServicePriorityThresholds()
+ * ```
  *
  * @since 0.2.0
  */

@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listChangeEvents} (`GET /change_events`).
  *
+ * @example
+ * ```ts
+ * import type { ChangeEvents } from "effect-pagerduty/api"
+ *
+ * const input: ChangeEvents.ListChangeEventsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListChangeEventsInput {
@@ -50,12 +57,26 @@ export interface ListChangeEventsInput {
  *
  * `GET /change_events` (operationId `listChangeEvents`). Streams the items of `change_events`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { ChangeEvents } from "effect-pagerduty/api"
+ *
+ * const program = ChangeEvents.listChangeEvents()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listChangeEvents: (input?: ListChangeEventsInput, options?: StreamOptions) => Stream.Stream<Schemas.ChangeEvent, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "ChangeEvents.listChangeEvents", method: "GET", path: "/change_events", pathParams: [], pagination: "offset", result: { ref: () => D.ChangeEvent } })
 
 /**
  * The input of {@link createChangeEvent} (`POST /change_events`).
+ *
+ * @example
+ * ```ts
+ * import type { ChangeEvents } from "effect-pagerduty/api"
+ *
+ * const input: ChangeEvents.CreateChangeEventInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -67,12 +88,26 @@ export interface CreateChangeEventInput {
  *
  * `POST /change_events` (operationId `createChangeEvent`).
  *
+ * @example
+ * ```ts
+ * import { ChangeEvents } from "effect-pagerduty/api"
+ *
+ * const program = ChangeEvents.createChangeEvent()
+ * ```
+ *
  * @since 0.2.0
  */
 export const createChangeEvent: (input?: CreateChangeEventInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ChangeEvents.createChangeEvent", method: "POST", path: "/change_events", pathParams: [], result: null })
 
 /**
  * The input of {@link getChangeEvent} (`GET /change_events/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { ChangeEvents } from "effect-pagerduty/api"
+ *
+ * const input: ChangeEvents.GetChangeEventInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -86,12 +121,26 @@ export interface GetChangeEventInput {
  *
  * `GET /change_events/{id}` (operationId `getChangeEvent`). The result is unwrapped from `change_event`.
  *
+ * @example
+ * ```ts
+ * import { ChangeEvents } from "effect-pagerduty/api"
+ *
+ * const program = ChangeEvents.getChangeEvent({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getChangeEvent: (input: GetChangeEventInput, options?: CallOptions) => Effect.Effect<Schemas.ChangeEvent, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ChangeEvents.getChangeEvent", method: "GET", path: "/change_events/{id}", pathParams: ["id"], result: { ref: () => D.ChangeEvent } })
 
 /**
  * The input of {@link updateChangeEvent} (`PUT /change_events/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { ChangeEvents } from "effect-pagerduty/api"
+ *
+ * declare const input: ChangeEvents.UpdateChangeEventInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -109,12 +158,26 @@ export interface UpdateChangeEventInput {
  *
  * `PUT /change_events/{id}` (operationId `updateChangeEvent`). The result is unwrapped from `change_event`.
  *
+ * @example
+ * ```ts
+ * import { ChangeEvents } from "effect-pagerduty/api"
+ *
+ * const program = (input: ChangeEvents.UpdateChangeEventInput) => ChangeEvents.updateChangeEvent(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateChangeEvent: (input: UpdateChangeEventInput, options?: CallOptions) => Effect.Effect<Schemas.ChangeEvent, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ChangeEvents.updateChangeEvent", method: "PUT", path: "/change_events/{id}", pathParams: ["id"], result: { ref: () => D.ChangeEvent } })
 
 /**
  * The result of {@link listIncidentRelatedChangeEvents}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { ChangeEvents } from "effect-pagerduty/api"
+ *
+ * declare const result: ChangeEvents.ListIncidentRelatedChangeEventsResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -149,6 +212,13 @@ export type ListIncidentRelatedChangeEventsResult = ReadonlyArray<{
 /**
  * The input of {@link listIncidentRelatedChangeEvents} (`GET /incidents/{id}/related_change_events`).
  *
+ * @example
+ * ```ts
+ * import type { ChangeEvents } from "effect-pagerduty/api"
+ *
+ * const input: ChangeEvents.ListIncidentRelatedChangeEventsInput = { id: "PABC123" }
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListIncidentRelatedChangeEventsInput {
@@ -163,12 +233,26 @@ export interface ListIncidentRelatedChangeEventsInput {
  *
  * `GET /incidents/{id}/related_change_events` (operationId `listIncidentRelatedChangeEvents`). The result is unwrapped from `change_events`.
  *
+ * @example
+ * ```ts
+ * import { ChangeEvents } from "effect-pagerduty/api"
+ *
+ * const program = ChangeEvents.listIncidentRelatedChangeEvents({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listIncidentRelatedChangeEvents: (input: ListIncidentRelatedChangeEventsInput, options?: CallOptions) => Effect.Effect<ListIncidentRelatedChangeEventsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ChangeEvents.listIncidentRelatedChangeEvents", method: "GET", path: "/incidents/{id}/related_change_events", pathParams: ["id"], result: { array: { object: { id: "string", summary: "string", type: "string", self: { nullable: "string" }, html_url: { nullable: "string" }, timestamp: "string", services: { array: { ref: () => D.ServiceReference } }, integration: "unknown", routing_key: "string", source: "string", links: { array: { object: { href: "string", text: "string" } } }, images: { array: { object: { src: "string", href: "string", alt: "string" } } }, custom_details: { object: {  } }, correlation_reason: { object: { reason: "string" } } } } } })
 
 /**
  * The input of {@link listServiceChangeEvents} (`GET /services/{id}/change_events`).
+ *
+ * @example
+ * ```ts
+ * import type { ChangeEvents } from "effect-pagerduty/api"
+ *
+ * const input: ChangeEvents.ListServiceChangeEventsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -189,6 +273,13 @@ export interface ListServiceChangeEventsInput {
  * List Change Events for a service
  *
  * `GET /services/{id}/change_events` (operationId `listServiceChangeEvents`). Streams the items of `change_events`, every page, in the endpoint's paging style (offset).
+ *
+ * @example
+ * ```ts
+ * import { ChangeEvents } from "effect-pagerduty/api"
+ *
+ * const program = ChangeEvents.listServiceChangeEvents({ id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

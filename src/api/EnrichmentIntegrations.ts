@@ -31,6 +31,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listServiceNowIntegrations} (`GET /enrichment/integrations/servicenow`).
  *
+ * @example
+ * ```ts
+ * import type { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const input: EnrichmentIntegrations.ListServiceNowIntegrationsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListServiceNowIntegrationsInput {
@@ -41,12 +48,26 @@ export interface ListServiceNowIntegrationsInput {
  *
  * `GET /enrichment/integrations/servicenow` (operationId `listServiceNowIntegrations`). The result is unwrapped from `integrations`.
  *
+ * @example
+ * ```ts
+ * import { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = EnrichmentIntegrations.listServiceNowIntegrations()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listServiceNowIntegrations: (input?: ListServiceNowIntegrationsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.ServiceNowIntegration>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentIntegrations.listServiceNowIntegrations", method: "GET", path: "/enrichment/integrations/servicenow", pathParams: [], result: { array: { ref: () => D.ServiceNowIntegration } } })
 
 /**
  * The input of {@link createServiceNowIntegration} (`POST /enrichment/integrations/servicenow`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EnrichmentIntegrations.CreateServiceNowIntegrationInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -64,12 +85,26 @@ export interface CreateServiceNowIntegrationInput {
  *
  * `POST /enrichment/integrations/servicenow` (operationId `createServiceNowIntegration`). The result is unwrapped from `integration`.
  *
+ * @example
+ * ```ts
+ * import { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EnrichmentIntegrations.CreateServiceNowIntegrationInput) => EnrichmentIntegrations.createServiceNowIntegration(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createServiceNowIntegration: (input: CreateServiceNowIntegrationInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceNowIntegration, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentIntegrations.createServiceNowIntegration", method: "POST", path: "/enrichment/integrations/servicenow", pathParams: [], result: { ref: () => D.ServiceNowIntegration } })
 
 /**
  * The input of {@link getServiceNowIntegration} (`GET /enrichment/integrations/servicenow/{integration_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const input: EnrichmentIntegrations.GetServiceNowIntegrationInput = { integration_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -83,12 +118,26 @@ export interface GetServiceNowIntegrationInput {
  *
  * `GET /enrichment/integrations/servicenow/{integration_id}` (operationId `getServiceNowIntegration`). The result is unwrapped from `integration`.
  *
+ * @example
+ * ```ts
+ * import { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = EnrichmentIntegrations.getServiceNowIntegration({ integration_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getServiceNowIntegration: (input: GetServiceNowIntegrationInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceNowIntegration, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentIntegrations.getServiceNowIntegration", method: "GET", path: "/enrichment/integrations/servicenow/{integration_id}", pathParams: ["integration_id"], result: { ref: () => D.ServiceNowIntegration } })
 
 /**
  * The input of {@link deleteServiceNowIntegration} (`DELETE /enrichment/integrations/servicenow/{integration_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const input: EnrichmentIntegrations.DeleteServiceNowIntegrationInput = { integration_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -102,12 +151,26 @@ export interface DeleteServiceNowIntegrationInput {
  *
  * `DELETE /enrichment/integrations/servicenow/{integration_id}` (operationId `deleteServiceNowIntegration`).
  *
+ * @example
+ * ```ts
+ * import { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = EnrichmentIntegrations.deleteServiceNowIntegration({ integration_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteServiceNowIntegration: (input: DeleteServiceNowIntegrationInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentIntegrations.deleteServiceNowIntegration", method: "DELETE", path: "/enrichment/integrations/servicenow/{integration_id}", pathParams: ["integration_id"], result: null })
 
 /**
  * The input of {@link addServiceNowTable} (`POST /enrichment/integrations/servicenow/{integration_id}/tables`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EnrichmentIntegrations.AddServiceNowTableInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -125,12 +188,26 @@ export interface AddServiceNowTableInput {
  *
  * `POST /enrichment/integrations/servicenow/{integration_id}/tables` (operationId `addServiceNowTable`). The result is unwrapped from `cmdb_table`.
  *
+ * @example
+ * ```ts
+ * import { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EnrichmentIntegrations.AddServiceNowTableInput) => EnrichmentIntegrations.addServiceNowTable(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const addServiceNowTable: (input: AddServiceNowTableInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceNowTable, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentIntegrations.addServiceNowTable", method: "POST", path: "/enrichment/integrations/servicenow/{integration_id}/tables", pathParams: ["integration_id"], result: { ref: () => D.ServiceNowTable } })
 
 /**
  * The input of {@link updateServiceNowTable} (`PUT /enrichment/integrations/servicenow/{integration_id}/tables/{table_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EnrichmentIntegrations.UpdateServiceNowTableInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -150,12 +227,26 @@ export interface UpdateServiceNowTableInput {
  *
  * `PUT /enrichment/integrations/servicenow/{integration_id}/tables/{table_id}` (operationId `updateServiceNowTable`). The result is unwrapped from `cmdb_table`.
  *
+ * @example
+ * ```ts
+ * import { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EnrichmentIntegrations.UpdateServiceNowTableInput) => EnrichmentIntegrations.updateServiceNowTable(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateServiceNowTable: (input: UpdateServiceNowTableInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceNowTable, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentIntegrations.updateServiceNowTable", method: "PUT", path: "/enrichment/integrations/servicenow/{integration_id}/tables/{table_id}", pathParams: ["integration_id", "table_id"], result: { ref: () => D.ServiceNowTable } })
 
 /**
  * The input of {@link deleteServiceNowTable} (`DELETE /enrichment/integrations/servicenow/{integration_id}/tables/{table_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const input: EnrichmentIntegrations.DeleteServiceNowTableInput = { integration_id: "PABC123", table_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -171,12 +262,26 @@ export interface DeleteServiceNowTableInput {
  *
  * `DELETE /enrichment/integrations/servicenow/{integration_id}/tables/{table_id}` (operationId `deleteServiceNowTable`).
  *
+ * @example
+ * ```ts
+ * import { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = EnrichmentIntegrations.deleteServiceNowTable({ integration_id: "PABC123", table_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteServiceNowTable: (input: DeleteServiceNowTableInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentIntegrations.deleteServiceNowTable", method: "DELETE", path: "/enrichment/integrations/servicenow/{integration_id}/tables/{table_id}", pathParams: ["integration_id", "table_id"], result: null })
 
 /**
  * The result of {@link enableServiceNowTableSync}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * declare const result: EnrichmentIntegrations.EnableServiceNowTableSyncResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -187,6 +292,13 @@ export interface EnableServiceNowTableSyncResult {
 
 /**
  * The input of {@link enableServiceNowTableSync} (`POST /enrichment/integrations/servicenow/{integration_id}/tables/{table_id}/enable`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const input: EnrichmentIntegrations.EnableServiceNowTableSyncInput = { integration_id: "PABC123", table_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -202,12 +314,26 @@ export interface EnableServiceNowTableSyncInput {
  *
  * `POST /enrichment/integrations/servicenow/{integration_id}/tables/{table_id}/enable` (operationId `enableServiceNowTableSync`).
  *
+ * @example
+ * ```ts
+ * import { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = EnrichmentIntegrations.enableServiceNowTableSync({ integration_id: "PABC123", table_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const enableServiceNowTableSync: (input: EnableServiceNowTableSyncInput, options?: CallOptions) => Effect.Effect<EnableServiceNowTableSyncResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentIntegrations.enableServiceNowTableSync", method: "POST", path: "/enrichment/integrations/servicenow/{integration_id}/tables/{table_id}/enable", pathParams: ["integration_id", "table_id"], result: { object: { status: "string", message: "string" } } })
 
 /**
  * The result of {@link testServiceNowTable}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * declare const result: EnrichmentIntegrations.TestServiceNowTableResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -217,6 +343,13 @@ export type TestServiceNowTableResult = ReadonlyArray<{
 
 /**
  * The input of {@link testServiceNowTable} (`GET /enrichment/integrations/servicenow/{integration_id}/tables/{table_id}/test`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const input: EnrichmentIntegrations.TestServiceNowTableInput = { integration_id: "PABC123", table_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -232,12 +365,26 @@ export interface TestServiceNowTableInput {
  *
  * `GET /enrichment/integrations/servicenow/{integration_id}/tables/{table_id}/test` (operationId `testServiceNowTable`). The result is unwrapped from `enrichment_data`.
  *
+ * @example
+ * ```ts
+ * import { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = EnrichmentIntegrations.testServiceNowTable({ integration_id: "PABC123", table_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const testServiceNowTable: (input: TestServiceNowTableInput, options?: CallOptions) => Effect.Effect<TestServiceNowTableResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentIntegrations.testServiceNowTable", method: "GET", path: "/enrichment/integrations/servicenow/{integration_id}/tables/{table_id}/test", pathParams: ["integration_id", "table_id"], result: { array: { object: {  }, rest: "string" } } })
 
 /**
  * The input of {@link createServiceNowCredentials} (`POST /enrichment/integrations/servicenow/credentials`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EnrichmentIntegrations.CreateServiceNowCredentialsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -253,12 +400,26 @@ export interface CreateServiceNowCredentialsInput {
  *
  * `POST /enrichment/integrations/servicenow/credentials` (operationId `createServiceNowCredentials`). The result is unwrapped from `credentials`.
  *
+ * @example
+ * ```ts
+ * import { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EnrichmentIntegrations.CreateServiceNowCredentialsInput) => EnrichmentIntegrations.createServiceNowCredentials(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createServiceNowCredentials: (input: CreateServiceNowCredentialsInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceNowCredentials, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentIntegrations.createServiceNowCredentials", method: "POST", path: "/enrichment/integrations/servicenow/credentials", pathParams: [], result: { ref: () => D.ServiceNowCredentials } })
 
 /**
  * The input of {@link getServiceNowCredentials} (`GET /enrichment/integrations/servicenow/credentials/{credentials_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const input: EnrichmentIntegrations.GetServiceNowCredentialsInput = { credentials_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -272,12 +433,26 @@ export interface GetServiceNowCredentialsInput {
  *
  * `GET /enrichment/integrations/servicenow/credentials/{credentials_id}` (operationId `getServiceNowCredentials`). The result is unwrapped from `credentials`.
  *
+ * @example
+ * ```ts
+ * import { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = EnrichmentIntegrations.getServiceNowCredentials({ credentials_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getServiceNowCredentials: (input: GetServiceNowCredentialsInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceNowCredentials, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentIntegrations.getServiceNowCredentials", method: "GET", path: "/enrichment/integrations/servicenow/credentials/{credentials_id}", pathParams: ["credentials_id"], result: { ref: () => D.ServiceNowCredentials } })
 
 /**
  * The input of {@link updateServiceNowCredentials} (`PUT /enrichment/integrations/servicenow/credentials/{credentials_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EnrichmentIntegrations.UpdateServiceNowCredentialsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -295,12 +470,26 @@ export interface UpdateServiceNowCredentialsInput {
  *
  * `PUT /enrichment/integrations/servicenow/credentials/{credentials_id}` (operationId `updateServiceNowCredentials`). The result is unwrapped from `credentials`.
  *
+ * @example
+ * ```ts
+ * import { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EnrichmentIntegrations.UpdateServiceNowCredentialsInput) => EnrichmentIntegrations.updateServiceNowCredentials(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateServiceNowCredentials: (input: UpdateServiceNowCredentialsInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceNowCredentials, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentIntegrations.updateServiceNowCredentials", method: "PUT", path: "/enrichment/integrations/servicenow/credentials/{credentials_id}", pathParams: ["credentials_id"], result: { ref: () => D.ServiceNowCredentials } })
 
 /**
  * The input of {@link deleteServiceNowCredentials} (`DELETE /enrichment/integrations/servicenow/credentials/{credentials_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const input: EnrichmentIntegrations.DeleteServiceNowCredentialsInput = { credentials_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -313,6 +502,13 @@ export interface DeleteServiceNowCredentialsInput {
  * Delete ServiceNow credentials
  *
  * `DELETE /enrichment/integrations/servicenow/credentials/{credentials_id}` (operationId `deleteServiceNowCredentials`).
+ *
+ * @example
+ * ```ts
+ * import { EnrichmentIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = EnrichmentIntegrations.deleteServiceNowCredentials({ credentials_id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link queryEnrichmentData} (`POST /enrichment/query`).
  *
+ * @example
+ * ```ts
+ * import type { EnrichmentSchemas } from "effect-pagerduty/api"
+ *
+ * declare const input: EnrichmentSchemas.QueryEnrichmentDataInput
+ * ```
+ *
  * @since 0.2.0
  */
 export interface QueryEnrichmentDataInput {
@@ -50,12 +57,26 @@ export interface QueryEnrichmentDataInput {
  *
  * `POST /enrichment/query` (operationId `queryEnrichmentData`). The result is unwrapped from `records`.
  *
+ * @example
+ * ```ts
+ * import { EnrichmentSchemas } from "effect-pagerduty/api"
+ *
+ * const program = (input: EnrichmentSchemas.QueryEnrichmentDataInput) => EnrichmentSchemas.queryEnrichmentData(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const queryEnrichmentData: (input: QueryEnrichmentDataInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.EnrichmentRecord>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentSchemas.queryEnrichmentData", method: "POST", path: "/enrichment/query", pathParams: [], result: { array: { ref: () => D.EnrichmentRecord } } })
 
 /**
  * The input of {@link listEnrichmentSchemas} (`GET /enrichment/schemas`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentSchemas } from "effect-pagerduty/api"
+ *
+ * const input: EnrichmentSchemas.ListEnrichmentSchemasInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -67,12 +88,26 @@ export interface ListEnrichmentSchemasInput {
  *
  * `GET /enrichment/schemas` (operationId `listEnrichmentSchemas`). The result is unwrapped from `schemas`.
  *
+ * @example
+ * ```ts
+ * import { EnrichmentSchemas } from "effect-pagerduty/api"
+ *
+ * const program = EnrichmentSchemas.listEnrichmentSchemas()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listEnrichmentSchemas: (input?: ListEnrichmentSchemasInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.EnrichmentSchema>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentSchemas.listEnrichmentSchemas", method: "GET", path: "/enrichment/schemas", pathParams: [], result: { array: { ref: () => D.EnrichmentSchema } } })
 
 /**
  * The input of {@link createEnrichmentSchema} (`POST /enrichment/schemas`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentSchemas } from "effect-pagerduty/api"
+ *
+ * declare const input: EnrichmentSchemas.CreateEnrichmentSchemaInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -96,12 +131,26 @@ export interface CreateEnrichmentSchemaInput {
  *
  * `POST /enrichment/schemas` (operationId `createEnrichmentSchema`). The result is unwrapped from `schema`.
  *
+ * @example
+ * ```ts
+ * import { EnrichmentSchemas } from "effect-pagerduty/api"
+ *
+ * const program = (input: EnrichmentSchemas.CreateEnrichmentSchemaInput) => EnrichmentSchemas.createEnrichmentSchema(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createEnrichmentSchema: (input: CreateEnrichmentSchemaInput, options?: CallOptions) => Effect.Effect<Schemas.EnrichmentSchema, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentSchemas.createEnrichmentSchema", method: "POST", path: "/enrichment/schemas", pathParams: [], result: { ref: () => D.EnrichmentSchema } })
 
 /**
  * The input of {@link getEnrichmentSchema} (`GET /enrichment/schemas/{schema_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentSchemas } from "effect-pagerduty/api"
+ *
+ * const input: EnrichmentSchemas.GetEnrichmentSchemaInput = { schema_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -115,12 +164,26 @@ export interface GetEnrichmentSchemaInput {
  *
  * `GET /enrichment/schemas/{schema_id}` (operationId `getEnrichmentSchema`). The result is unwrapped from `schema`.
  *
+ * @example
+ * ```ts
+ * import { EnrichmentSchemas } from "effect-pagerduty/api"
+ *
+ * const program = EnrichmentSchemas.getEnrichmentSchema({ schema_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getEnrichmentSchema: (input: GetEnrichmentSchemaInput, options?: CallOptions) => Effect.Effect<Schemas.EnrichmentSchema, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentSchemas.getEnrichmentSchema", method: "GET", path: "/enrichment/schemas/{schema_id}", pathParams: ["schema_id"], result: { ref: () => D.EnrichmentSchema } })
 
 /**
  * The input of {@link updateEnrichmentSchema} (`PUT /enrichment/schemas/{schema_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentSchemas } from "effect-pagerduty/api"
+ *
+ * declare const input: EnrichmentSchemas.UpdateEnrichmentSchemaInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -141,12 +204,26 @@ export interface UpdateEnrichmentSchemaInput {
  *
  * `PUT /enrichment/schemas/{schema_id}` (operationId `updateEnrichmentSchema`). The result is unwrapped from `schema`.
  *
+ * @example
+ * ```ts
+ * import { EnrichmentSchemas } from "effect-pagerduty/api"
+ *
+ * const program = (input: EnrichmentSchemas.UpdateEnrichmentSchemaInput) => EnrichmentSchemas.updateEnrichmentSchema(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateEnrichmentSchema: (input: UpdateEnrichmentSchemaInput, options?: CallOptions) => Effect.Effect<Schemas.EnrichmentSchema, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentSchemas.updateEnrichmentSchema", method: "PUT", path: "/enrichment/schemas/{schema_id}", pathParams: ["schema_id"], result: { ref: () => D.EnrichmentSchema } })
 
 /**
  * The input of {@link deleteEnrichmentSchema} (`DELETE /enrichment/schemas/{schema_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentSchemas } from "effect-pagerduty/api"
+ *
+ * const input: EnrichmentSchemas.DeleteEnrichmentSchemaInput = { schema_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -160,12 +237,26 @@ export interface DeleteEnrichmentSchemaInput {
  *
  * `DELETE /enrichment/schemas/{schema_id}` (operationId `deleteEnrichmentSchema`). The result is unwrapped from `schema`.
  *
+ * @example
+ * ```ts
+ * import { EnrichmentSchemas } from "effect-pagerduty/api"
+ *
+ * const program = EnrichmentSchemas.deleteEnrichmentSchema({ schema_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteEnrichmentSchema: (input: DeleteEnrichmentSchemaInput, options?: CallOptions) => Effect.Effect<Schemas.EnrichmentSchema, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EnrichmentSchemas.deleteEnrichmentSchema", method: "DELETE", path: "/enrichment/schemas/{schema_id}", pathParams: ["schema_id"], result: { ref: () => D.EnrichmentSchema } })
 
 /**
  * The input of {@link listEnrichmentRecords} (`GET /enrichment/schemas/{schema_id}/records`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentSchemas } from "effect-pagerduty/api"
+ *
+ * const input: EnrichmentSchemas.ListEnrichmentRecordsInput = { schema_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -179,12 +270,26 @@ export interface ListEnrichmentRecordsInput {
  *
  * `GET /enrichment/schemas/{schema_id}/records` (operationId `listEnrichmentRecords`). Streams the items of `records`, every page, in the endpoint's paging style (cursor).
  *
+ * @example
+ * ```ts
+ * import { EnrichmentSchemas } from "effect-pagerduty/api"
+ *
+ * const program = EnrichmentSchemas.listEnrichmentRecords({ schema_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listEnrichmentRecords: (input: ListEnrichmentRecordsInput, options?: StreamOptions) => Stream.Stream<Schemas.EnrichmentRecord, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "EnrichmentSchemas.listEnrichmentRecords", method: "GET", path: "/enrichment/schemas/{schema_id}/records", pathParams: ["schema_id"], pagination: "cursor", result: { ref: () => D.EnrichmentRecord } })
 
 /**
  * The input of {@link deleteEnrichmentRecord} (`DELETE /enrichment/schemas/{schema_id}/records/{record_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentSchemas } from "effect-pagerduty/api"
+ *
+ * const input: EnrichmentSchemas.DeleteEnrichmentRecordInput = { schema_id: "PABC123", record_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -199,6 +304,13 @@ export interface DeleteEnrichmentRecordInput {
  * Delete an enrichment record
  *
  * `DELETE /enrichment/schemas/{schema_id}/records/{record_id}` (operationId `deleteEnrichmentRecord`). The result is unwrapped from `record`.
+ *
+ * @example
+ * ```ts
+ * import { EnrichmentSchemas } from "effect-pagerduty/api"
+ *
+ * const program = EnrichmentSchemas.deleteEnrichmentRecord({ schema_id: "PABC123", record_id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

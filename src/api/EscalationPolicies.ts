@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listEscalationPolicies} (`GET /escalation_policies`).
  *
+ * @example
+ * ```ts
+ * import type { EscalationPolicies } from "effect-pagerduty/api"
+ *
+ * const input: EscalationPolicies.ListEscalationPoliciesInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListEscalationPoliciesInput {
@@ -52,12 +59,26 @@ export interface ListEscalationPoliciesInput {
  *
  * `GET /escalation_policies` (operationId `listEscalationPolicies`). Streams the items of `escalation_policies`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { EscalationPolicies } from "effect-pagerduty/api"
+ *
+ * const program = EscalationPolicies.listEscalationPolicies()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listEscalationPolicies: (input?: ListEscalationPoliciesInput, options?: StreamOptions) => Stream.Stream<Schemas.EscalationPolicy, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "EscalationPolicies.listEscalationPolicies", method: "GET", path: "/escalation_policies", pathParams: [], pagination: "offset", result: { ref: () => D.EscalationPolicy } })
 
 /**
  * The input of {@link createEscalationPolicy} (`POST /escalation_policies`).
+ *
+ * @example
+ * ```ts
+ * import type { EscalationPolicies } from "effect-pagerduty/api"
+ *
+ * declare const input: EscalationPolicies.CreateEscalationPolicyInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -75,12 +96,26 @@ export interface CreateEscalationPolicyInput {
  *
  * `POST /escalation_policies` (operationId `createEscalationPolicy`). The result is unwrapped from `escalation_policy`.
  *
+ * @example
+ * ```ts
+ * import { EscalationPolicies } from "effect-pagerduty/api"
+ *
+ * const program = (input: EscalationPolicies.CreateEscalationPolicyInput) => EscalationPolicies.createEscalationPolicy(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createEscalationPolicy: (input: CreateEscalationPolicyInput, options?: CallOptions) => Effect.Effect<Schemas.EscalationPolicy, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EscalationPolicies.createEscalationPolicy", method: "POST", path: "/escalation_policies", pathParams: [], result: { ref: () => D.EscalationPolicy } })
 
 /**
  * The input of {@link getEscalationPolicy} (`GET /escalation_policies/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EscalationPolicies } from "effect-pagerduty/api"
+ *
+ * const input: EscalationPolicies.GetEscalationPolicyInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -96,12 +131,26 @@ export interface GetEscalationPolicyInput {
  *
  * `GET /escalation_policies/{id}` (operationId `getEscalationPolicy`). The result is unwrapped from `escalation_policy`.
  *
+ * @example
+ * ```ts
+ * import { EscalationPolicies } from "effect-pagerduty/api"
+ *
+ * const program = EscalationPolicies.getEscalationPolicy({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getEscalationPolicy: (input: GetEscalationPolicyInput, options?: CallOptions) => Effect.Effect<Schemas.EscalationPolicy, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EscalationPolicies.getEscalationPolicy", method: "GET", path: "/escalation_policies/{id}", pathParams: ["id"], result: { ref: () => D.EscalationPolicy } })
 
 /**
  * The input of {@link updateEscalationPolicy} (`PUT /escalation_policies/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EscalationPolicies } from "effect-pagerduty/api"
+ *
+ * declare const input: EscalationPolicies.UpdateEscalationPolicyInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -119,12 +168,26 @@ export interface UpdateEscalationPolicyInput {
  *
  * `PUT /escalation_policies/{id}` (operationId `updateEscalationPolicy`). The result is unwrapped from `escalation_policy`.
  *
+ * @example
+ * ```ts
+ * import { EscalationPolicies } from "effect-pagerduty/api"
+ *
+ * const program = (input: EscalationPolicies.UpdateEscalationPolicyInput) => EscalationPolicies.updateEscalationPolicy(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateEscalationPolicy: (input: UpdateEscalationPolicyInput, options?: CallOptions) => Effect.Effect<Schemas.EscalationPolicy, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EscalationPolicies.updateEscalationPolicy", method: "PUT", path: "/escalation_policies/{id}", pathParams: ["id"], result: { ref: () => D.EscalationPolicy } })
 
 /**
  * The input of {@link deleteEscalationPolicy} (`DELETE /escalation_policies/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EscalationPolicies } from "effect-pagerduty/api"
+ *
+ * const input: EscalationPolicies.DeleteEscalationPolicyInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -138,12 +201,26 @@ export interface DeleteEscalationPolicyInput {
  *
  * `DELETE /escalation_policies/{id}` (operationId `deleteEscalationPolicy`).
  *
+ * @example
+ * ```ts
+ * import { EscalationPolicies } from "effect-pagerduty/api"
+ *
+ * const program = EscalationPolicies.deleteEscalationPolicy({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteEscalationPolicy: (input: DeleteEscalationPolicyInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EscalationPolicies.deleteEscalationPolicy", method: "DELETE", path: "/escalation_policies/{id}", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link listEscalationPolicyAuditRecords} (`GET /escalation_policies/{id}/audit/records`).
+ *
+ * @example
+ * ```ts
+ * import type { EscalationPolicies } from "effect-pagerduty/api"
+ *
+ * const input: EscalationPolicies.ListEscalationPolicyAuditRecordsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -160,6 +237,13 @@ export interface ListEscalationPolicyAuditRecordsInput {
  * List audit records for an escalation policy
  *
  * `GET /escalation_policies/{id}/audit/records` (operationId `listEscalationPolicyAuditRecords`). Streams the items of `records`, every page, in the endpoint's paging style (cursor).
+ *
+ * @example
+ * ```ts
+ * import { EscalationPolicies } from "effect-pagerduty/api"
+ *
+ * const program = EscalationPolicies.listEscalationPolicyAuditRecords({ id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

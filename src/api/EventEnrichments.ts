@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listEventEnrichments} (`GET /enrichment/event_enrichments`).
  *
+ * @example
+ * ```ts
+ * import type { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const input: EventEnrichments.ListEventEnrichmentsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListEventEnrichmentsInput {
@@ -44,12 +51,26 @@ export interface ListEventEnrichmentsInput {
  *
  * `GET /enrichment/event_enrichments` (operationId `listEventEnrichments`). Streams the items of `event_enrichments`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const program = EventEnrichments.listEventEnrichments()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listEventEnrichments: (input?: ListEventEnrichmentsInput, options?: StreamOptions) => Stream.Stream<Schemas.EventEnrichment, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "EventEnrichments.listEventEnrichments", method: "GET", path: "/enrichment/event_enrichments", pathParams: [], pagination: "offset", result: { ref: () => D.EventEnrichment } })
 
 /**
  * The input of {@link createEventEnrichment} (`POST /enrichment/event_enrichments`).
+ *
+ * @example
+ * ```ts
+ * import type { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * declare const input: EventEnrichments.CreateEventEnrichmentInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -65,12 +86,26 @@ export interface CreateEventEnrichmentInput {
  *
  * `POST /enrichment/event_enrichments` (operationId `createEventEnrichment`). The result is unwrapped from `event_enrichment`.
  *
+ * @example
+ * ```ts
+ * import { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventEnrichments.CreateEventEnrichmentInput) => EventEnrichments.createEventEnrichment(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createEventEnrichment: (input: CreateEventEnrichmentInput, options?: CallOptions) => Effect.Effect<Schemas.EventEnrichment, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventEnrichments.createEventEnrichment", method: "POST", path: "/enrichment/event_enrichments", pathParams: [], result: { ref: () => D.EventEnrichment } })
 
 /**
  * The input of {@link getAccountDefaultEventEnrichment} (`GET /enrichment/event_enrichments/default`).
+ *
+ * @example
+ * ```ts
+ * import type { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const input: EventEnrichments.GetAccountDefaultEventEnrichmentInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -82,12 +117,26 @@ export interface GetAccountDefaultEventEnrichmentInput {
  *
  * `GET /enrichment/event_enrichments/default` (operationId `getAccountDefaultEventEnrichment`).
  *
+ * @example
+ * ```ts
+ * import { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const program = EventEnrichments.getAccountDefaultEventEnrichment()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getAccountDefaultEventEnrichment: (input?: GetAccountDefaultEventEnrichmentInput, options?: CallOptions) => Effect.Effect<Schemas.EventEnrichmentDefault, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventEnrichments.getAccountDefaultEventEnrichment", method: "GET", path: "/enrichment/event_enrichments/default", pathParams: [], result: { ref: () => D.EventEnrichmentDefault } })
 
 /**
  * The input of {@link markEventEnrichmentAsDefault} (`PUT /enrichment/event_enrichments/default`).
+ *
+ * @example
+ * ```ts
+ * import type { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * declare const input: EventEnrichments.MarkEventEnrichmentAsDefaultInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -108,12 +157,26 @@ export interface MarkEventEnrichmentAsDefaultInput {
  *
  * `PUT /enrichment/event_enrichments/default` (operationId `markEventEnrichmentAsDefault`).
  *
+ * @example
+ * ```ts
+ * import { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventEnrichments.MarkEventEnrichmentAsDefaultInput) => EventEnrichments.markEventEnrichmentAsDefault(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const markEventEnrichmentAsDefault: (input: MarkEventEnrichmentAsDefaultInput, options?: CallOptions) => Effect.Effect<Schemas.EventEnrichmentDefault, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventEnrichments.markEventEnrichmentAsDefault", method: "PUT", path: "/enrichment/event_enrichments/default", pathParams: [], result: { ref: () => D.EventEnrichmentDefault } })
 
 /**
  * The input of {@link getEventEnrichment} (`GET /enrichment/event_enrichments/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const input: EventEnrichments.GetEventEnrichmentInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -129,12 +192,26 @@ export interface GetEventEnrichmentInput {
  *
  * `GET /enrichment/event_enrichments/{id}` (operationId `getEventEnrichment`). The result is unwrapped from `event_enrichment`.
  *
+ * @example
+ * ```ts
+ * import { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const program = EventEnrichments.getEventEnrichment({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getEventEnrichment: (input: GetEventEnrichmentInput, options?: CallOptions) => Effect.Effect<Schemas.EventEnrichment, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventEnrichments.getEventEnrichment", method: "GET", path: "/enrichment/event_enrichments/{id}", pathParams: ["id"], result: { ref: () => D.EventEnrichment } })
 
 /**
  * The input of {@link updateEventEnrichment} (`PUT /enrichment/event_enrichments/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * declare const input: EventEnrichments.UpdateEventEnrichmentInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -152,12 +229,26 @@ export interface UpdateEventEnrichmentInput {
  *
  * `PUT /enrichment/event_enrichments/{id}` (operationId `updateEventEnrichment`). The result is unwrapped from `event_enrichment`.
  *
+ * @example
+ * ```ts
+ * import { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventEnrichments.UpdateEventEnrichmentInput) => EventEnrichments.updateEventEnrichment(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateEventEnrichment: (input: UpdateEventEnrichmentInput, options?: CallOptions) => Effect.Effect<Schemas.EventEnrichment, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventEnrichments.updateEventEnrichment", method: "PUT", path: "/enrichment/event_enrichments/{id}", pathParams: ["id"], result: { ref: () => D.EventEnrichment } })
 
 /**
  * The input of {@link deleteEventEnrichment} (`DELETE /enrichment/event_enrichments/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const input: EventEnrichments.DeleteEventEnrichmentInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -171,12 +262,26 @@ export interface DeleteEventEnrichmentInput {
  *
  * `DELETE /enrichment/event_enrichments/{id}` (operationId `deleteEventEnrichment`).
  *
+ * @example
+ * ```ts
+ * import { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const program = EventEnrichments.deleteEventEnrichment({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteEventEnrichment: (input: DeleteEventEnrichmentInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventEnrichments.deleteEventEnrichment", method: "DELETE", path: "/enrichment/event_enrichments/{id}", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link listEventEnrichmentAssociations} (`GET /enrichment/event_enrichments/{id}/associations`).
+ *
+ * @example
+ * ```ts
+ * import type { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const input: EventEnrichments.ListEventEnrichmentAssociationsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -192,12 +297,26 @@ export interface ListEventEnrichmentAssociationsInput {
  *
  * `GET /enrichment/event_enrichments/{id}/associations` (operationId `listEventEnrichmentAssociations`). Streams the items of `associations`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const program = EventEnrichments.listEventEnrichmentAssociations({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listEventEnrichmentAssociations: (input: ListEventEnrichmentAssociationsInput, options?: StreamOptions) => Stream.Stream<Schemas.EventEnrichmentAssociation, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "EventEnrichments.listEventEnrichmentAssociations", method: "GET", path: "/enrichment/event_enrichments/{id}/associations", pathParams: ["id"], pagination: "offset", result: { ref: () => D.EventEnrichmentAssociation } })
 
 /**
  * The result of {@link addEventEnrichmentAssociations}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * declare const result: EventEnrichments.AddEventEnrichmentAssociationsResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -217,6 +336,13 @@ export type AddEventEnrichmentAssociationsResult = {
 /**
  * The input of {@link addEventEnrichmentAssociations} (`POST /enrichment/event_enrichments/{id}/associations`).
  *
+ * @example
+ * ```ts
+ * import type { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * declare const input: EventEnrichments.AddEventEnrichmentAssociationsInput
+ * ```
+ *
  * @since 0.2.0
  */
 export interface AddEventEnrichmentAssociationsInput {
@@ -233,12 +359,26 @@ export interface AddEventEnrichmentAssociationsInput {
  *
  * `POST /enrichment/event_enrichments/{id}/associations` (operationId `addEventEnrichmentAssociations`).
  *
+ * @example
+ * ```ts
+ * import { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventEnrichments.AddEventEnrichmentAssociationsInput) => EventEnrichments.addEventEnrichmentAssociations(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const addEventEnrichmentAssociations: (input: AddEventEnrichmentAssociationsInput, options?: CallOptions) => Effect.Effect<AddEventEnrichmentAssociationsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventEnrichments.addEventEnrichmentAssociations", method: "POST", path: "/enrichment/event_enrichments/{id}/associations", pathParams: ["id"], result: { anyOf: [{ object: { status: "string" } }, { object: { associations: { array: { object: { status: "number", errors: { array: "string" }, association: { object: { type: "string", id: "string" } } } } } } }] } })
 
 /**
  * The result of {@link deleteEventEnrichmentAssociations}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * declare const result: EventEnrichments.DeleteEventEnrichmentAssociationsResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -258,6 +398,13 @@ export type DeleteEventEnrichmentAssociationsResult = {
 /**
  * The input of {@link deleteEventEnrichmentAssociations} (`DELETE /enrichment/event_enrichments/{id}/associations`).
  *
+ * @example
+ * ```ts
+ * import type { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * declare const input: EventEnrichments.DeleteEventEnrichmentAssociationsInput
+ * ```
+ *
  * @since 0.2.0
  */
 export interface DeleteEventEnrichmentAssociationsInput {
@@ -274,12 +421,26 @@ export interface DeleteEventEnrichmentAssociationsInput {
  *
  * `DELETE /enrichment/event_enrichments/{id}/associations` (operationId `deleteEventEnrichmentAssociations`).
  *
+ * @example
+ * ```ts
+ * import { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventEnrichments.DeleteEventEnrichmentAssociationsInput) => EventEnrichments.deleteEventEnrichmentAssociations(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteEventEnrichmentAssociations: (input: DeleteEventEnrichmentAssociationsInput, options?: CallOptions) => Effect.Effect<DeleteEventEnrichmentAssociationsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventEnrichments.deleteEventEnrichmentAssociations", method: "DELETE", path: "/enrichment/event_enrichments/{id}/associations", pathParams: ["id"], result: { anyOf: [{ object: { status: "string" } }, { object: { associations: { array: { object: { status: "number", errors: { array: "string" }, association: { object: { type: "string", id: "string" } } } } } } }] } })
 
 /**
  * The input of {@link getEventEnrichmentRules} (`GET /enrichment/event_enrichments/{id}/rules`).
+ *
+ * @example
+ * ```ts
+ * import type { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const input: EventEnrichments.GetEventEnrichmentRulesInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -293,12 +454,26 @@ export interface GetEventEnrichmentRulesInput {
  *
  * `GET /enrichment/event_enrichments/{id}/rules` (operationId `getEventEnrichmentRules`). The result is unwrapped from `orchestration_path`.
  *
+ * @example
+ * ```ts
+ * import { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const program = EventEnrichments.getEventEnrichmentRules({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getEventEnrichmentRules: (input: GetEventEnrichmentRulesInput, options?: CallOptions) => Effect.Effect<Schemas.EventEnrichmentOrchestrationPath, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventEnrichments.getEventEnrichmentRules", method: "GET", path: "/enrichment/event_enrichments/{id}/rules", pathParams: ["id"], result: { ref: () => D.EventEnrichmentOrchestrationPath } })
 
 /**
  * The input of {@link updateEventEnrichmentRules} (`PUT /enrichment/event_enrichments/{id}/rules`).
+ *
+ * @example
+ * ```ts
+ * import type { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * declare const input: EventEnrichments.UpdateEventEnrichmentRulesInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -315,6 +490,13 @@ export interface UpdateEventEnrichmentRulesInput {
  * Update Event Enrichment rules
  *
  * `PUT /enrichment/event_enrichments/{id}/rules` (operationId `updateEventEnrichmentRules`). The result is unwrapped from `orchestration_path`.
+ *
+ * @example
+ * ```ts
+ * import { EventEnrichments } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventEnrichments.UpdateEventEnrichmentRulesInput) => EventEnrichments.updateEventEnrichmentRules(input)
+ * ```
  *
  * @since 0.2.0
  */

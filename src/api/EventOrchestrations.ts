@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The item of {@link listEventOrchestrations}, unwrapped.
  *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const item: EventOrchestrations.ListEventOrchestrationsItem
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListEventOrchestrationsItem {
@@ -63,6 +70,13 @@ export interface ListEventOrchestrationsItem {
 /**
  * The input of {@link listEventOrchestrations} (`GET /event_orchestrations`).
  *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.ListEventOrchestrationsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListEventOrchestrationsInput {
@@ -75,12 +89,26 @@ export interface ListEventOrchestrationsInput {
  *
  * `GET /event_orchestrations` (operationId `listEventOrchestrations`). Streams the items of `orchestrations`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.listEventOrchestrations()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listEventOrchestrations: (input?: ListEventOrchestrationsInput, options?: StreamOptions) => Stream.Stream<ListEventOrchestrationsItem, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "EventOrchestrations.listEventOrchestrations", method: "GET", path: "/event_orchestrations", pathParams: [], pagination: "offset", result: { object: { id: "string", self: "string", name: "string", description: "string", team: { object: { id: "string", type: "string", self: "string" } }, routes: "number", created_at: "string", created_by: { object: { id: "string", type: "string", self: "string" } }, updated_at: "string", updated_by: { object: { id: "string", type: "string", self: "string" } }, version: "string" } } })
 
 /**
  * The input of {@link postOrchestration} (`POST /event_orchestrations`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EventOrchestrations.PostOrchestrationInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -96,12 +124,26 @@ export interface PostOrchestrationInput {
  *
  * `POST /event_orchestrations` (operationId `postOrchestration`). The result is unwrapped from `orchestration`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventOrchestrations.PostOrchestrationInput) => EventOrchestrations.postOrchestration(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const postOrchestration: (input: PostOrchestrationInput, options?: CallOptions) => Effect.Effect<Schemas.Orchestration, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.postOrchestration", method: "POST", path: "/event_orchestrations", pathParams: [], result: { ref: () => D.Orchestration } })
 
 /**
  * The input of {@link getOrchestration} (`GET /event_orchestrations/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.GetOrchestrationInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -115,12 +157,26 @@ export interface GetOrchestrationInput {
  *
  * `GET /event_orchestrations/{id}` (operationId `getOrchestration`). The result is unwrapped from `orchestration`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.getOrchestration({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getOrchestration: (input: GetOrchestrationInput, options?: CallOptions) => Effect.Effect<Schemas.Orchestration, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getOrchestration", method: "GET", path: "/event_orchestrations/{id}", pathParams: ["id"], result: { ref: () => D.Orchestration } })
 
 /**
  * The input of {@link updateOrchestration} (`PUT /event_orchestrations/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EventOrchestrations.UpdateOrchestrationInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -138,12 +194,26 @@ export interface UpdateOrchestrationInput {
  *
  * `PUT /event_orchestrations/{id}` (operationId `updateOrchestration`). The result is unwrapped from `orchestration`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventOrchestrations.UpdateOrchestrationInput) => EventOrchestrations.updateOrchestration(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateOrchestration: (input: UpdateOrchestrationInput, options?: CallOptions) => Effect.Effect<Schemas.Orchestration, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateOrchestration", method: "PUT", path: "/event_orchestrations/{id}", pathParams: ["id"], result: { ref: () => D.Orchestration } })
 
 /**
  * The input of {@link deleteOrchestration} (`DELETE /event_orchestrations/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.DeleteOrchestrationInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -157,12 +227,26 @@ export interface DeleteOrchestrationInput {
  *
  * `DELETE /event_orchestrations/{id}` (operationId `deleteOrchestration`).
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.deleteOrchestration({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteOrchestration: (input: DeleteOrchestrationInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.deleteOrchestration", method: "DELETE", path: "/event_orchestrations/{id}", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link listOrchestrationIntegrations} (`GET /event_orchestrations/{id}/integrations`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.ListOrchestrationIntegrationsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -176,12 +260,26 @@ export interface ListOrchestrationIntegrationsInput {
  *
  * `GET /event_orchestrations/{id}/integrations` (operationId `listOrchestrationIntegrations`). The result is unwrapped from `integrations`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.listOrchestrationIntegrations({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listOrchestrationIntegrations: (input: ListOrchestrationIntegrationsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.OrchestrationIntegration>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.listOrchestrationIntegrations", method: "GET", path: "/event_orchestrations/{id}/integrations", pathParams: ["id"], result: { array: { ref: () => D.OrchestrationIntegration } } })
 
 /**
  * The input of {@link postOrchestrationIntegration} (`POST /event_orchestrations/{id}/integrations`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EventOrchestrations.PostOrchestrationIntegrationInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -201,12 +299,26 @@ export interface PostOrchestrationIntegrationInput {
  *
  * `POST /event_orchestrations/{id}/integrations` (operationId `postOrchestrationIntegration`). The result is unwrapped from `integration`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventOrchestrations.PostOrchestrationIntegrationInput) => EventOrchestrations.postOrchestrationIntegration(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const postOrchestrationIntegration: (input: PostOrchestrationIntegrationInput, options?: CallOptions) => Effect.Effect<Schemas.OrchestrationIntegration, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.postOrchestrationIntegration", method: "POST", path: "/event_orchestrations/{id}/integrations", pathParams: ["id"], result: { ref: () => D.OrchestrationIntegration } })
 
 /**
  * The input of {@link getOrchestrationIntegration} (`GET /event_orchestrations/{id}/integrations/{integration_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.GetOrchestrationIntegrationInput = { id: "PABC123", integration_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -222,12 +334,26 @@ export interface GetOrchestrationIntegrationInput {
  *
  * `GET /event_orchestrations/{id}/integrations/{integration_id}` (operationId `getOrchestrationIntegration`). The result is unwrapped from `integration`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.getOrchestrationIntegration({ id: "PABC123", integration_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getOrchestrationIntegration: (input: GetOrchestrationIntegrationInput, options?: CallOptions) => Effect.Effect<Schemas.OrchestrationIntegration, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getOrchestrationIntegration", method: "GET", path: "/event_orchestrations/{id}/integrations/{integration_id}", pathParams: ["id", "integration_id"], result: { ref: () => D.OrchestrationIntegration } })
 
 /**
  * The input of {@link updateOrchestrationIntegration} (`PUT /event_orchestrations/{id}/integrations/{integration_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EventOrchestrations.UpdateOrchestrationIntegrationInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -249,12 +375,26 @@ export interface UpdateOrchestrationIntegrationInput {
  *
  * `PUT /event_orchestrations/{id}/integrations/{integration_id}` (operationId `updateOrchestrationIntegration`). The result is unwrapped from `integration`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventOrchestrations.UpdateOrchestrationIntegrationInput) => EventOrchestrations.updateOrchestrationIntegration(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateOrchestrationIntegration: (input: UpdateOrchestrationIntegrationInput, options?: CallOptions) => Effect.Effect<Schemas.OrchestrationIntegration, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateOrchestrationIntegration", method: "PUT", path: "/event_orchestrations/{id}/integrations/{integration_id}", pathParams: ["id", "integration_id"], result: { ref: () => D.OrchestrationIntegration } })
 
 /**
  * The input of {@link deleteOrchestrationIntegration} (`DELETE /event_orchestrations/{id}/integrations/{integration_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.DeleteOrchestrationIntegrationInput = { id: "PABC123", integration_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -270,12 +410,26 @@ export interface DeleteOrchestrationIntegrationInput {
  *
  * `DELETE /event_orchestrations/{id}/integrations/{integration_id}` (operationId `deleteOrchestrationIntegration`).
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.deleteOrchestrationIntegration({ id: "PABC123", integration_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteOrchestrationIntegration: (input: DeleteOrchestrationIntegrationInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.deleteOrchestrationIntegration", method: "DELETE", path: "/event_orchestrations/{id}/integrations/{integration_id}", pathParams: ["id", "integration_id"], result: null })
 
 /**
  * The input of {@link migrateOrchestrationIntegration} (`POST /event_orchestrations/{id}/integrations/migration`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EventOrchestrations.MigrateOrchestrationIntegrationInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -295,12 +449,26 @@ export interface MigrateOrchestrationIntegrationInput {
  *
  * `POST /event_orchestrations/{id}/integrations/migration` (operationId `migrateOrchestrationIntegration`). The result is unwrapped from `integrations`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventOrchestrations.MigrateOrchestrationIntegrationInput) => EventOrchestrations.migrateOrchestrationIntegration(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const migrateOrchestrationIntegration: (input: MigrateOrchestrationIntegrationInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.OrchestrationIntegration>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.migrateOrchestrationIntegration", method: "POST", path: "/event_orchestrations/{id}/integrations/migration", pathParams: ["id"], result: { array: { ref: () => D.OrchestrationIntegration } } })
 
 /**
  * The result of {@link getOrchPathGlobal}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const result: EventOrchestrations.GetOrchPathGlobalResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -406,6 +574,13 @@ export interface GetOrchPathGlobalResult {
 /**
  * The input of {@link getOrchPathGlobal} (`GET /event_orchestrations/{id}/global`).
  *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.GetOrchPathGlobalInput = { id: "PABC123" }
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetOrchPathGlobalInput {
@@ -418,12 +593,26 @@ export interface GetOrchPathGlobalInput {
  *
  * `GET /event_orchestrations/{id}/global` (operationId `getOrchPathGlobal`). The result is unwrapped from `orchestration_path`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.getOrchPathGlobal({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getOrchPathGlobal: (input: GetOrchPathGlobalInput, options?: CallOptions) => Effect.Effect<GetOrchPathGlobalResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getOrchPathGlobal", method: "GET", path: "/event_orchestrations/{id}/global", pathParams: ["id"], result: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", suppress: "boolean", suspend: "number", drop_event: "boolean", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } } }, catch_all: { object: { actions: { object: { suppress: "boolean", suspend: "number", drop_event: "boolean", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } })
 
 /**
  * The result of {@link updateOrchPathGlobal}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const result: EventOrchestrations.UpdateOrchPathGlobalResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -532,6 +721,13 @@ export interface UpdateOrchPathGlobalResult {
 /**
  * The input of {@link updateOrchPathGlobal} (`PUT /event_orchestrations/{id}/global`).
  *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EventOrchestrations.UpdateOrchPathGlobalInput
+ * ```
+ *
  * @since 0.2.0
  */
 export interface UpdateOrchPathGlobalInput {
@@ -546,12 +742,26 @@ export interface UpdateOrchPathGlobalInput {
  *
  * `PUT /event_orchestrations/{id}/global` (operationId `updateOrchPathGlobal`).
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventOrchestrations.UpdateOrchPathGlobalInput) => EventOrchestrations.updateOrchPathGlobal(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateOrchPathGlobal: (input: UpdateOrchPathGlobalInput, options?: CallOptions) => Effect.Effect<UpdateOrchPathGlobalResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateOrchPathGlobal", method: "PUT", path: "/event_orchestrations/{id}/global", pathParams: ["id"], result: { object: { orchestration_path: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", suppress: "boolean", suspend: "number", drop_event: "boolean", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } } }, catch_all: { object: { actions: { object: { suppress: "boolean", suspend: "number", drop_event: "boolean", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } }, warnings: { array: { anyOf: [{ ref: () => D.OrchestrationWarningIneligible }, { ref: () => D.OrchestrationWarningInvalidData }] } } }, required: ["orchestration_path"] } })
 
 /**
  * The result of {@link getOrchPathRouter}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const result: EventOrchestrations.GetOrchPathRouterResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -583,6 +793,13 @@ export interface GetOrchPathRouterResult {
 /**
  * The input of {@link getOrchPathRouter} (`GET /event_orchestrations/{id}/router`).
  *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.GetOrchPathRouterInput = { id: "PABC123" }
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetOrchPathRouterInput {
@@ -595,12 +812,26 @@ export interface GetOrchPathRouterInput {
  *
  * `GET /event_orchestrations/{id}/router` (operationId `getOrchPathRouter`). The result is unwrapped from `orchestration_path`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.getOrchPathRouter({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getOrchPathRouter: (input: GetOrchPathRouterInput, options?: CallOptions) => Effect.Effect<GetOrchPathRouterResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getOrchPathRouter", method: "GET", path: "/event_orchestrations/{id}/router", pathParams: ["id"], result: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", dynamic_route_to: { object: { source: "string", regex: "string", lookup_by: "string" } } } } } } } } } }, catch_all: { object: { actions: { object: { route_to: "string" } } } } } } })
 
 /**
  * The result of {@link updateOrchPathRouter}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const result: EventOrchestrations.UpdateOrchPathRouterResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -635,6 +866,13 @@ export interface UpdateOrchPathRouterResult {
 /**
  * The input of {@link updateOrchPathRouter} (`PUT /event_orchestrations/{id}/router`).
  *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EventOrchestrations.UpdateOrchPathRouterInput
+ * ```
+ *
  * @since 0.2.0
  */
 export interface UpdateOrchPathRouterInput {
@@ -649,12 +887,26 @@ export interface UpdateOrchPathRouterInput {
  *
  * `PUT /event_orchestrations/{id}/router` (operationId `updateOrchPathRouter`).
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventOrchestrations.UpdateOrchPathRouterInput) => EventOrchestrations.updateOrchPathRouter(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateOrchPathRouter: (input: UpdateOrchPathRouterInput, options?: CallOptions) => Effect.Effect<UpdateOrchPathRouterResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateOrchPathRouter", method: "PUT", path: "/event_orchestrations/{id}/router", pathParams: ["id"], result: { object: { orchestration_path: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", dynamic_route_to: { object: { source: "string", regex: "string", lookup_by: "string" } } } } } } } } } }, catch_all: { object: { actions: { object: { route_to: "string" } } } } } }, warnings: { array: { ref: () => D.OrchestrationWarningIneligible } } }, required: ["orchestration_path"] } })
 
 /**
  * The result of {@link getOrchPathUnrouted}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const result: EventOrchestrations.GetOrchPathUnroutedResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -712,6 +964,13 @@ export interface GetOrchPathUnroutedResult {
 /**
  * The input of {@link getOrchPathUnrouted} (`GET /event_orchestrations/{id}/unrouted`).
  *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.GetOrchPathUnroutedInput = { id: "PABC123" }
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetOrchPathUnroutedInput {
@@ -724,12 +983,26 @@ export interface GetOrchPathUnroutedInput {
  *
  * `GET /event_orchestrations/{id}/unrouted` (operationId `getOrchPathUnrouted`). The result is unwrapped from `orchestration_path`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.getOrchPathUnrouted({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getOrchPathUnrouted: (input: GetOrchPathUnroutedInput, options?: CallOptions) => Effect.Effect<GetOrchPathUnroutedResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getOrchPathUnrouted", method: "GET", path: "/event_orchestrations/{id}/unrouted", pathParams: ["id"], result: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } } } } } } } } } }, catch_all: { object: { actions: { object: { severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } } } } } } } } })
 
 /**
  * The result of {@link updateOrchPathUnrouted}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const result: EventOrchestrations.UpdateOrchPathUnroutedResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -790,6 +1063,13 @@ export interface UpdateOrchPathUnroutedResult {
 /**
  * The input of {@link updateOrchPathUnrouted} (`PUT /event_orchestrations/{id}/unrouted`).
  *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EventOrchestrations.UpdateOrchPathUnroutedInput
+ * ```
+ *
  * @since 0.2.0
  */
 export interface UpdateOrchPathUnroutedInput {
@@ -804,12 +1084,26 @@ export interface UpdateOrchPathUnroutedInput {
  *
  * `PUT /event_orchestrations/{id}/unrouted` (operationId `updateOrchPathUnrouted`).
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventOrchestrations.UpdateOrchPathUnroutedInput) => EventOrchestrations.updateOrchPathUnrouted(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateOrchPathUnrouted: (input: UpdateOrchPathUnroutedInput, options?: CallOptions) => Effect.Effect<UpdateOrchPathUnroutedResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateOrchPathUnrouted", method: "PUT", path: "/event_orchestrations/{id}/unrouted", pathParams: ["id"], result: { object: { orchestration_path: { object: { type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } } } } } } } } } }, catch_all: { object: { actions: { object: { severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } } } } } } } }, warnings: { array: { ref: () => D.OrchestrationWarningIneligible } } }, required: ["orchestration_path"] } })
 
 /**
  * The result of {@link getOrchPathService}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const result: EventOrchestrations.GetOrchPathServiceResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -934,6 +1228,13 @@ export interface GetOrchPathServiceResult {
 /**
  * The input of {@link getOrchPathService} (`GET /event_orchestrations/services/{service_id}`).
  *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.GetOrchPathServiceInput = { service_id: "PABC123" }
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetOrchPathServiceInput {
@@ -948,12 +1249,26 @@ export interface GetOrchPathServiceInput {
  *
  * `GET /event_orchestrations/services/{service_id}` (operationId `getOrchPathService`). The result is unwrapped from `orchestration_path`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.getOrchPathService({ service_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getOrchPathService: (input: GetOrchPathServiceInput, options?: CallOptions) => Effect.Effect<GetOrchPathServiceResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getOrchPathService", method: "GET", path: "/event_orchestrations/services/{service_id}", pathParams: ["service_id"], result: { object: { migrated_at: "string", migrated_by: { object: { id: "string", type: "string", self: "string" } }, migrated_from: { object: { id: "string", type: "string", self: "string" } }, migrated_status: "string", migrated_via: "string", type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", suppress: "boolean", suspend: "number", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, pagerduty_automation_actions: { array: { object: { action_id: "string", trigger_types: { array: "string" } } } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } } }, catch_all: { object: { actions: { object: { suppress: "boolean", suspend: "number", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, pagerduty_automation_actions: { array: { object: { action_id: "string", trigger_types: { array: "string" } } } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } })
 
 /**
  * The result of {@link updateOrchPathService}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const result: EventOrchestrations.UpdateOrchPathServiceResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -1081,6 +1396,13 @@ export interface UpdateOrchPathServiceResult {
 /**
  * The input of {@link updateOrchPathService} (`PUT /event_orchestrations/services/{service_id}`).
  *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EventOrchestrations.UpdateOrchPathServiceInput
+ * ```
+ *
  * @since 0.2.0
  */
 export interface UpdateOrchPathServiceInput {
@@ -1095,12 +1417,26 @@ export interface UpdateOrchPathServiceInput {
  *
  * `PUT /event_orchestrations/services/{service_id}` (operationId `updateOrchPathService`).
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventOrchestrations.UpdateOrchPathServiceInput) => EventOrchestrations.updateOrchPathService(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateOrchPathService: (input: UpdateOrchPathServiceInput, options?: CallOptions) => Effect.Effect<UpdateOrchPathServiceResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateOrchPathService", method: "PUT", path: "/event_orchestrations/services/{service_id}", pathParams: ["service_id"], result: { object: { orchestration_path: { object: { migrated_at: "string", migrated_by: { object: { id: "string", type: "string", self: "string" } }, migrated_from: { object: { id: "string", type: "string", self: "string" } }, migrated_status: "string", migrated_via: "string", type: "unknown", parent: { object: { id: "unknown", type: "string" } }, sets: { array: { object: { rules: { array: { object: { actions: { object: { route_to: "string", suppress: "boolean", suspend: "number", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, pagerduty_automation_actions: { array: { object: { action_id: "string", trigger_types: { array: "string" } } } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } } } }, catch_all: { object: { actions: { object: { suppress: "boolean", suspend: "number", priority: "string", escalation_policy: "string", annotate: "string", severity: "string", event_action: "string", variables: { array: { object: { name: "string", path: "string", type: "string", value: "string" } } }, extractions: { array: { anyOf: [{ object: { target: "string", template: "string" } }, { object: { target: "string", regex: "string", source: "string" } }] } }, pagerduty_automation_actions: { array: { object: { action_id: "string", trigger_types: { array: "string" } } } }, automation_actions: { array: { object: { name: "string", url: "string", auto_send: "boolean", headers: { array: { object: { key: "string", value: "string" } } }, trigger_types: { array: "string" }, parameters: { array: { object: { key: "string", value: "string" } } } } } }, incident_custom_field_updates: { array: { object: { id: "string", value: "string" } } } } } } } } }, warnings: { array: { anyOf: [{ ref: () => D.OrchestrationWarningIneligible }, { ref: () => D.OrchestrationWarningInvalidData }] } } }, required: ["orchestration_path"] } })
 
 /**
  * The result of {@link getOrchActiveStatus}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const result: EventOrchestrations.GetOrchActiveStatusResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -1110,6 +1446,13 @@ export interface GetOrchActiveStatusResult {
 
 /**
  * The input of {@link getOrchActiveStatus} (`GET /event_orchestrations/services/{service_id}/active`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.GetOrchActiveStatusInput = { service_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -1123,12 +1466,26 @@ export interface GetOrchActiveStatusInput {
  *
  * `GET /event_orchestrations/services/{service_id}/active` (operationId `getOrchActiveStatus`).
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.getOrchActiveStatus({ service_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getOrchActiveStatus: (input: GetOrchActiveStatusInput, options?: CallOptions) => Effect.Effect<GetOrchActiveStatusResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getOrchActiveStatus", method: "GET", path: "/event_orchestrations/services/{service_id}/active", pathParams: ["service_id"], result: { object: { active: "boolean" } } })
 
 /**
  * The result of {@link updateOrchActiveStatus}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const result: EventOrchestrations.UpdateOrchActiveStatusResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -1138,6 +1495,13 @@ export interface UpdateOrchActiveStatusResult {
 
 /**
  * The input of {@link updateOrchActiveStatus} (`PUT /event_orchestrations/services/{service_id}/active`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.UpdateOrchActiveStatusInput = { service_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -1155,12 +1519,26 @@ export interface UpdateOrchActiveStatusInput {
  *
  * `PUT /event_orchestrations/services/{service_id}/active` (operationId `updateOrchActiveStatus`).
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.updateOrchActiveStatus({ service_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateOrchActiveStatus: (input: UpdateOrchActiveStatusInput, options?: CallOptions) => Effect.Effect<UpdateOrchActiveStatusResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateOrchActiveStatus", method: "PUT", path: "/event_orchestrations/services/{service_id}/active", pathParams: ["service_id"], result: { object: { active: "boolean" } } })
 
 /**
  * The input of {@link listCacheVarOnGlobalOrch} (`GET /event_orchestrations/{id}/cache_variables`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.ListCacheVarOnGlobalOrchInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -1174,12 +1552,26 @@ export interface ListCacheVarOnGlobalOrchInput {
  *
  * `GET /event_orchestrations/{id}/cache_variables` (operationId `listCacheVarOnGlobalOrch`). The result is unwrapped from `cache_variables`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.listCacheVarOnGlobalOrch({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listCacheVarOnGlobalOrch: (input: ListCacheVarOnGlobalOrchInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.OrchestrationCacheVariableRecentValue | Schemas.OrchestrationCacheVariableTriggerEventCount | Schemas.OrchestrationCacheVariableExternalData>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.listCacheVarOnGlobalOrch", method: "GET", path: "/event_orchestrations/{id}/cache_variables", pathParams: ["id"], result: { array: { anyOf: [{ ref: () => D.OrchestrationCacheVariableRecentValue }, { ref: () => D.OrchestrationCacheVariableTriggerEventCount }, { ref: () => D.OrchestrationCacheVariableExternalData }] } } })
 
 /**
  * The input of {@link createCacheVarOnGlobalOrch} (`POST /event_orchestrations/{id}/cache_variables`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EventOrchestrations.CreateCacheVarOnGlobalOrchInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -1197,12 +1589,26 @@ export interface CreateCacheVarOnGlobalOrchInput {
  *
  * `POST /event_orchestrations/{id}/cache_variables` (operationId `createCacheVarOnGlobalOrch`). The result is unwrapped from `cache_variable`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventOrchestrations.CreateCacheVarOnGlobalOrchInput) => EventOrchestrations.createCacheVarOnGlobalOrch(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createCacheVarOnGlobalOrch: (input: CreateCacheVarOnGlobalOrchInput, options?: CallOptions) => Effect.Effect<Schemas.OrchestrationCacheVariableRecentValue | Schemas.OrchestrationCacheVariableTriggerEventCount | Schemas.OrchestrationCacheVariableExternalData, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.createCacheVarOnGlobalOrch", method: "POST", path: "/event_orchestrations/{id}/cache_variables", pathParams: ["id"], result: { anyOf: [{ ref: () => D.OrchestrationCacheVariableRecentValue }, { ref: () => D.OrchestrationCacheVariableTriggerEventCount }, { ref: () => D.OrchestrationCacheVariableExternalData }] } })
 
 /**
  * The input of {@link getCacheVarOnGlobalOrch} (`GET /event_orchestrations/{id}/cache_variables/{cache_variable_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.GetCacheVarOnGlobalOrchInput = { id: "PABC123", cache_variable_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -1218,12 +1624,26 @@ export interface GetCacheVarOnGlobalOrchInput {
  *
  * `GET /event_orchestrations/{id}/cache_variables/{cache_variable_id}` (operationId `getCacheVarOnGlobalOrch`). The result is unwrapped from `cache_variable`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.getCacheVarOnGlobalOrch({ id: "PABC123", cache_variable_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getCacheVarOnGlobalOrch: (input: GetCacheVarOnGlobalOrchInput, options?: CallOptions) => Effect.Effect<Schemas.OrchestrationCacheVariableRecentValue | Schemas.OrchestrationCacheVariableTriggerEventCount | Schemas.OrchestrationCacheVariableExternalData, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getCacheVarOnGlobalOrch", method: "GET", path: "/event_orchestrations/{id}/cache_variables/{cache_variable_id}", pathParams: ["id", "cache_variable_id"], result: { anyOf: [{ ref: () => D.OrchestrationCacheVariableRecentValue }, { ref: () => D.OrchestrationCacheVariableTriggerEventCount }, { ref: () => D.OrchestrationCacheVariableExternalData }] } })
 
 /**
  * The input of {@link updateCacheVarOnGlobalOrch} (`PUT /event_orchestrations/{id}/cache_variables/{cache_variable_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EventOrchestrations.UpdateCacheVarOnGlobalOrchInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -1243,12 +1663,26 @@ export interface UpdateCacheVarOnGlobalOrchInput {
  *
  * `PUT /event_orchestrations/{id}/cache_variables/{cache_variable_id}` (operationId `updateCacheVarOnGlobalOrch`). The result is unwrapped from `cache_variable`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventOrchestrations.UpdateCacheVarOnGlobalOrchInput) => EventOrchestrations.updateCacheVarOnGlobalOrch(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateCacheVarOnGlobalOrch: (input: UpdateCacheVarOnGlobalOrchInput, options?: CallOptions) => Effect.Effect<Schemas.OrchestrationCacheVariableRecentValue | Schemas.OrchestrationCacheVariableTriggerEventCount | Schemas.OrchestrationCacheVariableExternalData, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateCacheVarOnGlobalOrch", method: "PUT", path: "/event_orchestrations/{id}/cache_variables/{cache_variable_id}", pathParams: ["id", "cache_variable_id"], result: { anyOf: [{ ref: () => D.OrchestrationCacheVariableRecentValue }, { ref: () => D.OrchestrationCacheVariableTriggerEventCount }, { ref: () => D.OrchestrationCacheVariableExternalData }] } })
 
 /**
  * The input of {@link deleteCacheVarOnGlobalOrch} (`DELETE /event_orchestrations/{id}/cache_variables/{cache_variable_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.DeleteCacheVarOnGlobalOrchInput = { id: "PABC123", cache_variable_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -1264,12 +1698,26 @@ export interface DeleteCacheVarOnGlobalOrchInput {
  *
  * `DELETE /event_orchestrations/{id}/cache_variables/{cache_variable_id}` (operationId `deleteCacheVarOnGlobalOrch`).
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.deleteCacheVarOnGlobalOrch({ id: "PABC123", cache_variable_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteCacheVarOnGlobalOrch: (input: DeleteCacheVarOnGlobalOrchInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.deleteCacheVarOnGlobalOrch", method: "DELETE", path: "/event_orchestrations/{id}/cache_variables/{cache_variable_id}", pathParams: ["id", "cache_variable_id"], result: null })
 
 /**
  * The result of {@link getExternalDataCacheVarDataOnGlobalOrch}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const result: EventOrchestrations.GetExternalDataCacheVarDataOnGlobalOrchResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -1287,6 +1735,13 @@ export type GetExternalDataCacheVarDataOnGlobalOrchResult = {
 /**
  * The input of {@link getExternalDataCacheVarDataOnGlobalOrch} (`GET /event_orchestrations/{id}/cache_variables/{cache_variable_id}/data`).
  *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.GetExternalDataCacheVarDataOnGlobalOrchInput = { id: "PABC123", cache_variable_id: "PABC123" }
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetExternalDataCacheVarDataOnGlobalOrchInput {
@@ -1301,12 +1756,26 @@ export interface GetExternalDataCacheVarDataOnGlobalOrchInput {
  *
  * `GET /event_orchestrations/{id}/cache_variables/{cache_variable_id}/data` (operationId `getExternalDataCacheVarDataOnGlobalOrch`).
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.getExternalDataCacheVarDataOnGlobalOrch({ id: "PABC123", cache_variable_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getExternalDataCacheVarDataOnGlobalOrch: (input: GetExternalDataCacheVarDataOnGlobalOrchInput, options?: CallOptions) => Effect.Effect<GetExternalDataCacheVarDataOnGlobalOrchResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getExternalDataCacheVarDataOnGlobalOrch", method: "GET", path: "/event_orchestrations/{id}/cache_variables/{cache_variable_id}/data", pathParams: ["id", "cache_variable_id"], result: { anyOf: [{ object: { cache_variable_data: "string", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "number", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "boolean", updated_at: "string" }, required: ["cache_variable_data"] }] } })
 
 /**
  * The result of {@link updateExternalDataCacheVarDataOnGlobalOrch}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const result: EventOrchestrations.UpdateExternalDataCacheVarDataOnGlobalOrchResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -1323,6 +1792,13 @@ export type UpdateExternalDataCacheVarDataOnGlobalOrchResult = {
 
 /**
  * The input of {@link updateExternalDataCacheVarDataOnGlobalOrch} (`PUT /event_orchestrations/{id}/cache_variables/{cache_variable_id}/data`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EventOrchestrations.UpdateExternalDataCacheVarDataOnGlobalOrchInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -1349,12 +1825,26 @@ export interface UpdateExternalDataCacheVarDataOnGlobalOrchInput {
  *
  * `PUT /event_orchestrations/{id}/cache_variables/{cache_variable_id}/data` (operationId `updateExternalDataCacheVarDataOnGlobalOrch`).
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventOrchestrations.UpdateExternalDataCacheVarDataOnGlobalOrchInput) => EventOrchestrations.updateExternalDataCacheVarDataOnGlobalOrch(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateExternalDataCacheVarDataOnGlobalOrch: (input: UpdateExternalDataCacheVarDataOnGlobalOrchInput, options?: CallOptions) => Effect.Effect<UpdateExternalDataCacheVarDataOnGlobalOrchResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateExternalDataCacheVarDataOnGlobalOrch", method: "PUT", path: "/event_orchestrations/{id}/cache_variables/{cache_variable_id}/data", pathParams: ["id", "cache_variable_id"], result: { anyOf: [{ object: { cache_variable_data: "string", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "number", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "boolean", updated_at: "string" }, required: ["cache_variable_data"] }] } })
 
 /**
  * The input of {@link deleteExternalDataCacheVarDataOnGlobalOrch} (`DELETE /event_orchestrations/{id}/cache_variables/{cache_variable_id}/data`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.DeleteExternalDataCacheVarDataOnGlobalOrchInput = { id: "PABC123", cache_variable_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -1370,12 +1860,26 @@ export interface DeleteExternalDataCacheVarDataOnGlobalOrchInput {
  *
  * `DELETE /event_orchestrations/{id}/cache_variables/{cache_variable_id}/data` (operationId `deleteExternalDataCacheVarDataOnGlobalOrch`).
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.deleteExternalDataCacheVarDataOnGlobalOrch({ id: "PABC123", cache_variable_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteExternalDataCacheVarDataOnGlobalOrch: (input: DeleteExternalDataCacheVarDataOnGlobalOrchInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.deleteExternalDataCacheVarDataOnGlobalOrch", method: "DELETE", path: "/event_orchestrations/{id}/cache_variables/{cache_variable_id}/data", pathParams: ["id", "cache_variable_id"], result: null })
 
 /**
  * The input of {@link listCacheVarOnServiceOrch} (`GET /event_orchestrations/services/{service_id}/cache_variables`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.ListCacheVarOnServiceOrchInput = { service_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -1389,12 +1893,26 @@ export interface ListCacheVarOnServiceOrchInput {
  *
  * `GET /event_orchestrations/services/{service_id}/cache_variables` (operationId `listCacheVarOnServiceOrch`). The result is unwrapped from `cache_variables`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.listCacheVarOnServiceOrch({ service_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listCacheVarOnServiceOrch: (input: ListCacheVarOnServiceOrchInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.OrchestrationCacheVariableRecentValue | Schemas.OrchestrationCacheVariableTriggerEventCount | Schemas.OrchestrationCacheVariableExternalData>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.listCacheVarOnServiceOrch", method: "GET", path: "/event_orchestrations/services/{service_id}/cache_variables", pathParams: ["service_id"], result: { array: { anyOf: [{ ref: () => D.OrchestrationCacheVariableRecentValue }, { ref: () => D.OrchestrationCacheVariableTriggerEventCount }, { ref: () => D.OrchestrationCacheVariableExternalData }] } } })
 
 /**
  * The input of {@link createCacheVarOnServiceOrch} (`POST /event_orchestrations/services/{service_id}/cache_variables`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EventOrchestrations.CreateCacheVarOnServiceOrchInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -1412,12 +1930,26 @@ export interface CreateCacheVarOnServiceOrchInput {
  *
  * `POST /event_orchestrations/services/{service_id}/cache_variables` (operationId `createCacheVarOnServiceOrch`). The result is unwrapped from `cache_variable`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventOrchestrations.CreateCacheVarOnServiceOrchInput) => EventOrchestrations.createCacheVarOnServiceOrch(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createCacheVarOnServiceOrch: (input: CreateCacheVarOnServiceOrchInput, options?: CallOptions) => Effect.Effect<Schemas.OrchestrationCacheVariableRecentValue | Schemas.OrchestrationCacheVariableTriggerEventCount | Schemas.OrchestrationCacheVariableExternalData, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.createCacheVarOnServiceOrch", method: "POST", path: "/event_orchestrations/services/{service_id}/cache_variables", pathParams: ["service_id"], result: { anyOf: [{ ref: () => D.OrchestrationCacheVariableRecentValue }, { ref: () => D.OrchestrationCacheVariableTriggerEventCount }, { ref: () => D.OrchestrationCacheVariableExternalData }] } })
 
 /**
  * The input of {@link getCacheVarOnServiceOrch} (`GET /event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.GetCacheVarOnServiceOrchInput = { service_id: "PABC123", cache_variable_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -1433,12 +1965,26 @@ export interface GetCacheVarOnServiceOrchInput {
  *
  * `GET /event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}` (operationId `getCacheVarOnServiceOrch`). The result is unwrapped from `cache_variable`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.getCacheVarOnServiceOrch({ service_id: "PABC123", cache_variable_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getCacheVarOnServiceOrch: (input: GetCacheVarOnServiceOrchInput, options?: CallOptions) => Effect.Effect<Schemas.OrchestrationCacheVariableRecentValue | Schemas.OrchestrationCacheVariableTriggerEventCount | Schemas.OrchestrationCacheVariableExternalData, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getCacheVarOnServiceOrch", method: "GET", path: "/event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}", pathParams: ["service_id", "cache_variable_id"], result: { anyOf: [{ ref: () => D.OrchestrationCacheVariableRecentValue }, { ref: () => D.OrchestrationCacheVariableTriggerEventCount }, { ref: () => D.OrchestrationCacheVariableExternalData }] } })
 
 /**
  * The input of {@link updateCacheVarOnServiceOrch} (`PUT /event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EventOrchestrations.UpdateCacheVarOnServiceOrchInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -1458,12 +2004,26 @@ export interface UpdateCacheVarOnServiceOrchInput {
  *
  * `PUT /event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}` (operationId `updateCacheVarOnServiceOrch`). The result is unwrapped from `cache_variable`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventOrchestrations.UpdateCacheVarOnServiceOrchInput) => EventOrchestrations.updateCacheVarOnServiceOrch(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateCacheVarOnServiceOrch: (input: UpdateCacheVarOnServiceOrchInput, options?: CallOptions) => Effect.Effect<Schemas.OrchestrationCacheVariableRecentValue | Schemas.OrchestrationCacheVariableTriggerEventCount | Schemas.OrchestrationCacheVariableExternalData, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateCacheVarOnServiceOrch", method: "PUT", path: "/event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}", pathParams: ["service_id", "cache_variable_id"], result: { anyOf: [{ ref: () => D.OrchestrationCacheVariableRecentValue }, { ref: () => D.OrchestrationCacheVariableTriggerEventCount }, { ref: () => D.OrchestrationCacheVariableExternalData }] } })
 
 /**
  * The input of {@link deleteCacheVarOnServiceOrch} (`DELETE /event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.DeleteCacheVarOnServiceOrchInput = { service_id: "PABC123", cache_variable_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -1479,12 +2039,26 @@ export interface DeleteCacheVarOnServiceOrchInput {
  *
  * `DELETE /event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}` (operationId `deleteCacheVarOnServiceOrch`).
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.deleteCacheVarOnServiceOrch({ service_id: "PABC123", cache_variable_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteCacheVarOnServiceOrch: (input: DeleteCacheVarOnServiceOrchInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.deleteCacheVarOnServiceOrch", method: "DELETE", path: "/event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}", pathParams: ["service_id", "cache_variable_id"], result: null })
 
 /**
  * The result of {@link getExternalDataCacheVarDataOnServiceOrch}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const result: EventOrchestrations.GetExternalDataCacheVarDataOnServiceOrchResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -1502,6 +2076,13 @@ export type GetExternalDataCacheVarDataOnServiceOrchResult = {
 /**
  * The input of {@link getExternalDataCacheVarDataOnServiceOrch} (`GET /event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data`).
  *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.GetExternalDataCacheVarDataOnServiceOrchInput = { service_id: "PABC123", cache_variable_id: "PABC123" }
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetExternalDataCacheVarDataOnServiceOrchInput {
@@ -1516,12 +2097,26 @@ export interface GetExternalDataCacheVarDataOnServiceOrchInput {
  *
  * `GET /event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data` (operationId `getExternalDataCacheVarDataOnServiceOrch`).
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.getExternalDataCacheVarDataOnServiceOrch({ service_id: "PABC123", cache_variable_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getExternalDataCacheVarDataOnServiceOrch: (input: GetExternalDataCacheVarDataOnServiceOrchInput, options?: CallOptions) => Effect.Effect<GetExternalDataCacheVarDataOnServiceOrchResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.getExternalDataCacheVarDataOnServiceOrch", method: "GET", path: "/event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data", pathParams: ["service_id", "cache_variable_id"], result: { anyOf: [{ object: { cache_variable_data: "string", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "number", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "boolean", updated_at: "string" }, required: ["cache_variable_data"] }] } })
 
 /**
  * The result of {@link updateExternalDataCacheVarDataOnServiceOrch}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const result: EventOrchestrations.UpdateExternalDataCacheVarDataOnServiceOrchResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -1538,6 +2133,13 @@ export type UpdateExternalDataCacheVarDataOnServiceOrchResult = {
 
 /**
  * The input of {@link updateExternalDataCacheVarDataOnServiceOrch} (`PUT /event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EventOrchestrations.UpdateExternalDataCacheVarDataOnServiceOrchInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -1564,12 +2166,26 @@ export interface UpdateExternalDataCacheVarDataOnServiceOrchInput {
  *
  * `PUT /event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data` (operationId `updateExternalDataCacheVarDataOnServiceOrch`).
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventOrchestrations.UpdateExternalDataCacheVarDataOnServiceOrchInput) => EventOrchestrations.updateExternalDataCacheVarDataOnServiceOrch(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateExternalDataCacheVarDataOnServiceOrch: (input: UpdateExternalDataCacheVarDataOnServiceOrchInput, options?: CallOptions) => Effect.Effect<UpdateExternalDataCacheVarDataOnServiceOrchResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.updateExternalDataCacheVarDataOnServiceOrch", method: "PUT", path: "/event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data", pathParams: ["service_id", "cache_variable_id"], result: { anyOf: [{ object: { cache_variable_data: "string", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "number", updated_at: "string" }, required: ["cache_variable_data"] }, { object: { cache_variable_data: "boolean", updated_at: "string" }, required: ["cache_variable_data"] }] } })
 
 /**
  * The input of {@link deleteExternalDataCacheVarDataOnServiceOrch} (`DELETE /event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.DeleteExternalDataCacheVarDataOnServiceOrchInput = { service_id: "PABC123", cache_variable_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -1585,12 +2201,26 @@ export interface DeleteExternalDataCacheVarDataOnServiceOrchInput {
  *
  * `DELETE /event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data` (operationId `deleteExternalDataCacheVarDataOnServiceOrch`).
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.deleteExternalDataCacheVarDataOnServiceOrch({ service_id: "PABC123", cache_variable_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteExternalDataCacheVarDataOnServiceOrch: (input: DeleteExternalDataCacheVarDataOnServiceOrchInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.deleteExternalDataCacheVarDataOnServiceOrch", method: "DELETE", path: "/event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data", pathParams: ["service_id", "cache_variable_id"], result: null })
 
 /**
  * The input of {@link listEventOrchestrationFeatureEnablements} (`GET /event_orchestrations/{id}/enablements`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const input: EventOrchestrations.ListEventOrchestrationFeatureEnablementsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -1604,12 +2234,26 @@ export interface ListEventOrchestrationFeatureEnablementsInput {
  *
  * `GET /event_orchestrations/{id}/enablements` (operationId `listEventOrchestrationFeatureEnablements`). The result is unwrapped from `enablements`.
  *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = EventOrchestrations.listEventOrchestrationFeatureEnablements({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listEventOrchestrationFeatureEnablements: (input: ListEventOrchestrationFeatureEnablementsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.FeatureEnablement>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "EventOrchestrations.listEventOrchestrationFeatureEnablements", method: "GET", path: "/event_orchestrations/{id}/enablements", pathParams: ["id"], result: { array: { ref: () => D.FeatureEnablement } } })
 
 /**
  * The input of {@link updateEventOrchestrationFeatureEnablements} (`PUT /event_orchestrations/{id}/enablements/{feature_name}`).
+ *
+ * @example
+ * ```ts
+ * import type { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * declare const input: EventOrchestrations.UpdateEventOrchestrationFeatureEnablementsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -1628,6 +2272,13 @@ export interface UpdateEventOrchestrationFeatureEnablementsInput {
  * Update an Enablement for an Event Orchestration
  *
  * `PUT /event_orchestrations/{id}/enablements/{feature_name}` (operationId `updateEventOrchestrationFeatureEnablements`). The result is unwrapped from `enablement`.
+ *
+ * @example
+ * ```ts
+ * import { EventOrchestrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: EventOrchestrations.UpdateEventOrchestrationFeatureEnablementsInput) => EventOrchestrations.updateEventOrchestrationFeatureEnablements(input)
+ * ```
  *
  * @since 0.2.0
  */

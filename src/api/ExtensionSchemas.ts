@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listExtensionSchemas} (`GET /extension_schemas`).
  *
+ * @example
+ * ```ts
+ * import type { ExtensionSchemas } from "effect-pagerduty/api"
+ *
+ * const input: ExtensionSchemas.ListExtensionSchemasInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListExtensionSchemasInput {
@@ -42,12 +49,26 @@ export interface ListExtensionSchemasInput {
  *
  * `GET /extension_schemas` (operationId `listExtensionSchemas`). Streams the items of `extension_schemas`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { ExtensionSchemas } from "effect-pagerduty/api"
+ *
+ * const program = ExtensionSchemas.listExtensionSchemas()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listExtensionSchemas: (input?: ListExtensionSchemasInput, options?: StreamOptions) => Stream.Stream<Schemas.ExtensionSchema, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "ExtensionSchemas.listExtensionSchemas", method: "GET", path: "/extension_schemas", pathParams: [], pagination: "offset", result: { ref: () => D.ExtensionSchema } })
 
 /**
  * The input of {@link getExtensionSchema} (`GET /extension_schemas/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { ExtensionSchemas } from "effect-pagerduty/api"
+ *
+ * const input: ExtensionSchemas.GetExtensionSchemaInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -60,6 +81,13 @@ export interface GetExtensionSchemaInput {
  * Get an extension vendor
  *
  * `GET /extension_schemas/{id}` (operationId `getExtensionSchema`). The result is unwrapped from `extension_schema`.
+ *
+ * @example
+ * ```ts
+ * import { ExtensionSchemas } from "effect-pagerduty/api"
+ *
+ * const program = ExtensionSchemas.getExtensionSchema({ id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

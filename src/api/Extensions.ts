@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listExtensions} (`GET /extensions`).
  *
+ * @example
+ * ```ts
+ * import type { Extensions } from "effect-pagerduty/api"
+ *
+ * const input: Extensions.ListExtensionsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListExtensionsInput {
@@ -50,12 +57,26 @@ export interface ListExtensionsInput {
  *
  * `GET /extensions` (operationId `listExtensions`). Streams the items of `extensions`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Extensions } from "effect-pagerduty/api"
+ *
+ * const program = Extensions.listExtensions()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listExtensions: (input?: ListExtensionsInput, options?: StreamOptions) => Stream.Stream<Schemas.Extension, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Extensions.listExtensions", method: "GET", path: "/extensions", pathParams: [], pagination: "offset", result: { ref: () => D.Extension } })
 
 /**
  * The input of {@link createExtension} (`POST /extensions`).
+ *
+ * @example
+ * ```ts
+ * import type { Extensions } from "effect-pagerduty/api"
+ *
+ * declare const input: Extensions.CreateExtensionInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -71,12 +92,26 @@ export interface CreateExtensionInput {
  *
  * `POST /extensions` (operationId `createExtension`). The result is unwrapped from `extension`.
  *
+ * @example
+ * ```ts
+ * import { Extensions } from "effect-pagerduty/api"
+ *
+ * const program = (input: Extensions.CreateExtensionInput) => Extensions.createExtension(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createExtension: (input: CreateExtensionInput, options?: CallOptions) => Effect.Effect<Schemas.Extension, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Extensions.createExtension", method: "POST", path: "/extensions", pathParams: [], result: { ref: () => D.Extension } })
 
 /**
  * The input of {@link getExtension} (`GET /extensions/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Extensions } from "effect-pagerduty/api"
+ *
+ * const input: Extensions.GetExtensionInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -92,12 +127,26 @@ export interface GetExtensionInput {
  *
  * `GET /extensions/{id}` (operationId `getExtension`). The result is unwrapped from `extension`.
  *
+ * @example
+ * ```ts
+ * import { Extensions } from "effect-pagerduty/api"
+ *
+ * const program = Extensions.getExtension({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getExtension: (input: GetExtensionInput, options?: CallOptions) => Effect.Effect<Schemas.Extension, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Extensions.getExtension", method: "GET", path: "/extensions/{id}", pathParams: ["id"], result: { ref: () => D.Extension } })
 
 /**
  * The input of {@link updateExtension} (`PUT /extensions/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Extensions } from "effect-pagerduty/api"
+ *
+ * declare const input: Extensions.UpdateExtensionInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -115,12 +164,26 @@ export interface UpdateExtensionInput {
  *
  * `PUT /extensions/{id}` (operationId `updateExtension`). The result is unwrapped from `extension`.
  *
+ * @example
+ * ```ts
+ * import { Extensions } from "effect-pagerduty/api"
+ *
+ * const program = (input: Extensions.UpdateExtensionInput) => Extensions.updateExtension(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateExtension: (input: UpdateExtensionInput, options?: CallOptions) => Effect.Effect<Schemas.Extension, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Extensions.updateExtension", method: "PUT", path: "/extensions/{id}", pathParams: ["id"], result: { ref: () => D.Extension } })
 
 /**
  * The input of {@link deleteExtension} (`DELETE /extensions/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Extensions } from "effect-pagerduty/api"
+ *
+ * const input: Extensions.DeleteExtensionInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -134,12 +197,26 @@ export interface DeleteExtensionInput {
  *
  * `DELETE /extensions/{id}` (operationId `deleteExtension`).
  *
+ * @example
+ * ```ts
+ * import { Extensions } from "effect-pagerduty/api"
+ *
+ * const program = Extensions.deleteExtension({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteExtension: (input: DeleteExtensionInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Extensions.deleteExtension", method: "DELETE", path: "/extensions/{id}", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link enableExtension} (`POST /extensions/{id}/enable`).
+ *
+ * @example
+ * ```ts
+ * import type { Extensions } from "effect-pagerduty/api"
+ *
+ * const input: Extensions.EnableExtensionInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -152,6 +229,13 @@ export interface EnableExtensionInput {
  * Enable an extension
  *
  * `POST /extensions/{id}/enable` (operationId `enableExtension`). The result is unwrapped from `extension`.
+ *
+ * @example
+ * ```ts
+ * import { Extensions } from "effect-pagerduty/api"
+ *
+ * const program = Extensions.enableExtension({ id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

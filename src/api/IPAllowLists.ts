@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listIpAllowLists} (`GET /ip_allow_lists`).
  *
+ * @example
+ * ```ts
+ * import type { IPAllowLists } from "effect-pagerduty/api"
+ *
+ * declare const input: IPAllowLists.ListIpAllowListsInput
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListIpAllowListsInput {
@@ -44,12 +51,26 @@ export interface ListIpAllowListsInput {
  *
  * `GET /ip_allow_lists` (operationId `listIpAllowLists`). The result is unwrapped from `ip_allow_lists`.
  *
+ * @example
+ * ```ts
+ * import { IPAllowLists } from "effect-pagerduty/api"
+ *
+ * const program = (input: IPAllowLists.ListIpAllowListsInput) => IPAllowLists.listIpAllowLists(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const listIpAllowLists: (input: ListIpAllowListsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.IpAllowList>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IPAllowLists.listIpAllowLists", method: "GET", path: "/ip_allow_lists", pathParams: [], result: { array: { ref: () => D.IpAllowList } } })
 
 /**
  * The input of {@link createIpAllowList} (`POST /ip_allow_lists`).
+ *
+ * @example
+ * ```ts
+ * import type { IPAllowLists } from "effect-pagerduty/api"
+ *
+ * declare const input: IPAllowLists.CreateIpAllowListInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -67,12 +88,26 @@ export interface CreateIpAllowListInput {
  *
  * `POST /ip_allow_lists` (operationId `createIpAllowList`). The result is unwrapped from `ip_allow_list`.
  *
+ * @example
+ * ```ts
+ * import { IPAllowLists } from "effect-pagerduty/api"
+ *
+ * const program = (input: IPAllowLists.CreateIpAllowListInput) => IPAllowLists.createIpAllowList(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createIpAllowList: (input: CreateIpAllowListInput, options?: CallOptions) => Effect.Effect<Schemas.IpAllowList, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IPAllowLists.createIpAllowList", method: "POST", path: "/ip_allow_lists", pathParams: [], result: { ref: () => D.IpAllowList } })
 
 /**
  * The input of {@link getIpAllowList} (`GET /ip_allow_lists/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IPAllowLists } from "effect-pagerduty/api"
+ *
+ * declare const input: IPAllowLists.GetIpAllowListInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -88,12 +123,26 @@ export interface GetIpAllowListInput {
  *
  * `GET /ip_allow_lists/{id}` (operationId `getIpAllowList`). The result is unwrapped from `ip_allow_list`.
  *
+ * @example
+ * ```ts
+ * import { IPAllowLists } from "effect-pagerduty/api"
+ *
+ * const program = (input: IPAllowLists.GetIpAllowListInput) => IPAllowLists.getIpAllowList(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const getIpAllowList: (input: GetIpAllowListInput, options?: CallOptions) => Effect.Effect<Schemas.IpAllowList, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IPAllowLists.getIpAllowList", method: "GET", path: "/ip_allow_lists/{id}", pathParams: ["id"], result: { ref: () => D.IpAllowList } })
 
 /**
  * The input of {@link updateIpAllowList} (`PUT /ip_allow_lists/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IPAllowLists } from "effect-pagerduty/api"
+ *
+ * declare const input: IPAllowLists.UpdateIpAllowListInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -113,12 +162,26 @@ export interface UpdateIpAllowListInput {
  *
  * `PUT /ip_allow_lists/{id}` (operationId `updateIpAllowList`). The result is unwrapped from `ip_allow_list`.
  *
+ * @example
+ * ```ts
+ * import { IPAllowLists } from "effect-pagerduty/api"
+ *
+ * const program = (input: IPAllowLists.UpdateIpAllowListInput) => IPAllowLists.updateIpAllowList(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateIpAllowList: (input: UpdateIpAllowListInput, options?: CallOptions) => Effect.Effect<Schemas.IpAllowList, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IPAllowLists.updateIpAllowList", method: "PUT", path: "/ip_allow_lists/{id}", pathParams: ["id"], result: { ref: () => D.IpAllowList } })
 
 /**
  * The input of {@link deleteIpAllowList} (`DELETE /ip_allow_lists/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IPAllowLists } from "effect-pagerduty/api"
+ *
+ * declare const input: IPAllowLists.DeleteIpAllowListInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -134,12 +197,26 @@ export interface DeleteIpAllowListInput {
  *
  * `DELETE /ip_allow_lists/{id}` (operationId `deleteIpAllowList`).
  *
+ * @example
+ * ```ts
+ * import { IPAllowLists } from "effect-pagerduty/api"
+ *
+ * const program = (input: IPAllowLists.DeleteIpAllowListInput) => IPAllowLists.deleteIpAllowList(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteIpAllowList: (input: DeleteIpAllowListInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IPAllowLists.deleteIpAllowList", method: "DELETE", path: "/ip_allow_lists/{id}", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link listIpAllowListAuditRecords} (`GET /ip_allow_lists/{id}/audit/records`).
+ *
+ * @example
+ * ```ts
+ * import type { IPAllowLists } from "effect-pagerduty/api"
+ *
+ * declare const input: IPAllowLists.ListIpAllowListAuditRecordsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -158,6 +235,13 @@ export interface ListIpAllowListAuditRecordsInput {
  * List audit records for an IP allow list
  *
  * `GET /ip_allow_lists/{id}/audit/records` (operationId `listIpAllowListAuditRecords`). Streams the items of `records`, every page, in the endpoint's paging style (cursor).
+ *
+ * @example
+ * ```ts
+ * import { IPAllowLists } from "effect-pagerduty/api"
+ *
+ * const program = (input: IPAllowLists.ListIpAllowListAuditRecordsInput) => IPAllowLists.listIpAllowListAuditRecords(input)
+ * ```
  *
  * @since 0.2.0
  */

@@ -31,6 +31,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listCustomFieldsFields} (`GET /incidents/custom_fields`).
  *
+ * @example
+ * ```ts
+ * import type { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * const input: IncidentCustomFields.ListCustomFieldsFieldsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListCustomFieldsFieldsInput {
@@ -43,12 +50,26 @@ export interface ListCustomFieldsFieldsInput {
  *
  * `GET /incidents/custom_fields` (operationId `listCustomFieldsFields`). The result is unwrapped from `fields`.
  *
+ * @example
+ * ```ts
+ * import { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = IncidentCustomFields.listCustomFieldsFields()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listCustomFieldsFields: (input?: ListCustomFieldsFieldsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.CustomFieldsFieldWithOptions>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentCustomFields.listCustomFieldsFields", method: "GET", path: "/incidents/custom_fields", pathParams: [], result: { array: { ref: () => D.CustomFieldsFieldWithOptions } } })
 
 /**
  * The input of {@link createCustomFieldsField} (`POST /incidents/custom_fields`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * declare const input: IncidentCustomFields.CreateCustomFieldsFieldInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -64,12 +85,26 @@ export interface CreateCustomFieldsFieldInput {
  *
  * `POST /incidents/custom_fields` (operationId `createCustomFieldsField`). The result is unwrapped from `field`.
  *
+ * @example
+ * ```ts
+ * import { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = (input: IncidentCustomFields.CreateCustomFieldsFieldInput) => IncidentCustomFields.createCustomFieldsField(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createCustomFieldsField: (input: CreateCustomFieldsFieldInput, options?: CallOptions) => Effect.Effect<Schemas.CustomFieldsFieldWithOptions, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentCustomFields.createCustomFieldsField", method: "POST", path: "/incidents/custom_fields", pathParams: [], result: { ref: () => D.CustomFieldsFieldWithOptions } })
 
 /**
  * The input of {@link getCustomFieldsField} (`GET /incidents/custom_fields/{field_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * const input: IncidentCustomFields.GetCustomFieldsFieldInput = { field_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -85,12 +120,26 @@ export interface GetCustomFieldsFieldInput {
  *
  * `GET /incidents/custom_fields/{field_id}` (operationId `getCustomFieldsField`). The result is unwrapped from `field`.
  *
+ * @example
+ * ```ts
+ * import { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = IncidentCustomFields.getCustomFieldsField({ field_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getCustomFieldsField: (input: GetCustomFieldsFieldInput, options?: CallOptions) => Effect.Effect<Schemas.CustomFieldsFieldWithOptions, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentCustomFields.getCustomFieldsField", method: "GET", path: "/incidents/custom_fields/{field_id}", pathParams: ["field_id"], result: { ref: () => D.CustomFieldsFieldWithOptions } })
 
 /**
  * The input of {@link updateCustomFieldsField} (`PUT /incidents/custom_fields/{field_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * declare const input: IncidentCustomFields.UpdateCustomFieldsFieldInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -108,12 +157,26 @@ export interface UpdateCustomFieldsFieldInput {
  *
  * `PUT /incidents/custom_fields/{field_id}` (operationId `updateCustomFieldsField`). The result is unwrapped from `field`.
  *
+ * @example
+ * ```ts
+ * import { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = (input: IncidentCustomFields.UpdateCustomFieldsFieldInput) => IncidentCustomFields.updateCustomFieldsField(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateCustomFieldsField: (input: UpdateCustomFieldsFieldInput, options?: CallOptions) => Effect.Effect<Schemas.CustomFieldsField, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentCustomFields.updateCustomFieldsField", method: "PUT", path: "/incidents/custom_fields/{field_id}", pathParams: ["field_id"], result: { ref: () => D.CustomFieldsField } })
 
 /**
  * The input of {@link deleteCustomFieldsField} (`DELETE /incidents/custom_fields/{field_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * const input: IncidentCustomFields.DeleteCustomFieldsFieldInput = { field_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -127,12 +190,26 @@ export interface DeleteCustomFieldsFieldInput {
  *
  * `DELETE /incidents/custom_fields/{field_id}` (operationId `deleteCustomFieldsField`).
  *
+ * @example
+ * ```ts
+ * import { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = IncidentCustomFields.deleteCustomFieldsField({ field_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteCustomFieldsField: (input: DeleteCustomFieldsFieldInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentCustomFields.deleteCustomFieldsField", method: "DELETE", path: "/incidents/custom_fields/{field_id}", pathParams: ["field_id"], result: null })
 
 /**
  * The input of {@link listCustomFieldsFieldOptions} (`GET /incidents/custom_fields/{field_id}/field_options`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * const input: IncidentCustomFields.ListCustomFieldsFieldOptionsInput = { field_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -146,12 +223,26 @@ export interface ListCustomFieldsFieldOptionsInput {
  *
  * `GET /incidents/custom_fields/{field_id}/field_options` (operationId `listCustomFieldsFieldOptions`). The result is unwrapped from `field_options`.
  *
+ * @example
+ * ```ts
+ * import { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = IncidentCustomFields.listCustomFieldsFieldOptions({ field_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listCustomFieldsFieldOptions: (input: ListCustomFieldsFieldOptionsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.CustomFieldsFieldOption>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentCustomFields.listCustomFieldsFieldOptions", method: "GET", path: "/incidents/custom_fields/{field_id}/field_options", pathParams: ["field_id"], result: { array: { ref: () => D.CustomFieldsFieldOption } } })
 
 /**
  * The input of {@link createCustomFieldsFieldOption} (`POST /incidents/custom_fields/{field_id}/field_options`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * declare const input: IncidentCustomFields.CreateCustomFieldsFieldOptionInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -169,12 +260,26 @@ export interface CreateCustomFieldsFieldOptionInput {
  *
  * `POST /incidents/custom_fields/{field_id}/field_options` (operationId `createCustomFieldsFieldOption`). The result is unwrapped from `field_option`.
  *
+ * @example
+ * ```ts
+ * import { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = (input: IncidentCustomFields.CreateCustomFieldsFieldOptionInput) => IncidentCustomFields.createCustomFieldsFieldOption(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createCustomFieldsFieldOption: (input: CreateCustomFieldsFieldOptionInput, options?: CallOptions) => Effect.Effect<Schemas.CustomFieldsFieldOption, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentCustomFields.createCustomFieldsFieldOption", method: "POST", path: "/incidents/custom_fields/{field_id}/field_options", pathParams: ["field_id"], result: { ref: () => D.CustomFieldsFieldOption } })
 
 /**
  * The input of {@link updateCustomFieldsFieldOption} (`PUT /incidents/custom_fields/{field_id}/field_options/{field_option_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * declare const input: IncidentCustomFields.UpdateCustomFieldsFieldOptionInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -194,12 +299,26 @@ export interface UpdateCustomFieldsFieldOptionInput {
  *
  * `PUT /incidents/custom_fields/{field_id}/field_options/{field_option_id}` (operationId `updateCustomFieldsFieldOption`). The result is unwrapped from `field_option`.
  *
+ * @example
+ * ```ts
+ * import { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = (input: IncidentCustomFields.UpdateCustomFieldsFieldOptionInput) => IncidentCustomFields.updateCustomFieldsFieldOption(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateCustomFieldsFieldOption: (input: UpdateCustomFieldsFieldOptionInput, options?: CallOptions) => Effect.Effect<Schemas.CustomFieldsFieldOption, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentCustomFields.updateCustomFieldsFieldOption", method: "PUT", path: "/incidents/custom_fields/{field_id}/field_options/{field_option_id}", pathParams: ["field_id", "field_option_id"], result: { ref: () => D.CustomFieldsFieldOption } })
 
 /**
  * The input of {@link deleteCustomFieldsFieldOption} (`DELETE /incidents/custom_fields/{field_id}/field_options/{field_option_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * const input: IncidentCustomFields.DeleteCustomFieldsFieldOptionInput = { field_id: "PABC123", field_option_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -214,6 +333,13 @@ export interface DeleteCustomFieldsFieldOptionInput {
  * Delete a Field Option
  *
  * `DELETE /incidents/custom_fields/{field_id}/field_options/{field_option_id}` (operationId `deleteCustomFieldsFieldOption`).
+ *
+ * @example
+ * ```ts
+ * import { IncidentCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = IncidentCustomFields.deleteCustomFieldsFieldOption({ field_id: "PABC123", field_option_id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

@@ -31,6 +31,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listIncidentTypes} (`GET /incidents/types`).
  *
+ * @example
+ * ```ts
+ * import type { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const input: IncidentTypes.ListIncidentTypesInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListIncidentTypesInput {
@@ -43,12 +50,26 @@ export interface ListIncidentTypesInput {
  *
  * `GET /incidents/types` (operationId `listIncidentTypes`). The result is unwrapped from `incident_types`.
  *
+ * @example
+ * ```ts
+ * import { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const program = IncidentTypes.listIncidentTypes()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listIncidentTypes: (input?: ListIncidentTypesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.IncidentType>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentTypes.listIncidentTypes", method: "GET", path: "/incidents/types", pathParams: [], result: { array: { ref: () => D.IncidentType } } })
 
 /**
  * The input of {@link createIncidentType} (`POST /incidents/types`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * declare const input: IncidentTypes.CreateIncidentTypeInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -70,12 +91,26 @@ export interface CreateIncidentTypeInput {
  *
  * `POST /incidents/types` (operationId `createIncidentType`). The result is unwrapped from `incident_type`.
  *
+ * @example
+ * ```ts
+ * import { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const program = (input: IncidentTypes.CreateIncidentTypeInput) => IncidentTypes.createIncidentType(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createIncidentType: (input: CreateIncidentTypeInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentType, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentTypes.createIncidentType", method: "POST", path: "/incidents/types", pathParams: [], result: { ref: () => D.IncidentType } })
 
 /**
  * The input of {@link getIncidentType} (`GET /incidents/types/{type_id_or_name}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const input: IncidentTypes.GetIncidentTypeInput = { type_id_or_name: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -89,12 +124,26 @@ export interface GetIncidentTypeInput {
  *
  * `GET /incidents/types/{type_id_or_name}` (operationId `getIncidentType`). The result is unwrapped from `incident_type`.
  *
+ * @example
+ * ```ts
+ * import { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const program = IncidentTypes.getIncidentType({ type_id_or_name: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getIncidentType: (input: GetIncidentTypeInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentType, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentTypes.getIncidentType", method: "GET", path: "/incidents/types/{type_id_or_name}", pathParams: ["type_id_or_name"], result: { ref: () => D.IncidentType } })
 
 /**
  * The input of {@link updateIncidentType} (`PUT /incidents/types/{type_id_or_name}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * declare const input: IncidentTypes.UpdateIncidentTypeInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -116,12 +165,26 @@ export interface UpdateIncidentTypeInput {
  *
  * `PUT /incidents/types/{type_id_or_name}` (operationId `updateIncidentType`). The result is unwrapped from `incident_type`.
  *
+ * @example
+ * ```ts
+ * import { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const program = (input: IncidentTypes.UpdateIncidentTypeInput) => IncidentTypes.updateIncidentType(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateIncidentType: (input: UpdateIncidentTypeInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentType, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentTypes.updateIncidentType", method: "PUT", path: "/incidents/types/{type_id_or_name}", pathParams: ["type_id_or_name"], result: { ref: () => D.IncidentType } })
 
 /**
  * The input of {@link listIncidentTypeCustomFields} (`GET /incidents/types/{type_id_or_name}/custom_fields`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const input: IncidentTypes.ListIncidentTypeCustomFieldsInput = { type_id_or_name: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -137,12 +200,26 @@ export interface ListIncidentTypeCustomFieldsInput {
  *
  * `GET /incidents/types/{type_id_or_name}/custom_fields` (operationId `listIncidentTypeCustomFields`). The result is unwrapped from `fields`.
  *
+ * @example
+ * ```ts
+ * import { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const program = IncidentTypes.listIncidentTypeCustomFields({ type_id_or_name: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listIncidentTypeCustomFields: (input: ListIncidentTypeCustomFieldsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.IncidentTypeCustomFieldWithOptions>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentTypes.listIncidentTypeCustomFields", method: "GET", path: "/incidents/types/{type_id_or_name}/custom_fields", pathParams: ["type_id_or_name"], result: { array: { ref: () => D.IncidentTypeCustomFieldWithOptions } } })
 
 /**
  * The input of {@link createIncidentTypeCustomField} (`POST /incidents/types/{type_id_or_name}/custom_fields`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * declare const input: IncidentTypes.CreateIncidentTypeCustomFieldInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -169,12 +246,26 @@ export interface CreateIncidentTypeCustomFieldInput {
  *
  * `POST /incidents/types/{type_id_or_name}/custom_fields` (operationId `createIncidentTypeCustomField`). The result is unwrapped from `field`.
  *
+ * @example
+ * ```ts
+ * import { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const program = (input: IncidentTypes.CreateIncidentTypeCustomFieldInput) => IncidentTypes.createIncidentTypeCustomField(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createIncidentTypeCustomField: (input: CreateIncidentTypeCustomFieldInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentTypeCustomFields, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentTypes.createIncidentTypeCustomField", method: "POST", path: "/incidents/types/{type_id_or_name}/custom_fields", pathParams: ["type_id_or_name"], result: { ref: () => D.IncidentTypeCustomFields } })
 
 /**
  * The input of {@link getIncidentTypeCustomField} (`GET /incidents/types/{type_id_or_name}/custom_fields/{field_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const input: IncidentTypes.GetIncidentTypeCustomFieldInput = { type_id_or_name: "PABC123", field_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -192,12 +283,26 @@ export interface GetIncidentTypeCustomFieldInput {
  *
  * `GET /incidents/types/{type_id_or_name}/custom_fields/{field_id}` (operationId `getIncidentTypeCustomField`). The result is unwrapped from `field`.
  *
+ * @example
+ * ```ts
+ * import { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const program = IncidentTypes.getIncidentTypeCustomField({ type_id_or_name: "PABC123", field_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getIncidentTypeCustomField: (input: GetIncidentTypeCustomFieldInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentTypeCustomFieldWithOptions, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentTypes.getIncidentTypeCustomField", method: "GET", path: "/incidents/types/{type_id_or_name}/custom_fields/{field_id}", pathParams: ["type_id_or_name", "field_id"], result: { ref: () => D.IncidentTypeCustomFieldWithOptions } })
 
 /**
  * The input of {@link updateIncidentTypeCustomField} (`PUT /incidents/types/{type_id_or_name}/custom_fields/{field_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * declare const input: IncidentTypes.UpdateIncidentTypeCustomFieldInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -223,12 +328,26 @@ export interface UpdateIncidentTypeCustomFieldInput {
  *
  * `PUT /incidents/types/{type_id_or_name}/custom_fields/{field_id}` (operationId `updateIncidentTypeCustomField`). The result is unwrapped from `field`.
  *
+ * @example
+ * ```ts
+ * import { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const program = (input: IncidentTypes.UpdateIncidentTypeCustomFieldInput) => IncidentTypes.updateIncidentTypeCustomField(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateIncidentTypeCustomField: (input: UpdateIncidentTypeCustomFieldInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentTypeCustomFieldWithOptions, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentTypes.updateIncidentTypeCustomField", method: "PUT", path: "/incidents/types/{type_id_or_name}/custom_fields/{field_id}", pathParams: ["type_id_or_name", "field_id"], result: { ref: () => D.IncidentTypeCustomFieldWithOptions } })
 
 /**
  * The input of {@link deleteIncidentTypeCustomField} (`DELETE /incidents/types/{type_id_or_name}/custom_fields/{field_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const input: IncidentTypes.DeleteIncidentTypeCustomFieldInput = { type_id_or_name: "PABC123", field_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -244,12 +363,26 @@ export interface DeleteIncidentTypeCustomFieldInput {
  *
  * `DELETE /incidents/types/{type_id_or_name}/custom_fields/{field_id}` (operationId `deleteIncidentTypeCustomField`).
  *
+ * @example
+ * ```ts
+ * import { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const program = IncidentTypes.deleteIncidentTypeCustomField({ type_id_or_name: "PABC123", field_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteIncidentTypeCustomField: (input: DeleteIncidentTypeCustomFieldInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentTypes.deleteIncidentTypeCustomField", method: "DELETE", path: "/incidents/types/{type_id_or_name}/custom_fields/{field_id}", pathParams: ["type_id_or_name", "field_id"], result: null })
 
 /**
  * The input of {@link listIncidentTypeCustomField} (`GET /incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const input: IncidentTypes.ListIncidentTypeCustomFieldInput = { type_id_or_name: "PABC123", field_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -265,12 +398,26 @@ export interface ListIncidentTypeCustomFieldInput {
  *
  * `GET /incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options` (operationId `listIncidentTypeCustomField`). The result is unwrapped from `field_options`.
  *
+ * @example
+ * ```ts
+ * import { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const program = IncidentTypes.listIncidentTypeCustomField({ type_id_or_name: "PABC123", field_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listIncidentTypeCustomField: (input: ListIncidentTypeCustomFieldInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.CustomFieldsFieldOption>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentTypes.listIncidentTypeCustomField", method: "GET", path: "/incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options", pathParams: ["type_id_or_name", "field_id"], result: { array: { ref: () => D.CustomFieldsFieldOption } } })
 
 /**
  * The input of {@link createIncidentTypeCustomFieldFieldOptions} (`POST /incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * declare const input: IncidentTypes.CreateIncidentTypeCustomFieldFieldOptionsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -295,12 +442,26 @@ export interface CreateIncidentTypeCustomFieldFieldOptionsInput {
  *
  * `POST /incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options` (operationId `createIncidentTypeCustomFieldFieldOptions`). The result is unwrapped from `field_option`.
  *
+ * @example
+ * ```ts
+ * import { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const program = (input: IncidentTypes.CreateIncidentTypeCustomFieldFieldOptionsInput) => IncidentTypes.createIncidentTypeCustomFieldFieldOptions(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createIncidentTypeCustomFieldFieldOptions: (input: CreateIncidentTypeCustomFieldFieldOptionsInput, options?: CallOptions) => Effect.Effect<Schemas.CustomFieldsEditableFieldOption, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentTypes.createIncidentTypeCustomFieldFieldOptions", method: "POST", path: "/incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options", pathParams: ["type_id_or_name", "field_id"], result: { ref: () => D.CustomFieldsEditableFieldOption } })
 
 /**
  * The input of {@link getIncidentTypeCustomFieldFieldOptions} (`GET /incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options/{field_option_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const input: IncidentTypes.GetIncidentTypeCustomFieldFieldOptionsInput = { type_id_or_name: "PABC123", field_option_id: "PABC123", field_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -318,12 +479,26 @@ export interface GetIncidentTypeCustomFieldFieldOptionsInput {
  *
  * `GET /incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options/{field_option_id}` (operationId `getIncidentTypeCustomFieldFieldOptions`). The result is unwrapped from `field_option`.
  *
+ * @example
+ * ```ts
+ * import { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const program = IncidentTypes.getIncidentTypeCustomFieldFieldOptions({ type_id_or_name: "PABC123", field_option_id: "PABC123", field_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getIncidentTypeCustomFieldFieldOptions: (input: GetIncidentTypeCustomFieldFieldOptionsInput, options?: CallOptions) => Effect.Effect<Schemas.CustomFieldsEditableFieldOption, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentTypes.getIncidentTypeCustomFieldFieldOptions", method: "GET", path: "/incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options/{field_option_id}", pathParams: ["type_id_or_name", "field_option_id", "field_id"], result: { ref: () => D.CustomFieldsEditableFieldOption } })
 
 /**
  * The input of {@link updateIncidentTypeCustomFieldFieldOption} (`PUT /incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options/{field_option_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * declare const input: IncidentTypes.UpdateIncidentTypeCustomFieldFieldOptionInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -350,12 +525,26 @@ export interface UpdateIncidentTypeCustomFieldFieldOptionInput {
  *
  * `PUT /incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options/{field_option_id}` (operationId `updateIncidentTypeCustomFieldFieldOption`). The result is unwrapped from `field_option`.
  *
+ * @example
+ * ```ts
+ * import { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const program = (input: IncidentTypes.UpdateIncidentTypeCustomFieldFieldOptionInput) => IncidentTypes.updateIncidentTypeCustomFieldFieldOption(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateIncidentTypeCustomFieldFieldOption: (input: UpdateIncidentTypeCustomFieldFieldOptionInput, options?: CallOptions) => Effect.Effect<Schemas.CustomFieldsEditableFieldOption, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentTypes.updateIncidentTypeCustomFieldFieldOption", method: "PUT", path: "/incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options/{field_option_id}", pathParams: ["type_id_or_name", "field_option_id", "field_id"], result: { ref: () => D.CustomFieldsEditableFieldOption } })
 
 /**
  * The input of {@link deleteIncidentTypeCustomFieldFieldOption} (`DELETE /incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options/{field_option_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const input: IncidentTypes.DeleteIncidentTypeCustomFieldFieldOptionInput = { type_id_or_name: "PABC123", field_option_id: "PABC123", field_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -372,6 +561,13 @@ export interface DeleteIncidentTypeCustomFieldFieldOptionInput {
  * Delete a Field Option for a Custom Field
  *
  * `DELETE /incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options/{field_option_id}` (operationId `deleteIncidentTypeCustomFieldFieldOption`).
+ *
+ * @example
+ * ```ts
+ * import { IncidentTypes } from "effect-pagerduty/api"
+ *
+ * const program = IncidentTypes.deleteIncidentTypeCustomFieldFieldOption({ type_id_or_name: "PABC123", field_option_id: "PABC123", field_id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

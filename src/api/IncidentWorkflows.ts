@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listIncidentWorkflows} (`GET /incident_workflows`).
  *
+ * @example
+ * ```ts
+ * import type { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const input: IncidentWorkflows.ListIncidentWorkflowsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListIncidentWorkflowsInput {
@@ -46,12 +53,26 @@ export interface ListIncidentWorkflowsInput {
  *
  * `GET /incident_workflows` (operationId `listIncidentWorkflows`). Streams the items of `incident_workflows`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const program = IncidentWorkflows.listIncidentWorkflows()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listIncidentWorkflows: (input?: ListIncidentWorkflowsInput, options?: StreamOptions) => Stream.Stream<Schemas.IncidentWorkflow, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "IncidentWorkflows.listIncidentWorkflows", method: "GET", path: "/incident_workflows", pathParams: [], pagination: "offset", result: { ref: () => D.IncidentWorkflow } })
 
 /**
  * The input of {@link postIncidentWorkflow} (`POST /incident_workflows`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * declare const input: IncidentWorkflows.PostIncidentWorkflowInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -67,12 +88,26 @@ export interface PostIncidentWorkflowInput {
  *
  * `POST /incident_workflows` (operationId `postIncidentWorkflow`). The result is unwrapped from `incident_workflow`.
  *
+ * @example
+ * ```ts
+ * import { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const program = (input: IncidentWorkflows.PostIncidentWorkflowInput) => IncidentWorkflows.postIncidentWorkflow(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const postIncidentWorkflow: (input: PostIncidentWorkflowInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentWorkflow, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentWorkflows.postIncidentWorkflow", method: "POST", path: "/incident_workflows", pathParams: [], result: { ref: () => D.IncidentWorkflow } })
 
 /**
  * The input of {@link getIncidentWorkflow} (`GET /incident_workflows/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const input: IncidentWorkflows.GetIncidentWorkflowInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -86,12 +121,26 @@ export interface GetIncidentWorkflowInput {
  *
  * `GET /incident_workflows/{id}` (operationId `getIncidentWorkflow`). The result is unwrapped from `incident_workflow`.
  *
+ * @example
+ * ```ts
+ * import { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const program = IncidentWorkflows.getIncidentWorkflow({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getIncidentWorkflow: (input: GetIncidentWorkflowInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentWorkflow, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentWorkflows.getIncidentWorkflow", method: "GET", path: "/incident_workflows/{id}", pathParams: ["id"], result: { ref: () => D.IncidentWorkflow } })
 
 /**
  * The input of {@link putIncidentWorkflow} (`PUT /incident_workflows/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * declare const input: IncidentWorkflows.PutIncidentWorkflowInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -109,12 +158,26 @@ export interface PutIncidentWorkflowInput {
  *
  * `PUT /incident_workflows/{id}` (operationId `putIncidentWorkflow`). The result is unwrapped from `incident_workflow`.
  *
+ * @example
+ * ```ts
+ * import { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const program = (input: IncidentWorkflows.PutIncidentWorkflowInput) => IncidentWorkflows.putIncidentWorkflow(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const putIncidentWorkflow: (input: PutIncidentWorkflowInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentWorkflow, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentWorkflows.putIncidentWorkflow", method: "PUT", path: "/incident_workflows/{id}", pathParams: ["id"], result: { ref: () => D.IncidentWorkflow } })
 
 /**
  * The input of {@link deleteIncidentWorkflow} (`DELETE /incident_workflows/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const input: IncidentWorkflows.DeleteIncidentWorkflowInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -128,12 +191,26 @@ export interface DeleteIncidentWorkflowInput {
  *
  * `DELETE /incident_workflows/{id}` (operationId `deleteIncidentWorkflow`).
  *
+ * @example
+ * ```ts
+ * import { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const program = IncidentWorkflows.deleteIncidentWorkflow({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteIncidentWorkflow: (input: DeleteIncidentWorkflowInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentWorkflows.deleteIncidentWorkflow", method: "DELETE", path: "/incident_workflows/{id}", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link createIncidentWorkflowInstance} (`POST /incident_workflows/{id}/instances`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * declare const input: IncidentWorkflows.CreateIncidentWorkflowInstanceInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -157,12 +234,26 @@ export interface CreateIncidentWorkflowInstanceInput {
  *
  * `POST /incident_workflows/{id}/instances` (operationId `createIncidentWorkflowInstance`). The result is unwrapped from `incident_workflow_instance`.
  *
+ * @example
+ * ```ts
+ * import { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const program = (input: IncidentWorkflows.CreateIncidentWorkflowInstanceInput) => IncidentWorkflows.createIncidentWorkflowInstance(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createIncidentWorkflowInstance: (input: CreateIncidentWorkflowInstanceInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentWorkflowInstance, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentWorkflows.createIncidentWorkflowInstance", method: "POST", path: "/incident_workflows/{id}/instances", pathParams: ["id"], result: { ref: () => D.IncidentWorkflowInstance } })
 
 /**
  * The input of {@link listIncidentWorkflowActions} (`GET /incident_workflows/actions`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const input: IncidentWorkflows.ListIncidentWorkflowActionsInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -176,12 +267,26 @@ export interface ListIncidentWorkflowActionsInput {
  *
  * `GET /incident_workflows/actions` (operationId `listIncidentWorkflowActions`). Streams the items of `actions`, every page, in the endpoint's paging style (cursor).
  *
+ * @example
+ * ```ts
+ * import { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const program = IncidentWorkflows.listIncidentWorkflowActions()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listIncidentWorkflowActions: (input?: ListIncidentWorkflowActionsInput, options?: StreamOptions) => Stream.Stream<Schemas.IncidentWorkflowAction, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "IncidentWorkflows.listIncidentWorkflowActions", method: "GET", path: "/incident_workflows/actions", pathParams: [], pagination: "cursor", result: { ref: () => D.IncidentWorkflowAction } })
 
 /**
  * The input of {@link getIncidentWorkflowAction} (`GET /incident_workflows/actions/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const input: IncidentWorkflows.GetIncidentWorkflowActionInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -195,12 +300,26 @@ export interface GetIncidentWorkflowActionInput {
  *
  * `GET /incident_workflows/actions/{id}` (operationId `getIncidentWorkflowAction`). The result is unwrapped from `action`.
  *
+ * @example
+ * ```ts
+ * import { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const program = IncidentWorkflows.getIncidentWorkflowAction({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getIncidentWorkflowAction: (input: GetIncidentWorkflowActionInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentWorkflowAction, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentWorkflows.getIncidentWorkflowAction", method: "GET", path: "/incident_workflows/actions/{id}", pathParams: ["id"], result: { ref: () => D.IncidentWorkflowAction } })
 
 /**
  * The input of {@link listIncidentWorkflowTriggers} (`GET /incident_workflows/triggers`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const input: IncidentWorkflows.ListIncidentWorkflowTriggersInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -226,12 +345,26 @@ export interface ListIncidentWorkflowTriggersInput {
  *
  * `GET /incident_workflows/triggers` (operationId `listIncidentWorkflowTriggers`). Streams the items of `triggers`, every page, in the endpoint's paging style (cursor).
  *
+ * @example
+ * ```ts
+ * import { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const program = IncidentWorkflows.listIncidentWorkflowTriggers()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listIncidentWorkflowTriggers: (input?: ListIncidentWorkflowTriggersInput, options?: StreamOptions) => Stream.Stream<Schemas.IncidentWorkflowTrigger, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "IncidentWorkflows.listIncidentWorkflowTriggers", method: "GET", path: "/incident_workflows/triggers", pathParams: [], pagination: "cursor", result: { ref: () => D.IncidentWorkflowTrigger } })
 
 /**
  * The input of {@link createIncidentWorkflowTrigger} (`POST /incident_workflows/triggers`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * declare const input: IncidentWorkflows.CreateIncidentWorkflowTriggerInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -269,12 +402,26 @@ export interface CreateIncidentWorkflowTriggerInput {
  *
  * `POST /incident_workflows/triggers` (operationId `createIncidentWorkflowTrigger`). The result is unwrapped from `trigger`.
  *
+ * @example
+ * ```ts
+ * import { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const program = (input: IncidentWorkflows.CreateIncidentWorkflowTriggerInput) => IncidentWorkflows.createIncidentWorkflowTrigger(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createIncidentWorkflowTrigger: (input: CreateIncidentWorkflowTriggerInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentWorkflowTrigger, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentWorkflows.createIncidentWorkflowTrigger", method: "POST", path: "/incident_workflows/triggers", pathParams: [], result: { ref: () => D.IncidentWorkflowTrigger } })
 
 /**
  * The input of {@link getIncidentWorkflowTrigger} (`GET /incident_workflows/triggers/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const input: IncidentWorkflows.GetIncidentWorkflowTriggerInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -288,12 +435,26 @@ export interface GetIncidentWorkflowTriggerInput {
  *
  * `GET /incident_workflows/triggers/{id}` (operationId `getIncidentWorkflowTrigger`). The result is unwrapped from `trigger`.
  *
+ * @example
+ * ```ts
+ * import { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const program = IncidentWorkflows.getIncidentWorkflowTrigger({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getIncidentWorkflowTrigger: (input: GetIncidentWorkflowTriggerInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentWorkflowTrigger, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentWorkflows.getIncidentWorkflowTrigger", method: "GET", path: "/incident_workflows/triggers/{id}", pathParams: ["id"], result: { ref: () => D.IncidentWorkflowTrigger } })
 
 /**
  * The input of {@link updateIncidentWorkflowTrigger} (`PUT /incident_workflows/triggers/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * declare const input: IncidentWorkflows.UpdateIncidentWorkflowTriggerInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -329,12 +490,26 @@ export interface UpdateIncidentWorkflowTriggerInput {
  *
  * `PUT /incident_workflows/triggers/{id}` (operationId `updateIncidentWorkflowTrigger`). The result is unwrapped from `trigger`.
  *
+ * @example
+ * ```ts
+ * import { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const program = (input: IncidentWorkflows.UpdateIncidentWorkflowTriggerInput) => IncidentWorkflows.updateIncidentWorkflowTrigger(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateIncidentWorkflowTrigger: (input: UpdateIncidentWorkflowTriggerInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentWorkflowTrigger, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentWorkflows.updateIncidentWorkflowTrigger", method: "PUT", path: "/incident_workflows/triggers/{id}", pathParams: ["id"], result: { ref: () => D.IncidentWorkflowTrigger } })
 
 /**
  * The input of {@link deleteIncidentWorkflowTrigger} (`DELETE /incident_workflows/triggers/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const input: IncidentWorkflows.DeleteIncidentWorkflowTriggerInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -348,12 +523,26 @@ export interface DeleteIncidentWorkflowTriggerInput {
  *
  * `DELETE /incident_workflows/triggers/{id}` (operationId `deleteIncidentWorkflowTrigger`).
  *
+ * @example
+ * ```ts
+ * import { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const program = IncidentWorkflows.deleteIncidentWorkflowTrigger({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteIncidentWorkflowTrigger: (input: DeleteIncidentWorkflowTriggerInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentWorkflows.deleteIncidentWorkflowTrigger", method: "DELETE", path: "/incident_workflows/triggers/{id}", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link associateServiceToIncidentWorkflowTrigger} (`POST /incident_workflows/triggers/{id}/services`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * declare const input: IncidentWorkflows.AssociateServiceToIncidentWorkflowTriggerInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -373,12 +562,26 @@ export interface AssociateServiceToIncidentWorkflowTriggerInput {
  *
  * `POST /incident_workflows/triggers/{id}/services` (operationId `associateServiceToIncidentWorkflowTrigger`). The result is unwrapped from `trigger`.
  *
+ * @example
+ * ```ts
+ * import { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const program = (input: IncidentWorkflows.AssociateServiceToIncidentWorkflowTriggerInput) => IncidentWorkflows.associateServiceToIncidentWorkflowTrigger(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const associateServiceToIncidentWorkflowTrigger: (input: AssociateServiceToIncidentWorkflowTriggerInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentWorkflowTrigger, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "IncidentWorkflows.associateServiceToIncidentWorkflowTrigger", method: "POST", path: "/incident_workflows/triggers/{id}/services", pathParams: ["id"], result: { ref: () => D.IncidentWorkflowTrigger } })
 
 /**
  * The input of {@link deleteServiceFromIncidentWorkflowTrigger} (`DELETE /incident_workflows/triggers/{trigger_id}/services/{service_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const input: IncidentWorkflows.DeleteServiceFromIncidentWorkflowTriggerInput = { trigger_id: "PABC123", service_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -393,6 +596,13 @@ export interface DeleteServiceFromIncidentWorkflowTriggerInput {
  * Dissociate a Trigger and Service
  *
  * `DELETE /incident_workflows/triggers/{trigger_id}/services/{service_id}` (operationId `deleteServiceFromIncidentWorkflowTrigger`). The result is unwrapped from `trigger`.
+ *
+ * @example
+ * ```ts
+ * import { IncidentWorkflows } from "effect-pagerduty/api"
+ *
+ * const program = IncidentWorkflows.deleteServiceFromIncidentWorkflowTrigger({ trigger_id: "PABC123", service_id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

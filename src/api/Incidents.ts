@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listIncidents} (`GET /incidents`).
  *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * const input: Incidents.ListIncidentsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListIncidentsInput {
@@ -66,12 +73,26 @@ export interface ListIncidentsInput {
  *
  * `GET /incidents` (operationId `listIncidents`). Streams the items of `incidents`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = Incidents.listIncidents()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listIncidents: (input?: ListIncidentsInput, options?: StreamOptions) => Stream.Stream<Schemas.Incident, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Incidents.listIncidents", method: "GET", path: "/incidents", pathParams: [], pagination: "offset", result: { ref: () => D.Incident } })
 
 /**
  * The input of {@link createIncident} (`POST /incidents`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const input: Incidents.CreateIncidentInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -103,12 +124,26 @@ export interface CreateIncidentInput {
  *
  * `POST /incidents` (operationId `createIncident`). The result is unwrapped from `incident`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = (input: Incidents.CreateIncidentInput) => Incidents.createIncident(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createIncident: (input: CreateIncidentInput, options?: CallOptions) => Effect.Effect<Schemas.Incident, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.createIncident", method: "POST", path: "/incidents", pathParams: [], result: { ref: () => D.Incident } })
 
 /**
  * The input of {@link updateIncidents} (`PUT /incidents`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const input: Incidents.UpdateIncidentsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -151,12 +186,26 @@ export interface UpdateIncidentsInput {
  *
  * `PUT /incidents` (operationId `updateIncidents`). The result is unwrapped from `incidents`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = (input: Incidents.UpdateIncidentsInput) => Incidents.updateIncidents(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateIncidents: (input: UpdateIncidentsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.Incident>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.updateIncidents", method: "PUT", path: "/incidents", pathParams: [], result: { array: { ref: () => D.Incident } } })
 
 /**
  * The input of {@link getIncident} (`GET /incidents/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * const input: Incidents.GetIncidentInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -172,12 +221,26 @@ export interface GetIncidentInput {
  *
  * `GET /incidents/{id}` (operationId `getIncident`). The result is unwrapped from `incident`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = Incidents.getIncident({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getIncident: (input: GetIncidentInput, options?: CallOptions) => Effect.Effect<Schemas.Incident, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.getIncident", method: "GET", path: "/incidents/{id}", pathParams: ["id"], result: { ref: () => D.Incident } })
 
 /**
  * The input of {@link updateIncident} (`PUT /incidents/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const input: Incidents.UpdateIncidentInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -219,12 +282,26 @@ export interface UpdateIncidentInput {
  *
  * `PUT /incidents/{id}` (operationId `updateIncident`). The result is unwrapped from `incident`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = (input: Incidents.UpdateIncidentInput) => Incidents.updateIncident(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateIncident: (input: UpdateIncidentInput, options?: CallOptions) => Effect.Effect<Schemas.Incident, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.updateIncident", method: "PUT", path: "/incidents/{id}", pathParams: ["id"], result: { ref: () => D.Incident } })
 
 /**
  * The input of {@link listIncidentAlerts} (`GET /incidents/{id}/alerts`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * const input: Incidents.ListIncidentAlertsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -246,12 +323,26 @@ export interface ListIncidentAlertsInput {
  *
  * `GET /incidents/{id}/alerts` (operationId `listIncidentAlerts`). Streams the items of `alerts`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = Incidents.listIncidentAlerts({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listIncidentAlerts: (input: ListIncidentAlertsInput, options?: StreamOptions) => Stream.Stream<Schemas.Alert, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Incidents.listIncidentAlerts", method: "GET", path: "/incidents/{id}/alerts", pathParams: ["id"], pagination: "offset", result: { ref: () => D.Alert } })
 
 /**
  * The input of {@link updateIncidentAlerts} (`PUT /incidents/{id}/alerts`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const input: Incidents.UpdateIncidentAlertsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -277,12 +368,26 @@ export interface UpdateIncidentAlertsInput {
  *
  * `PUT /incidents/{id}/alerts` (operationId `updateIncidentAlerts`). The result is unwrapped from `alerts`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = (input: Incidents.UpdateIncidentAlertsInput) => Incidents.updateIncidentAlerts(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateIncidentAlerts: (input: UpdateIncidentAlertsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.Alert>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.updateIncidentAlerts", method: "PUT", path: "/incidents/{id}/alerts", pathParams: ["id"], result: { array: { ref: () => D.Alert } } })
 
 /**
  * The input of {@link getIncidentAlert} (`GET /incidents/{id}/alerts/{alert_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * const input: Incidents.GetIncidentAlertInput = { id: "PABC123", alert_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -298,12 +403,26 @@ export interface GetIncidentAlertInput {
  *
  * `GET /incidents/{id}/alerts/{alert_id}` (operationId `getIncidentAlert`). The result is unwrapped from `alert`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = Incidents.getIncidentAlert({ id: "PABC123", alert_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getIncidentAlert: (input: GetIncidentAlertInput, options?: CallOptions) => Effect.Effect<Schemas.Alert, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.getIncidentAlert", method: "GET", path: "/incidents/{id}/alerts/{alert_id}", pathParams: ["id", "alert_id"], result: { ref: () => D.Alert } })
 
 /**
  * The input of {@link updateIncidentAlert} (`PUT /incidents/{id}/alerts/{alert_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const input: Incidents.UpdateIncidentAlertInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -325,12 +444,26 @@ export interface UpdateIncidentAlertInput {
  *
  * `PUT /incidents/{id}/alerts/{alert_id}` (operationId `updateIncidentAlert`). The result is unwrapped from `alert`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = (input: Incidents.UpdateIncidentAlertInput) => Incidents.updateIncidentAlert(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateIncidentAlert: (input: UpdateIncidentAlertInput, options?: CallOptions) => Effect.Effect<Schemas.Alert, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.updateIncidentAlert", method: "PUT", path: "/incidents/{id}/alerts/{alert_id}", pathParams: ["id", "alert_id"], result: { ref: () => D.Alert } })
 
 /**
  * The result of {@link putIncidentManualBusinessServiceAssociation}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const result: Incidents.PutIncidentManualBusinessServiceAssociationResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -340,6 +473,13 @@ export interface PutIncidentManualBusinessServiceAssociationResult {
 
 /**
  * The input of {@link putIncidentManualBusinessServiceAssociation} (`PUT /incidents/{id}/business_services/{business_service_id}/impacts`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const input: Incidents.PutIncidentManualBusinessServiceAssociationInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -359,12 +499,26 @@ export interface PutIncidentManualBusinessServiceAssociationInput {
  *
  * `PUT /incidents/{id}/business_services/{business_service_id}/impacts` (operationId `putIncidentManualBusinessServiceAssociation`).
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = (input: Incidents.PutIncidentManualBusinessServiceAssociationInput) => Incidents.putIncidentManualBusinessServiceAssociation(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const putIncidentManualBusinessServiceAssociation: (input: PutIncidentManualBusinessServiceAssociationInput, options?: CallOptions) => Effect.Effect<PutIncidentManualBusinessServiceAssociationResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.putIncidentManualBusinessServiceAssociation", method: "PUT", path: "/incidents/{id}/business_services/{business_service_id}/impacts", pathParams: ["id", "business_service_id"], result: { object: { relation: "string" } } })
 
 /**
  * The input of {@link getIncidentImpactedBusinessServices} (`GET /incidents/{id}/business_services/impacts`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * const input: Incidents.GetIncidentImpactedBusinessServicesInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -378,12 +532,26 @@ export interface GetIncidentImpactedBusinessServicesInput {
  *
  * `GET /incidents/{id}/business_services/impacts` (operationId `getIncidentImpactedBusinessServices`). The result is unwrapped from `services`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = Incidents.getIncidentImpactedBusinessServices({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getIncidentImpactedBusinessServices: (input: GetIncidentImpactedBusinessServicesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.Impact>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.getIncidentImpactedBusinessServices", method: "GET", path: "/incidents/{id}/business_services/impacts", pathParams: ["id"], result: { array: { ref: () => D.Impact } } })
 
 /**
  * The input of {@link getIncidentFieldValues} (`GET /incidents/{id}/custom_fields/values`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * const input: Incidents.GetIncidentFieldValuesInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -397,12 +565,26 @@ export interface GetIncidentFieldValuesInput {
  *
  * `GET /incidents/{id}/custom_fields/values` (operationId `getIncidentFieldValues`). The result is unwrapped from `custom_fields`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = Incidents.getIncidentFieldValues({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getIncidentFieldValues: (input: GetIncidentFieldValuesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.CustomFieldsFieldValue>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.getIncidentFieldValues", method: "GET", path: "/incidents/{id}/custom_fields/values", pathParams: ["id"], result: { array: { ref: () => D.CustomFieldsFieldValue } } })
 
 /**
  * The input of {@link setIncidentFieldValues} (`PUT /incidents/{id}/custom_fields/values`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const input: Incidents.SetIncidentFieldValuesInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -420,12 +602,26 @@ export interface SetIncidentFieldValuesInput {
  *
  * `PUT /incidents/{id}/custom_fields/values` (operationId `setIncidentFieldValues`). The result is unwrapped from `custom_fields`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = (input: Incidents.SetIncidentFieldValuesInput) => Incidents.setIncidentFieldValues(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const setIncidentFieldValues: (input: SetIncidentFieldValuesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.CustomFieldsFieldValue>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.setIncidentFieldValues", method: "PUT", path: "/incidents/{id}/custom_fields/values", pathParams: ["id"], result: { array: { ref: () => D.CustomFieldsFieldValue } } })
 
 /**
  * The input of {@link listIncidentLogEntries} (`GET /incidents/{id}/log_entries`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * const input: Incidents.ListIncidentLogEntriesInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -449,12 +645,26 @@ export interface ListIncidentLogEntriesInput {
  *
  * `GET /incidents/{id}/log_entries` (operationId `listIncidentLogEntries`). Streams the items of `log_entries`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = Incidents.listIncidentLogEntries({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listIncidentLogEntries: (input: ListIncidentLogEntriesInput, options?: StreamOptions) => Stream.Stream<Schemas.AcknowledgeLogEntry | Schemas.AnnotateLogEntry | Schemas.AssignLogEntry | Schemas.DelegateLogEntry | Schemas.EscalateLogEntry | Schemas.ExhaustEscalationPathLogEntry | Schemas.NotifyLogEntry | Schemas.ReachAckLimitLogEntry | Schemas.ReachTriggerLimitLogEntry | Schemas.RepeatEscalationPathLogEntry | Schemas.ResolveLogEntry | Schemas.SnoozeLogEntry | Schemas.TriggerLogEntry | Schemas.UnacknowledgeLogEntry | Schemas.UrgencyChangeLogEntry | Schemas.FieldValueChangeLogEntry | Schemas.CustomFieldValueChangeLogEntry, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Incidents.listIncidentLogEntries", method: "GET", path: "/incidents/{id}/log_entries", pathParams: ["id"], pagination: "offset", result: { anyOf: [{ ref: () => D.AcknowledgeLogEntry }, { ref: () => D.AnnotateLogEntry }, { ref: () => D.AssignLogEntry }, { ref: () => D.DelegateLogEntry }, { ref: () => D.EscalateLogEntry }, { ref: () => D.ExhaustEscalationPathLogEntry }, { ref: () => D.NotifyLogEntry }, { ref: () => D.ReachAckLimitLogEntry }, { ref: () => D.ReachTriggerLimitLogEntry }, { ref: () => D.RepeatEscalationPathLogEntry }, { ref: () => D.ResolveLogEntry }, { ref: () => D.SnoozeLogEntry }, { ref: () => D.TriggerLogEntry }, { ref: () => D.UnacknowledgeLogEntry }, { ref: () => D.UrgencyChangeLogEntry }, { ref: () => D.FieldValueChangeLogEntry }, { ref: () => D.CustomFieldValueChangeLogEntry }] } })
 
 /**
  * The input of {@link mergeIncidents} (`PUT /incidents/{id}/merge`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const input: Incidents.MergeIncidentsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -474,12 +684,26 @@ export interface MergeIncidentsInput {
  *
  * `PUT /incidents/{id}/merge` (operationId `mergeIncidents`). The result is unwrapped from `incident`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = (input: Incidents.MergeIncidentsInput) => Incidents.mergeIncidents(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const mergeIncidents: (input: MergeIncidentsInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentReference, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.mergeIncidents", method: "PUT", path: "/incidents/{id}/merge", pathParams: ["id"], result: { ref: () => D.IncidentReference } })
 
 /**
  * The input of {@link listIncidentNotes} (`GET /incidents/{id}/notes`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * const input: Incidents.ListIncidentNotesInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -493,12 +717,26 @@ export interface ListIncidentNotesInput {
  *
  * `GET /incidents/{id}/notes` (operationId `listIncidentNotes`). The result is unwrapped from `notes`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = Incidents.listIncidentNotes({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listIncidentNotes: (input: ListIncidentNotesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.IncidentNote>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.listIncidentNotes", method: "GET", path: "/incidents/{id}/notes", pathParams: ["id"], result: { array: { ref: () => D.IncidentNote } } })
 
 /**
  * The input of {@link createIncidentNote} (`POST /incidents/{id}/notes`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const input: Incidents.CreateIncidentNoteInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -520,12 +758,26 @@ export interface CreateIncidentNoteInput {
  *
  * `POST /incidents/{id}/notes` (operationId `createIncidentNote`). The result is unwrapped from `note`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = (input: Incidents.CreateIncidentNoteInput) => Incidents.createIncidentNote(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createIncidentNote: (input: CreateIncidentNoteInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentNote, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.createIncidentNote", method: "POST", path: "/incidents/{id}/notes", pathParams: ["id"], result: { ref: () => D.IncidentNote } })
 
 /**
  * The input of {@link updateIncidentNote} (`PUT /incidents/{id}/notes/{note_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const input: Incidents.UpdateIncidentNoteInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -549,12 +801,26 @@ export interface UpdateIncidentNoteInput {
  *
  * `PUT /incidents/{id}/notes/{note_id}` (operationId `updateIncidentNote`). The result is unwrapped from `note`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = (input: Incidents.UpdateIncidentNoteInput) => Incidents.updateIncidentNote(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateIncidentNote: (input: UpdateIncidentNoteInput, options?: CallOptions) => Effect.Effect<Schemas.IncidentNote, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.updateIncidentNote", method: "PUT", path: "/incidents/{id}/notes/{note_id}", pathParams: ["id", "note_id"], result: { ref: () => D.IncidentNote } })
 
 /**
  * The input of {@link deleteIncidentNote} (`DELETE /incidents/{id}/notes/{note_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * const input: Incidents.DeleteIncidentNoteInput = { id: "PABC123", note_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -570,12 +836,26 @@ export interface DeleteIncidentNoteInput {
  *
  * `DELETE /incidents/{id}/notes/{note_id}` (operationId `deleteIncidentNote`).
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = Incidents.deleteIncidentNote({ id: "PABC123", note_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteIncidentNote: (input: DeleteIncidentNoteInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.deleteIncidentNote", method: "DELETE", path: "/incidents/{id}/notes/{note_id}", pathParams: ["id", "note_id"], result: null })
 
 /**
  * The result of {@link getOutlierIncident}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const result: Incidents.GetOutlierIncidentResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -590,6 +870,13 @@ export interface GetOutlierIncidentResult {
 
 /**
  * The input of {@link getOutlierIncident} (`GET /incidents/{id}/outlier_incident`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * const input: Incidents.GetOutlierIncidentInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -607,12 +894,26 @@ export interface GetOutlierIncidentInput {
  *
  * `GET /incidents/{id}/outlier_incident` (operationId `getOutlierIncident`). The result is unwrapped from `outlier_incident`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = Incidents.getOutlierIncident({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getOutlierIncident: (input: GetOutlierIncidentInput, options?: CallOptions) => Effect.Effect<GetOutlierIncidentResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.getOutlierIncident", method: "GET", path: "/incidents/{id}/outlier_incident", pathParams: ["id"], result: { object: { incident: { ref: () => D.Incident }, incident_template: { object: { id: "string", cluster_id: "string", mined_text: "string" } } } } })
 
 /**
  * The result of {@link getPastIncidents}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const result: Incidents.GetPastIncidentsResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -628,6 +929,13 @@ export type GetPastIncidentsResult = ReadonlyArray<{
 
 /**
  * The input of {@link getPastIncidents} (`GET /incidents/{id}/past_incidents`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * const input: Incidents.GetPastIncidentsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -645,12 +953,26 @@ export interface GetPastIncidentsInput {
  *
  * `GET /incidents/{id}/past_incidents` (operationId `getPastIncidents`). The result is unwrapped from `past_incidents`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = Incidents.getPastIncidents({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getPastIncidents: (input: GetPastIncidentsInput, options?: CallOptions) => Effect.Effect<GetPastIncidentsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.getPastIncidents", method: "GET", path: "/incidents/{id}/past_incidents", pathParams: ["id"], result: { array: { object: { incident: { object: { id: "string", created_at: "string", self: "string", title: "string" } }, score: "number" } } } })
 
 /**
  * The result of {@link getRelatedIncidents}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const result: Incidents.GetRelatedIncidentsResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -664,6 +986,13 @@ export type GetRelatedIncidentsResult = ReadonlyArray<{
 
 /**
  * The input of {@link getRelatedIncidents} (`GET /incidents/{id}/related_incidents`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * const input: Incidents.GetRelatedIncidentsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -679,12 +1008,26 @@ export interface GetRelatedIncidentsInput {
  *
  * `GET /incidents/{id}/related_incidents` (operationId `getRelatedIncidents`). The result is unwrapped from `related_incidents`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = Incidents.getRelatedIncidents({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getRelatedIncidents: (input: GetRelatedIncidentsInput, options?: CallOptions) => Effect.Effect<GetRelatedIncidentsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.getRelatedIncidents", method: "GET", path: "/incidents/{id}/related_incidents", pathParams: ["id"], result: { array: { object: { incident: { ref: () => D.Incident }, relationships: { array: { object: { type: "string", metadata: { anyOf: [{ ref: () => D.RelatedIncidentMachineLearningRelationship }, { ref: () => D.RelatedIncidentServiceDependencyRelationship }] } } } } } } } })
 
 /**
  * The input of {@link createIncidentResponderRequest} (`POST /incidents/{id}/responder_requests`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const input: Incidents.CreateIncidentResponderRequestInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -704,12 +1047,26 @@ export interface CreateIncidentResponderRequestInput {
  *
  * `POST /incidents/{id}/responder_requests` (operationId `createIncidentResponderRequest`). The result is unwrapped from `responder_request`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = (input: Incidents.CreateIncidentResponderRequestInput) => Incidents.createIncidentResponderRequest(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createIncidentResponderRequest: (input: CreateIncidentResponderRequestInput, options?: CallOptions) => Effect.Effect<Schemas.ResponderRequest, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.createIncidentResponderRequest", method: "POST", path: "/incidents/{id}/responder_requests", pathParams: ["id"], result: { ref: () => D.ResponderRequest } })
 
 /**
  * The result of {@link cancelIncidentResponderRequest}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const result: Incidents.CancelIncidentResponderRequestResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -721,6 +1078,13 @@ export type CancelIncidentResponderRequestResult = ReadonlyArray<{
 
 /**
  * The input of {@link cancelIncidentResponderRequest} (`PUT /incidents/{id}/responder_requests/cancel`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const input: Incidents.CancelIncidentResponderRequestInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -742,12 +1106,26 @@ export interface CancelIncidentResponderRequestInput {
  *
  * `PUT /incidents/{id}/responder_requests/cancel` (operationId `cancelIncidentResponderRequest`). The result is unwrapped from `responder_request_targets`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = (input: Incidents.CancelIncidentResponderRequestInput) => Incidents.cancelIncidentResponderRequest(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const cancelIncidentResponderRequest: (input: CancelIncidentResponderRequestInput, options?: CallOptions) => Effect.Effect<CancelIncidentResponderRequestResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.cancelIncidentResponderRequest", method: "PUT", path: "/incidents/{id}/responder_requests/cancel", pathParams: ["id"], result: { array: { object: { type: "string", id: "string", result: "string" }, required: ["type", "id", "result"] } } })
 
 /**
  * The input of {@link createIncidentSnooze} (`POST /incidents/{id}/snooze`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const input: Incidents.CreateIncidentSnoozeInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -767,12 +1145,26 @@ export interface CreateIncidentSnoozeInput {
  *
  * `POST /incidents/{id}/snooze` (operationId `createIncidentSnooze`). The result is unwrapped from `incident`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = (input: Incidents.CreateIncidentSnoozeInput) => Incidents.createIncidentSnooze(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createIncidentSnooze: (input: CreateIncidentSnoozeInput, options?: CallOptions) => Effect.Effect<Schemas.Incident, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.createIncidentSnooze", method: "POST", path: "/incidents/{id}/snooze", pathParams: ["id"], result: { ref: () => D.Incident } })
 
 /**
  * The input of {@link createIncidentStatusUpdate} (`POST /incidents/{id}/status_updates`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const input: Incidents.CreateIncidentStatusUpdateInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -794,12 +1186,26 @@ export interface CreateIncidentStatusUpdateInput {
  *
  * `POST /incidents/{id}/status_updates` (operationId `createIncidentStatusUpdate`). The result is unwrapped from `status_update`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = (input: Incidents.CreateIncidentStatusUpdateInput) => Incidents.createIncidentStatusUpdate(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createIncidentStatusUpdate: (input: CreateIncidentStatusUpdateInput, options?: CallOptions) => Effect.Effect<Schemas.StatusUpdate, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.createIncidentStatusUpdate", method: "POST", path: "/incidents/{id}/status_updates", pathParams: ["id"], result: { ref: () => D.StatusUpdate } })
 
 /**
  * The input of {@link getIncidentNotificationSubscribers} (`GET /incidents/{id}/status_updates/subscribers`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * const input: Incidents.GetIncidentNotificationSubscribersInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -813,12 +1219,26 @@ export interface GetIncidentNotificationSubscribersInput {
  *
  * `GET /incidents/{id}/status_updates/subscribers` (operationId `getIncidentNotificationSubscribers`). Streams the items of `subscribers`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = Incidents.getIncidentNotificationSubscribers({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getIncidentNotificationSubscribers: (input: GetIncidentNotificationSubscribersInput, options?: StreamOptions) => Stream.Stream<Schemas.NotificationSubscriberWithContext, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Incidents.getIncidentNotificationSubscribers", method: "GET", path: "/incidents/{id}/status_updates/subscribers", pathParams: ["id"], pagination: "offset", result: { ref: () => D.NotificationSubscriberWithContext } })
 
 /**
  * The input of {@link createIncidentNotificationSubscribers} (`POST /incidents/{id}/status_updates/subscribers`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const input: Incidents.CreateIncidentNotificationSubscribersInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -836,12 +1256,26 @@ export interface CreateIncidentNotificationSubscribersInput {
  *
  * `POST /incidents/{id}/status_updates/subscribers` (operationId `createIncidentNotificationSubscribers`). The result is unwrapped from `subscriptions`.
  *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = (input: Incidents.CreateIncidentNotificationSubscribersInput) => Incidents.createIncidentNotificationSubscribers(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createIncidentNotificationSubscribers: (input: CreateIncidentNotificationSubscribersInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.NotificationSubscriptionWithContext>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Incidents.createIncidentNotificationSubscribers", method: "POST", path: "/incidents/{id}/status_updates/subscribers", pathParams: ["id"], result: { array: { ref: () => D.NotificationSubscriptionWithContext } } })
 
 /**
  * The result of {@link removeIncidentNotificationSubscribers}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const result: Incidents.RemoveIncidentNotificationSubscribersResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -853,6 +1287,13 @@ export interface RemoveIncidentNotificationSubscribersResult {
 
 /**
  * The input of {@link removeIncidentNotificationSubscribers} (`POST /incidents/{id}/status_updates/unsubscribe`).
+ *
+ * @example
+ * ```ts
+ * import type { Incidents } from "effect-pagerduty/api"
+ *
+ * declare const input: Incidents.RemoveIncidentNotificationSubscribersInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -869,6 +1310,13 @@ export interface RemoveIncidentNotificationSubscribersInput {
  * Remove Notification Subscriber
  *
  * `POST /incidents/{id}/status_updates/unsubscribe` (operationId `removeIncidentNotificationSubscribers`).
+ *
+ * @example
+ * ```ts
+ * import { Incidents } from "effect-pagerduty/api"
+ *
+ * const program = (input: Incidents.RemoveIncidentNotificationSubscribersInput) => Incidents.removeIncidentNotificationSubscribers(input)
+ * ```
  *
  * @since 0.2.0
  */

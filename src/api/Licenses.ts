@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The item of {@link listLicenseAllocations}, unwrapped.
  *
+ * @example
+ * ```ts
+ * import type { Licenses } from "effect-pagerduty/api"
+ *
+ * declare const item: Licenses.ListLicenseAllocationsItem
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListLicenseAllocationsItem {
@@ -53,6 +60,13 @@ export interface ListLicenseAllocationsItem {
 /**
  * The input of {@link listLicenseAllocations} (`GET /license_allocations`).
  *
+ * @example
+ * ```ts
+ * import type { Licenses } from "effect-pagerduty/api"
+ *
+ * const input: Licenses.ListLicenseAllocationsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListLicenseAllocationsInput {
@@ -63,12 +77,26 @@ export interface ListLicenseAllocationsInput {
  *
  * `GET /license_allocations` (operationId `listLicenseAllocations`). Streams the items of `license_allocations`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Licenses } from "effect-pagerduty/api"
+ *
+ * const program = Licenses.listLicenseAllocations()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listLicenseAllocations: (input?: ListLicenseAllocationsInput, options?: StreamOptions) => Stream.Stream<ListLicenseAllocationsItem, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Licenses.listLicenseAllocations", method: "GET", path: "/license_allocations", pathParams: [], pagination: "offset", result: { object: { user: { ref: () => D.UserReference }, license: { object: { id: "string", description: "string", name: "string", valid_roles: { array: "string" }, role_group: "string", type: "string", self: "string", html_url: "string", summary: "string" }, required: ["id", "description", "name", "valid_roles"] }, allocated_at: "string" }, required: ["user", "license", "allocated_at"] } })
 
 /**
  * The input of {@link listLicenses} (`GET /licenses`).
+ *
+ * @example
+ * ```ts
+ * import type { Licenses } from "effect-pagerduty/api"
+ *
+ * const input: Licenses.ListLicensesInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -79,6 +107,13 @@ export interface ListLicensesInput {
  * List Licenses
  *
  * `GET /licenses` (operationId `listLicenses`). The result is unwrapped from `licenses`.
+ *
+ * @example
+ * ```ts
+ * import { Licenses } from "effect-pagerduty/api"
+ *
+ * const program = Licenses.listLicenses()
+ * ```
  *
  * @since 0.2.0
  */

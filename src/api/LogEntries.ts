@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listLogEntries} (`GET /log_entries`).
  *
+ * @example
+ * ```ts
+ * import type { LogEntries } from "effect-pagerduty/api"
+ *
+ * const input: LogEntries.ListLogEntriesInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListLogEntriesInput {
@@ -54,12 +61,26 @@ export interface ListLogEntriesInput {
  *
  * `GET /log_entries` (operationId `listLogEntries`). Streams the items of `log_entries`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { LogEntries } from "effect-pagerduty/api"
+ *
+ * const program = LogEntries.listLogEntries()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listLogEntries: (input?: ListLogEntriesInput, options?: StreamOptions) => Stream.Stream<Schemas.AcknowledgeLogEntry | Schemas.AnnotateLogEntry | Schemas.AssignLogEntry | Schemas.DelegateLogEntry | Schemas.EscalateLogEntry | Schemas.ExhaustEscalationPathLogEntry | Schemas.NotifyLogEntry | Schemas.ReachAckLimitLogEntry | Schemas.ReachTriggerLimitLogEntry | Schemas.RepeatEscalationPathLogEntry | Schemas.ResolveLogEntry | Schemas.SnoozeLogEntry | Schemas.TriggerLogEntry | Schemas.UnacknowledgeLogEntry | Schemas.UrgencyChangeLogEntry, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "LogEntries.listLogEntries", method: "GET", path: "/log_entries", pathParams: [], pagination: "offset", result: { anyOf: [{ ref: () => D.AcknowledgeLogEntry }, { ref: () => D.AnnotateLogEntry }, { ref: () => D.AssignLogEntry }, { ref: () => D.DelegateLogEntry }, { ref: () => D.EscalateLogEntry }, { ref: () => D.ExhaustEscalationPathLogEntry }, { ref: () => D.NotifyLogEntry }, { ref: () => D.ReachAckLimitLogEntry }, { ref: () => D.ReachTriggerLimitLogEntry }, { ref: () => D.RepeatEscalationPathLogEntry }, { ref: () => D.ResolveLogEntry }, { ref: () => D.SnoozeLogEntry }, { ref: () => D.TriggerLogEntry }, { ref: () => D.UnacknowledgeLogEntry }, { ref: () => D.UrgencyChangeLogEntry }] } })
 
 /**
  * The input of {@link getLogEntry} (`GET /log_entries/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { LogEntries } from "effect-pagerduty/api"
+ *
+ * const input: LogEntries.GetLogEntryInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -77,12 +98,26 @@ export interface GetLogEntryInput {
  *
  * `GET /log_entries/{id}` (operationId `getLogEntry`). The result is unwrapped from `log_entry`.
  *
+ * @example
+ * ```ts
+ * import { LogEntries } from "effect-pagerduty/api"
+ *
+ * const program = LogEntries.getLogEntry({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getLogEntry: (input: GetLogEntryInput, options?: CallOptions) => Effect.Effect<Schemas.AcknowledgeLogEntry | Schemas.AnnotateLogEntry | Schemas.AssignLogEntry | Schemas.DelegateLogEntry | Schemas.EscalateLogEntry | Schemas.ExhaustEscalationPathLogEntry | Schemas.NotifyLogEntry | Schemas.ReachAckLimitLogEntry | Schemas.ReachTriggerLimitLogEntry | Schemas.RepeatEscalationPathLogEntry | Schemas.ResolveLogEntry | Schemas.SnoozeLogEntry | Schemas.TriggerLogEntry | Schemas.UnacknowledgeLogEntry | Schemas.UrgencyChangeLogEntry, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "LogEntries.getLogEntry", method: "GET", path: "/log_entries/{id}", pathParams: ["id"], result: { anyOf: [{ ref: () => D.AcknowledgeLogEntry }, { ref: () => D.AnnotateLogEntry }, { ref: () => D.AssignLogEntry }, { ref: () => D.DelegateLogEntry }, { ref: () => D.EscalateLogEntry }, { ref: () => D.ExhaustEscalationPathLogEntry }, { ref: () => D.NotifyLogEntry }, { ref: () => D.ReachAckLimitLogEntry }, { ref: () => D.ReachTriggerLimitLogEntry }, { ref: () => D.RepeatEscalationPathLogEntry }, { ref: () => D.ResolveLogEntry }, { ref: () => D.SnoozeLogEntry }, { ref: () => D.TriggerLogEntry }, { ref: () => D.UnacknowledgeLogEntry }, { ref: () => D.UrgencyChangeLogEntry }] } })
 
 /**
  * The input of {@link updateLogEntryChannel} (`PUT /log_entries/{id}/channel`).
+ *
+ * @example
+ * ```ts
+ * import type { LogEntries } from "effect-pagerduty/api"
+ *
+ * declare const input: LogEntries.UpdateLogEntryChannelInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -104,6 +139,13 @@ export interface UpdateLogEntryChannelInput {
  * Update log entry channel information.
  *
  * `PUT /log_entries/{id}/channel` (operationId `updateLogEntryChannel`).
+ *
+ * @example
+ * ```ts
+ * import { LogEntries } from "effect-pagerduty/api"
+ *
+ * const program = (input: LogEntries.UpdateLogEntryChannelInput) => LogEntries.updateLogEntryChannel(input)
+ * ```
  *
  * @since 0.2.0
  */

@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listMaintenanceWindows} (`GET /maintenance_windows`).
  *
+ * @example
+ * ```ts
+ * import type { MaintenanceWindows } from "effect-pagerduty/api"
+ *
+ * const input: MaintenanceWindows.ListMaintenanceWindowsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListMaintenanceWindowsInput {
@@ -52,12 +59,26 @@ export interface ListMaintenanceWindowsInput {
  *
  * `GET /maintenance_windows` (operationId `listMaintenanceWindows`). Streams the items of `maintenance_windows`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { MaintenanceWindows } from "effect-pagerduty/api"
+ *
+ * const program = MaintenanceWindows.listMaintenanceWindows()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listMaintenanceWindows: (input?: ListMaintenanceWindowsInput, options?: StreamOptions) => Stream.Stream<Schemas.MaintenanceWindow, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "MaintenanceWindows.listMaintenanceWindows", method: "GET", path: "/maintenance_windows", pathParams: [], pagination: "offset", result: { ref: () => D.MaintenanceWindow } })
 
 /**
  * The input of {@link createMaintenanceWindow} (`POST /maintenance_windows`).
+ *
+ * @example
+ * ```ts
+ * import type { MaintenanceWindows } from "effect-pagerduty/api"
+ *
+ * declare const input: MaintenanceWindows.CreateMaintenanceWindowInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -75,12 +96,26 @@ export interface CreateMaintenanceWindowInput {
  *
  * `POST /maintenance_windows` (operationId `createMaintenanceWindow`). The result is unwrapped from `maintenance_window`.
  *
+ * @example
+ * ```ts
+ * import { MaintenanceWindows } from "effect-pagerduty/api"
+ *
+ * const program = (input: MaintenanceWindows.CreateMaintenanceWindowInput) => MaintenanceWindows.createMaintenanceWindow(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createMaintenanceWindow: (input: CreateMaintenanceWindowInput, options?: CallOptions) => Effect.Effect<Schemas.MaintenanceWindow, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "MaintenanceWindows.createMaintenanceWindow", method: "POST", path: "/maintenance_windows", pathParams: [], result: { ref: () => D.MaintenanceWindow } })
 
 /**
  * The input of {@link getMaintenanceWindow} (`GET /maintenance_windows/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { MaintenanceWindows } from "effect-pagerduty/api"
+ *
+ * const input: MaintenanceWindows.GetMaintenanceWindowInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -96,12 +131,26 @@ export interface GetMaintenanceWindowInput {
  *
  * `GET /maintenance_windows/{id}` (operationId `getMaintenanceWindow`). The result is unwrapped from `maintenance_window`.
  *
+ * @example
+ * ```ts
+ * import { MaintenanceWindows } from "effect-pagerduty/api"
+ *
+ * const program = MaintenanceWindows.getMaintenanceWindow({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getMaintenanceWindow: (input: GetMaintenanceWindowInput, options?: CallOptions) => Effect.Effect<Schemas.MaintenanceWindow, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "MaintenanceWindows.getMaintenanceWindow", method: "GET", path: "/maintenance_windows/{id}", pathParams: ["id"], result: { ref: () => D.MaintenanceWindow } })
 
 /**
  * The input of {@link updateMaintenanceWindow} (`PUT /maintenance_windows/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { MaintenanceWindows } from "effect-pagerduty/api"
+ *
+ * declare const input: MaintenanceWindows.UpdateMaintenanceWindowInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -119,12 +168,26 @@ export interface UpdateMaintenanceWindowInput {
  *
  * `PUT /maintenance_windows/{id}` (operationId `updateMaintenanceWindow`). The result is unwrapped from `maintenance_window`.
  *
+ * @example
+ * ```ts
+ * import { MaintenanceWindows } from "effect-pagerduty/api"
+ *
+ * const program = (input: MaintenanceWindows.UpdateMaintenanceWindowInput) => MaintenanceWindows.updateMaintenanceWindow(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateMaintenanceWindow: (input: UpdateMaintenanceWindowInput, options?: CallOptions) => Effect.Effect<Schemas.MaintenanceWindow, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "MaintenanceWindows.updateMaintenanceWindow", method: "PUT", path: "/maintenance_windows/{id}", pathParams: ["id"], result: { ref: () => D.MaintenanceWindow } })
 
 /**
  * The input of {@link deleteMaintenanceWindow} (`DELETE /maintenance_windows/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { MaintenanceWindows } from "effect-pagerduty/api"
+ *
+ * const input: MaintenanceWindows.DeleteMaintenanceWindowInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -137,6 +200,13 @@ export interface DeleteMaintenanceWindowInput {
  * Delete or end a maintenance window
  *
  * `DELETE /maintenance_windows/{id}` (operationId `deleteMaintenanceWindow`).
+ *
+ * @example
+ * ```ts
+ * import { MaintenanceWindows } from "effect-pagerduty/api"
+ *
+ * const program = MaintenanceWindows.deleteMaintenanceWindow({ id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

@@ -31,6 +31,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listNotifications} (`GET /notifications`).
  *
+ * @example
+ * ```ts
+ * import type { Notifications } from "effect-pagerduty/api"
+ *
+ * declare const input: Notifications.ListNotificationsInput
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListNotificationsInput {
@@ -50,6 +57,13 @@ export interface ListNotificationsInput {
  * List notifications
  *
  * `GET /notifications` (operationId `listNotifications`). Streams the items of `notifications`, every page, in the endpoint's paging style (offset).
+ *
+ * @example
+ * ```ts
+ * import { Notifications } from "effect-pagerduty/api"
+ *
+ * const program = (input: Notifications.ListNotificationsInput) => Notifications.listNotifications(input)
+ * ```
  *
  * @since 0.2.0
  */

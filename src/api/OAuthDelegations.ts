@@ -29,6 +29,13 @@ import { call } from "../internal/api/operation.js"
 /**
  * The result of {@link deleteOauthDelegations}, unwrapped.
  *
+ * @example
+ * ```ts
+ * import type { OAuthDelegations } from "effect-pagerduty/api"
+ *
+ * declare const result: OAuthDelegations.DeleteOauthDelegationsResult
+ * ```
+ *
  * @since 0.2.0
  */
 export interface DeleteOauthDelegationsResult {
@@ -37,6 +44,13 @@ export interface DeleteOauthDelegationsResult {
 
 /**
  * The input of {@link deleteOauthDelegations} (`DELETE /oauth_delegations`).
+ *
+ * @example
+ * ```ts
+ * import type { OAuthDelegations } from "effect-pagerduty/api"
+ *
+ * declare const input: OAuthDelegations.DeleteOauthDelegationsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -52,12 +66,26 @@ export interface DeleteOauthDelegationsInput {
  *
  * `DELETE /oauth_delegations` (operationId `deleteOauthDelegations`).
  *
+ * @example
+ * ```ts
+ * import { OAuthDelegations } from "effect-pagerduty/api"
+ *
+ * const program = (input: OAuthDelegations.DeleteOauthDelegationsInput) => OAuthDelegations.deleteOauthDelegations(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteOauthDelegations: (input: DeleteOauthDelegationsInput, options?: CallOptions) => Effect.Effect<DeleteOauthDelegationsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "OAuthDelegations.deleteOauthDelegations", method: "DELETE", path: "/oauth_delegations", pathParams: [], result: { object: { status: "string" } } })
 
 /**
  * The input of {@link getOauthDelegationsRevocationRequestsStatus} (`GET /oauth_delegations/revocation_requests/status`).
+ *
+ * @example
+ * ```ts
+ * import type { OAuthDelegations } from "effect-pagerduty/api"
+ *
+ * const input: OAuthDelegations.GetOauthDelegationsRevocationRequestsStatusInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -70,6 +98,13 @@ export interface GetOauthDelegationsRevocationRequestsStatusInput {
  * Get OAuth delegations revocation requests status
  *
  * `GET /oauth_delegations/revocation_requests/status` (operationId `getOauthDelegationsRevocationRequestsStatus`).
+ *
+ * @example
+ * ```ts
+ * import { OAuthDelegations } from "effect-pagerduty/api"
+ *
+ * const program = OAuthDelegations.getOauthDelegationsRevocationRequestsStatus()
+ * ```
  *
  * @since 0.2.0
  */

@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listOnCalls} (`GET /oncalls`).
  *
+ * @example
+ * ```ts
+ * import type { OnCalls } from "effect-pagerduty/api"
+ *
+ * const input: OnCalls.ListOnCallsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListOnCallsInput {
@@ -57,6 +64,13 @@ export interface ListOnCallsInput {
  * List all of the on-calls
  *
  * `GET /oncalls` (operationId `listOnCalls`). Streams the items of `oncalls`, every page, in the endpoint's paging style (offset).
+ *
+ * @example
+ * ```ts
+ * import { OnCalls } from "effect-pagerduty/api"
+ *
+ * const program = OnCalls.listOnCalls()
+ * ```
  *
  * @since 0.2.0
  */

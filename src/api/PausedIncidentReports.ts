@@ -29,6 +29,13 @@ import { call } from "../internal/api/operation.js"
 /**
  * The result of {@link getPausedIncidentReportAlerts}, unwrapped.
  *
+ * @example
+ * ```ts
+ * import type { PausedIncidentReports } from "effect-pagerduty/api"
+ *
+ * declare const result: PausedIncidentReports.GetPausedIncidentReportAlertsResult
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetPausedIncidentReportAlertsResult {
@@ -51,6 +58,13 @@ export interface GetPausedIncidentReportAlertsResult {
 /**
  * The input of {@link getPausedIncidentReportAlerts} (`GET /paused_incident_reports/alerts`).
  *
+ * @example
+ * ```ts
+ * import type { PausedIncidentReports } from "effect-pagerduty/api"
+ *
+ * const input: PausedIncidentReports.GetPausedIncidentReportAlertsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetPausedIncidentReportAlertsInput {
@@ -69,12 +83,26 @@ export interface GetPausedIncidentReportAlertsInput {
  *
  * `GET /paused_incident_reports/alerts` (operationId `getPausedIncidentReportAlerts`).
  *
+ * @example
+ * ```ts
+ * import { PausedIncidentReports } from "effect-pagerduty/api"
+ *
+ * const program = PausedIncidentReports.getPausedIncidentReportAlerts()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getPausedIncidentReportAlerts: (input?: GetPausedIncidentReportAlertsInput, options?: CallOptions) => Effect.Effect<GetPausedIncidentReportAlertsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "PausedIncidentReports.getPausedIncidentReportAlerts", method: "GET", path: "/paused_incident_reports/alerts", pathParams: [], result: { object: { paused_incident_reporting_alerts: { object: { since: "string", until: "string", triggered_after_pause_alerts: { array: { object: { id: "string", service_id: "string", created_at: "string" } } }, resolved_after_pause_alerts: { array: { object: { id: "string", service_id: "string", created_at: "string" } } } } } } } })
 
 /**
  * The result of {@link getPausedIncidentReportCounts}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { PausedIncidentReports } from "effect-pagerduty/api"
+ *
+ * declare const result: PausedIncidentReports.GetPausedIncidentReportCountsResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -88,6 +116,13 @@ export interface GetPausedIncidentReportCountsResult {
 
 /**
  * The input of {@link getPausedIncidentReportCounts} (`GET /paused_incident_reports/counts`).
+ *
+ * @example
+ * ```ts
+ * import type { PausedIncidentReports } from "effect-pagerduty/api"
+ *
+ * const input: PausedIncidentReports.GetPausedIncidentReportCountsInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -106,6 +141,13 @@ export interface GetPausedIncidentReportCountsInput {
  * Get Paused Incident Reporting counts
  *
  * `GET /paused_incident_reports/counts` (operationId `getPausedIncidentReportCounts`). The result is unwrapped from `paused_incident_reporting_counts`.
+ *
+ * @example
+ * ```ts
+ * import { PausedIncidentReports } from "effect-pagerduty/api"
+ *
+ * const program = PausedIncidentReports.getPausedIncidentReportCounts()
+ * ```
  *
  * @since 0.2.0
  */

@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listPriorities} (`GET /priorities`).
  *
+ * @example
+ * ```ts
+ * import type { Priorities } from "effect-pagerduty/api"
+ *
+ * const input: Priorities.ListPrioritiesInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListPrioritiesInput {
@@ -41,6 +48,13 @@ export interface ListPrioritiesInput {
  * List priorities
  *
  * `GET /priorities` (operationId `listPriorities`). Streams the items of `priorities`, every page, in the endpoint's paging style (offset).
+ *
+ * @example
+ * ```ts
+ * import { Priorities } from "effect-pagerduty/api"
+ *
+ * const program = Priorities.listPriorities()
+ * ```
  *
  * @since 0.2.0
  */

@@ -33,6 +33,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listRecommendedRules} (`GET /recommendations/event_orchestrations/rules`).
  *
+ * @example
+ * ```ts
+ * import type { Recommendations } from "effect-pagerduty/api"
+ *
+ * const input: Recommendations.ListRecommendedRulesInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListRecommendedRulesInput {
@@ -51,12 +58,26 @@ export interface ListRecommendedRulesInput {
  *
  * `GET /recommendations/event_orchestrations/rules` (operationId `listRecommendedRules`). Streams the items of `recommended_rules`, every page, in the endpoint's paging style (cursor).
  *
+ * @example
+ * ```ts
+ * import { Recommendations } from "effect-pagerduty/api"
+ *
+ * const program = Recommendations.listRecommendedRules()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listRecommendedRules: (input?: ListRecommendedRulesInput, options?: StreamOptions) => Stream.Stream<Schemas.RecommendedRule, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Recommendations.listRecommendedRules", method: "GET", path: "/recommendations/event_orchestrations/rules", pathParams: [], pagination: "cursor", result: { ref: () => D.RecommendedRule } })
 
 /**
  * The result of {@link dismissRecommendedRule}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Recommendations } from "effect-pagerduty/api"
+ *
+ * declare const result: Recommendations.DismissRecommendedRuleResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -66,6 +87,13 @@ export interface DismissRecommendedRuleResult {
 
 /**
  * The input of {@link dismissRecommendedRule} (`POST /recommendations/event_orchestrations/services/{service_id}/rules/{recommendation_id}/dismiss`).
+ *
+ * @example
+ * ```ts
+ * import type { Recommendations } from "effect-pagerduty/api"
+ *
+ * declare const input: Recommendations.DismissRecommendedRuleInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -83,12 +111,26 @@ export interface DismissRecommendedRuleInput {
  *
  * `POST /recommendations/event_orchestrations/services/{service_id}/rules/{recommendation_id}/dismiss` (operationId `dismissRecommendedRule`).
  *
+ * @example
+ * ```ts
+ * import { Recommendations } from "effect-pagerduty/api"
+ *
+ * const program = (input: Recommendations.DismissRecommendedRuleInput) => Recommendations.dismissRecommendedRule(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const dismissRecommendedRule: (input: DismissRecommendedRuleInput, options?: CallOptions) => Effect.Effect<DismissRecommendedRuleResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Recommendations.dismissRecommendedRule", method: "POST", path: "/recommendations/event_orchestrations/services/{service_id}/rules/{recommendation_id}/dismiss", pathParams: ["service_id", "recommendation_id"], result: { object: { status: "string" } } })
 
 /**
  * The result of {@link acceptRecommendedRule}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Recommendations } from "effect-pagerduty/api"
+ *
+ * declare const result: Recommendations.AcceptRecommendedRuleResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -98,6 +140,13 @@ export interface AcceptRecommendedRuleResult {
 
 /**
  * The input of {@link acceptRecommendedRule} (`POST /recommendations/event_orchestrations/services/{service_id}/rules/{recommendation_id}/accept`).
+ *
+ * @example
+ * ```ts
+ * import type { Recommendations } from "effect-pagerduty/api"
+ *
+ * const input: Recommendations.AcceptRecommendedRuleInput = { service_id: "PABC123", recommendation_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -113,12 +162,26 @@ export interface AcceptRecommendedRuleInput {
  *
  * `POST /recommendations/event_orchestrations/services/{service_id}/rules/{recommendation_id}/accept` (operationId `acceptRecommendedRule`).
  *
+ * @example
+ * ```ts
+ * import { Recommendations } from "effect-pagerduty/api"
+ *
+ * const program = Recommendations.acceptRecommendedRule({ service_id: "PABC123", recommendation_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const acceptRecommendedRule: (input: AcceptRecommendedRuleInput, options?: CallOptions) => Effect.Effect<AcceptRecommendedRuleResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Recommendations.acceptRecommendedRule", method: "POST", path: "/recommendations/event_orchestrations/services/{service_id}/rules/{recommendation_id}/accept", pathParams: ["service_id", "recommendation_id"], result: { object: { status: "string" } } })
 
 /**
  * The result of {@link deleteAcceptedRecommendedRule}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Recommendations } from "effect-pagerduty/api"
+ *
+ * declare const result: Recommendations.DeleteAcceptedRecommendedRuleResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -128,6 +191,13 @@ export interface DeleteAcceptedRecommendedRuleResult {
 
 /**
  * The input of {@link deleteAcceptedRecommendedRule} (`DELETE /recommendations/event_orchestrations/services/{service_id}/accepted_rules/{rule_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Recommendations } from "effect-pagerduty/api"
+ *
+ * const input: Recommendations.DeleteAcceptedRecommendedRuleInput = { service_id: "PABC123", rule_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -142,6 +212,13 @@ export interface DeleteAcceptedRecommendedRuleInput {
  * Delete an accepted rule
  *
  * `DELETE /recommendations/event_orchestrations/services/{service_id}/accepted_rules/{rule_id}` (operationId `deleteAcceptedRecommendedRule`).
+ *
+ * @example
+ * ```ts
+ * import { Recommendations } from "effect-pagerduty/api"
+ *
+ * const program = Recommendations.deleteAcceptedRecommendedRule({ service_id: "PABC123", rule_id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

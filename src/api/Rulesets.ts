@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listRulesets} (`GET /rulesets`).
  *
+ * @example
+ * ```ts
+ * import type { Rulesets } from "effect-pagerduty/api"
+ *
+ * const input: Rulesets.ListRulesetsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListRulesetsInput {
@@ -42,12 +49,26 @@ export interface ListRulesetsInput {
  *
  * `GET /rulesets` (operationId `listRulesets`). Streams the items of `rulesets`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Rulesets } from "effect-pagerduty/api"
+ *
+ * const program = Rulesets.listRulesets()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listRulesets: (input?: ListRulesetsInput, options?: StreamOptions) => Stream.Stream<Schemas.Ruleset, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Rulesets.listRulesets", method: "GET", path: "/rulesets", pathParams: [], pagination: "offset", result: { ref: () => D.Ruleset } })
 
 /**
  * The input of {@link createRuleset} (`POST /rulesets`).
+ *
+ * @example
+ * ```ts
+ * import type { Rulesets } from "effect-pagerduty/api"
+ *
+ * declare const input: Rulesets.CreateRulesetInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -86,12 +107,26 @@ export interface CreateRulesetInput {
  *
  * `POST /rulesets` (operationId `createRuleset`). The result is unwrapped from `ruleset`.
  *
+ * @example
+ * ```ts
+ * import { Rulesets } from "effect-pagerduty/api"
+ *
+ * const program = (input: Rulesets.CreateRulesetInput) => Rulesets.createRuleset(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createRuleset: (input: CreateRulesetInput, options?: CallOptions) => Effect.Effect<Schemas.Ruleset, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Rulesets.createRuleset", method: "POST", path: "/rulesets", pathParams: [], result: { ref: () => D.Ruleset } })
 
 /**
  * The input of {@link getRuleset} (`GET /rulesets/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Rulesets } from "effect-pagerduty/api"
+ *
+ * const input: Rulesets.GetRulesetInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -105,12 +140,26 @@ export interface GetRulesetInput {
  *
  * `GET /rulesets/{id}` (operationId `getRuleset`). The result is unwrapped from `ruleset`.
  *
+ * @example
+ * ```ts
+ * import { Rulesets } from "effect-pagerduty/api"
+ *
+ * const program = Rulesets.getRuleset({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getRuleset: (input: GetRulesetInput, options?: CallOptions) => Effect.Effect<Schemas.Ruleset, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Rulesets.getRuleset", method: "GET", path: "/rulesets/{id}", pathParams: ["id"], result: { ref: () => D.Ruleset } })
 
 /**
  * The input of {@link updateRuleset} (`PUT /rulesets/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Rulesets } from "effect-pagerduty/api"
+ *
+ * declare const input: Rulesets.UpdateRulesetInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -128,12 +177,26 @@ export interface UpdateRulesetInput {
  *
  * `PUT /rulesets/{id}` (operationId `updateRuleset`). The result is unwrapped from `ruleset`.
  *
+ * @example
+ * ```ts
+ * import { Rulesets } from "effect-pagerduty/api"
+ *
+ * const program = (input: Rulesets.UpdateRulesetInput) => Rulesets.updateRuleset(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateRuleset: (input: UpdateRulesetInput, options?: CallOptions) => Effect.Effect<Schemas.Ruleset, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Rulesets.updateRuleset", method: "PUT", path: "/rulesets/{id}", pathParams: ["id"], result: { ref: () => D.Ruleset } })
 
 /**
  * The input of {@link deleteRuleset} (`DELETE /rulesets/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Rulesets } from "effect-pagerduty/api"
+ *
+ * const input: Rulesets.DeleteRulesetInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -147,12 +210,26 @@ export interface DeleteRulesetInput {
  *
  * `DELETE /rulesets/{id}` (operationId `deleteRuleset`).
  *
+ * @example
+ * ```ts
+ * import { Rulesets } from "effect-pagerduty/api"
+ *
+ * const program = Rulesets.deleteRuleset({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteRuleset: (input: DeleteRulesetInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Rulesets.deleteRuleset", method: "DELETE", path: "/rulesets/{id}", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link listRulesetEventRules} (`GET /rulesets/{id}/rules`).
+ *
+ * @example
+ * ```ts
+ * import type { Rulesets } from "effect-pagerduty/api"
+ *
+ * const input: Rulesets.ListRulesetEventRulesInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -166,12 +243,26 @@ export interface ListRulesetEventRulesInput {
  *
  * `GET /rulesets/{id}/rules` (operationId `listRulesetEventRules`). Streams the items of `rules`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Rulesets } from "effect-pagerduty/api"
+ *
+ * const program = Rulesets.listRulesetEventRules({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listRulesetEventRules: (input: ListRulesetEventRulesInput, options?: StreamOptions) => Stream.Stream<Schemas.EventRule, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Rulesets.listRulesetEventRules", method: "GET", path: "/rulesets/{id}/rules", pathParams: ["id"], pagination: "offset", result: { ref: () => D.EventRule } })
 
 /**
  * The input of {@link createRulesetEventRule} (`POST /rulesets/{id}/rules`).
+ *
+ * @example
+ * ```ts
+ * import type { Rulesets } from "effect-pagerduty/api"
+ *
+ * declare const input: Rulesets.CreateRulesetEventRuleInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -189,12 +280,26 @@ export interface CreateRulesetEventRuleInput {
  *
  * `POST /rulesets/{id}/rules` (operationId `createRulesetEventRule`). The result is unwrapped from `rule`.
  *
+ * @example
+ * ```ts
+ * import { Rulesets } from "effect-pagerduty/api"
+ *
+ * const program = (input: Rulesets.CreateRulesetEventRuleInput) => Rulesets.createRulesetEventRule(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createRulesetEventRule: (input: CreateRulesetEventRuleInput, options?: CallOptions) => Effect.Effect<Schemas.EventRule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Rulesets.createRulesetEventRule", method: "POST", path: "/rulesets/{id}/rules", pathParams: ["id"], result: { ref: () => D.EventRule } })
 
 /**
  * The input of {@link getRulesetEventRule} (`GET /rulesets/{id}/rules/{rule_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Rulesets } from "effect-pagerduty/api"
+ *
+ * const input: Rulesets.GetRulesetEventRuleInput = { id: "PABC123", rule_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -210,12 +315,26 @@ export interface GetRulesetEventRuleInput {
  *
  * `GET /rulesets/{id}/rules/{rule_id}` (operationId `getRulesetEventRule`). The result is unwrapped from `rule`.
  *
+ * @example
+ * ```ts
+ * import { Rulesets } from "effect-pagerduty/api"
+ *
+ * const program = Rulesets.getRulesetEventRule({ id: "PABC123", rule_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getRulesetEventRule: (input: GetRulesetEventRuleInput, options?: CallOptions) => Effect.Effect<Schemas.EventRule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Rulesets.getRulesetEventRule", method: "GET", path: "/rulesets/{id}/rules/{rule_id}", pathParams: ["id", "rule_id"], result: { ref: () => D.EventRule } })
 
 /**
  * The input of {@link updateRulesetEventRule} (`PUT /rulesets/{id}/rules/{rule_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Rulesets } from "effect-pagerduty/api"
+ *
+ * declare const input: Rulesets.UpdateRulesetEventRuleInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -236,12 +355,26 @@ export interface UpdateRulesetEventRuleInput {
  *
  * `PUT /rulesets/{id}/rules/{rule_id}` (operationId `updateRulesetEventRule`). The result is unwrapped from `rule`.
  *
+ * @example
+ * ```ts
+ * import { Rulesets } from "effect-pagerduty/api"
+ *
+ * const program = (input: Rulesets.UpdateRulesetEventRuleInput) => Rulesets.updateRulesetEventRule(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateRulesetEventRule: (input: UpdateRulesetEventRuleInput, options?: CallOptions) => Effect.Effect<Schemas.EventRule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Rulesets.updateRulesetEventRule", method: "PUT", path: "/rulesets/{id}/rules/{rule_id}", pathParams: ["id", "rule_id"], result: { ref: () => D.EventRule } })
 
 /**
  * The input of {@link deleteRulesetEventRule} (`DELETE /rulesets/{id}/rules/{rule_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Rulesets } from "effect-pagerduty/api"
+ *
+ * const input: Rulesets.DeleteRulesetEventRuleInput = { id: "PABC123", rule_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -256,6 +389,13 @@ export interface DeleteRulesetEventRuleInput {
  * Delete an Event Rule
  *
  * `DELETE /rulesets/{id}/rules/{rule_id}` (operationId `deleteRulesetEventRule`).
+ *
+ * @example
+ * ```ts
+ * import { Rulesets } from "effect-pagerduty/api"
+ *
+ * const program = Rulesets.deleteRulesetEventRule({ id: "PABC123", rule_id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

@@ -31,6 +31,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listSreMemories} (`GET /sre_agent/memories`).
  *
+ * @example
+ * ```ts
+ * import type { SREAgent } from "effect-pagerduty/api"
+ *
+ * const input: SREAgent.ListSreMemoriesInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListSreMemoriesInput {
@@ -49,12 +56,26 @@ export interface ListSreMemoriesInput {
  *
  * `GET /sre_agent/memories` (operationId `listSreMemories`). The result is unwrapped from `memories`.
  *
+ * @example
+ * ```ts
+ * import { SREAgent } from "effect-pagerduty/api"
+ *
+ * const program = SREAgent.listSreMemories()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listSreMemories: (input?: ListSreMemoriesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.SREMemory>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SREAgent.listSreMemories", method: "GET", path: "/sre_agent/memories", pathParams: [], result: { array: { ref: () => D.SREMemory } } })
 
 /**
  * The input of {@link updateSreMemory} (`PUT /sre_agent/memories/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { SREAgent } from "effect-pagerduty/api"
+ *
+ * declare const input: SREAgent.UpdateSreMemoryInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -74,12 +95,26 @@ export interface UpdateSreMemoryInput {
  *
  * `PUT /sre_agent/memories/{id}` (operationId `updateSreMemory`). The result is unwrapped from `memory`.
  *
+ * @example
+ * ```ts
+ * import { SREAgent } from "effect-pagerduty/api"
+ *
+ * const program = (input: SREAgent.UpdateSreMemoryInput) => SREAgent.updateSreMemory(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateSreMemory: (input: UpdateSreMemoryInput, options?: CallOptions) => Effect.Effect<Schemas.SREMemory, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SREAgent.updateSreMemory", method: "PUT", path: "/sre_agent/memories/{id}", pathParams: ["id"], result: { ref: () => D.SREMemory } })
 
 /**
  * The input of {@link deleteSreMemory} (`DELETE /sre_agent/memories/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { SREAgent } from "effect-pagerduty/api"
+ *
+ * const input: SREAgent.DeleteSreMemoryInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -92,6 +127,13 @@ export interface DeleteSreMemoryInput {
  * Delete an SRE Agent memory
  *
  * `DELETE /sre_agent/memories/{id}` (operationId `deleteSreMemory`).
+ *
+ * @example
+ * ```ts
+ * import { SREAgent } from "effect-pagerduty/api"
+ *
+ * const program = SREAgent.deleteSreMemory({ id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

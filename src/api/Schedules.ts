@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listSchedules} (`GET /schedules`).
  *
+ * @example
+ * ```ts
+ * import type { Schedules } from "effect-pagerduty/api"
+ *
+ * const input: Schedules.ListSchedulesInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListSchedulesInput {
@@ -56,12 +63,26 @@ export interface ListSchedulesInput {
  *
  * `GET /schedules` (operationId `listSchedules`). Streams the items of `schedules`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Schedules } from "effect-pagerduty/api"
+ *
+ * const program = Schedules.listSchedules()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listSchedules: (input?: ListSchedulesInput, options?: StreamOptions) => Stream.Stream<Schemas.Schedule, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Schedules.listSchedules", method: "GET", path: "/schedules", pathParams: [], pagination: "offset", result: { ref: () => D.Schedule } })
 
 /**
  * The input of {@link createSchedule} (`POST /schedules`).
+ *
+ * @example
+ * ```ts
+ * import type { Schedules } from "effect-pagerduty/api"
+ *
+ * declare const input: Schedules.CreateScheduleInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -79,12 +100,26 @@ export interface CreateScheduleInput {
  *
  * `POST /schedules` (operationId `createSchedule`). The result is unwrapped from `schedule`.
  *
+ * @example
+ * ```ts
+ * import { Schedules } from "effect-pagerduty/api"
+ *
+ * const program = (input: Schedules.CreateScheduleInput) => Schedules.createSchedule(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createSchedule: (input: CreateScheduleInput, options?: CallOptions) => Effect.Effect<Schemas.Schedule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Schedules.createSchedule", method: "POST", path: "/schedules", pathParams: [], result: { ref: () => D.Schedule } })
 
 /**
  * The input of {@link getSchedule} (`GET /schedules/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Schedules } from "effect-pagerduty/api"
+ *
+ * const input: Schedules.GetScheduleInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -108,12 +143,26 @@ export interface GetScheduleInput {
  *
  * `GET /schedules/{id}` (operationId `getSchedule`). The result is unwrapped from `schedule`.
  *
+ * @example
+ * ```ts
+ * import { Schedules } from "effect-pagerduty/api"
+ *
+ * const program = Schedules.getSchedule({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getSchedule: (input: GetScheduleInput, options?: CallOptions) => Effect.Effect<Schemas.Schedule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Schedules.getSchedule", method: "GET", path: "/schedules/{id}", pathParams: ["id"], result: { ref: () => D.Schedule } })
 
 /**
  * The input of {@link updateSchedule} (`PUT /schedules/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Schedules } from "effect-pagerduty/api"
+ *
+ * declare const input: Schedules.UpdateScheduleInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -133,12 +182,26 @@ export interface UpdateScheduleInput {
  *
  * `PUT /schedules/{id}` (operationId `updateSchedule`). The result is unwrapped from `schedule`.
  *
+ * @example
+ * ```ts
+ * import { Schedules } from "effect-pagerduty/api"
+ *
+ * const program = (input: Schedules.UpdateScheduleInput) => Schedules.updateSchedule(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateSchedule: (input: UpdateScheduleInput, options?: CallOptions) => Effect.Effect<Schemas.Schedule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Schedules.updateSchedule", method: "PUT", path: "/schedules/{id}", pathParams: ["id"], result: { ref: () => D.Schedule } })
 
 /**
  * The input of {@link deleteSchedule} (`DELETE /schedules/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Schedules } from "effect-pagerduty/api"
+ *
+ * const input: Schedules.DeleteScheduleInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -152,12 +215,26 @@ export interface DeleteScheduleInput {
  *
  * `DELETE /schedules/{id}` (operationId `deleteSchedule`).
  *
+ * @example
+ * ```ts
+ * import { Schedules } from "effect-pagerduty/api"
+ *
+ * const program = Schedules.deleteSchedule({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteSchedule: (input: DeleteScheduleInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Schedules.deleteSchedule", method: "DELETE", path: "/schedules/{id}", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link listSchedulesAuditRecords} (`GET /schedules/{id}/audit/records`).
+ *
+ * @example
+ * ```ts
+ * import type { Schedules } from "effect-pagerduty/api"
+ *
+ * const input: Schedules.ListSchedulesAuditRecordsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -175,12 +252,26 @@ export interface ListSchedulesAuditRecordsInput {
  *
  * `GET /schedules/{id}/audit/records` (operationId `listSchedulesAuditRecords`). Streams the items of `records`, every page, in the endpoint's paging style (cursor).
  *
+ * @example
+ * ```ts
+ * import { Schedules } from "effect-pagerduty/api"
+ *
+ * const program = Schedules.listSchedulesAuditRecords({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listSchedulesAuditRecords: (input: ListSchedulesAuditRecordsInput, options?: StreamOptions) => Stream.Stream<Schemas.AuditRecord, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Schedules.listSchedulesAuditRecords", method: "GET", path: "/schedules/{id}/audit/records", pathParams: ["id"], pagination: "cursor", result: { ref: () => D.AuditRecord } })
 
 /**
  * The input of {@link listScheduleOverrides} (`GET /schedules/{id}/overrides`).
+ *
+ * @example
+ * ```ts
+ * import type { Schedules } from "effect-pagerduty/api"
+ *
+ * declare const input: Schedules.ListScheduleOverridesInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -202,12 +293,26 @@ export interface ListScheduleOverridesInput {
  *
  * `GET /schedules/{id}/overrides` (operationId `listScheduleOverrides`). The result is unwrapped from `overrides`.
  *
+ * @example
+ * ```ts
+ * import { Schedules } from "effect-pagerduty/api"
+ *
+ * const program = (input: Schedules.ListScheduleOverridesInput) => Schedules.listScheduleOverrides(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const listScheduleOverrides: (input: ListScheduleOverridesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.Override>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Schedules.listScheduleOverrides", method: "GET", path: "/schedules/{id}/overrides", pathParams: ["id"], result: { array: { ref: () => D.Override } } })
 
 /**
  * The result of {@link createScheduleOverride}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Schedules } from "effect-pagerduty/api"
+ *
+ * declare const result: Schedules.CreateScheduleOverrideResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -219,6 +324,13 @@ export type CreateScheduleOverrideResult = ReadonlyArray<{
 
 /**
  * The input of {@link createScheduleOverride} (`POST /schedules/{id}/overrides`).
+ *
+ * @example
+ * ```ts
+ * import type { Schedules } from "effect-pagerduty/api"
+ *
+ * declare const input: Schedules.CreateScheduleOverrideInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -236,12 +348,26 @@ export interface CreateScheduleOverrideInput {
  *
  * `POST /schedules/{id}/overrides` (operationId `createScheduleOverride`).
  *
+ * @example
+ * ```ts
+ * import { Schedules } from "effect-pagerduty/api"
+ *
+ * const program = (input: Schedules.CreateScheduleOverrideInput) => Schedules.createScheduleOverride(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createScheduleOverride: (input: CreateScheduleOverrideInput, options?: CallOptions) => Effect.Effect<CreateScheduleOverrideResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Schedules.createScheduleOverride", method: "POST", path: "/schedules/{id}/overrides", pathParams: ["id"], result: { array: { object: { status: "number", errors: { array: "string" }, override: { ref: () => D.Override } }, required: ["override"] } } })
 
 /**
  * The input of {@link deleteScheduleOverride} (`DELETE /schedules/{id}/overrides/{override_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Schedules } from "effect-pagerduty/api"
+ *
+ * const input: Schedules.DeleteScheduleOverrideInput = { id: "PABC123", override_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -257,12 +383,26 @@ export interface DeleteScheduleOverrideInput {
  *
  * `DELETE /schedules/{id}/overrides/{override_id}` (operationId `deleteScheduleOverride`).
  *
+ * @example
+ * ```ts
+ * import { Schedules } from "effect-pagerduty/api"
+ *
+ * const program = Schedules.deleteScheduleOverride({ id: "PABC123", override_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteScheduleOverride: (input: DeleteScheduleOverrideInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Schedules.deleteScheduleOverride", method: "DELETE", path: "/schedules/{id}/overrides/{override_id}", pathParams: ["id", "override_id"], result: null })
 
 /**
  * The input of {@link listScheduleUsers} (`GET /schedules/{id}/users`).
+ *
+ * @example
+ * ```ts
+ * import type { Schedules } from "effect-pagerduty/api"
+ *
+ * const input: Schedules.ListScheduleUsersInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -280,12 +420,26 @@ export interface ListScheduleUsersInput {
  *
  * `GET /schedules/{id}/users` (operationId `listScheduleUsers`). The result is unwrapped from `users`.
  *
+ * @example
+ * ```ts
+ * import { Schedules } from "effect-pagerduty/api"
+ *
+ * const program = Schedules.listScheduleUsers({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listScheduleUsers: (input: ListScheduleUsersInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.User>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Schedules.listScheduleUsers", method: "GET", path: "/schedules/{id}/users", pathParams: ["id"], result: { array: { ref: () => D.User } } })
 
 /**
  * The input of {@link createSchedulePreview} (`POST /schedules/preview`).
+ *
+ * @example
+ * ```ts
+ * import type { Schedules } from "effect-pagerduty/api"
+ *
+ * declare const input: Schedules.CreateSchedulePreviewInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -306,6 +460,13 @@ export interface CreateSchedulePreviewInput {
  * Preview a schedule
  *
  * `POST /schedules/preview` (operationId `createSchedulePreview`). The result is unwrapped from `schedule`.
+ *
+ * @example
+ * ```ts
+ * import { Schedules } from "effect-pagerduty/api"
+ *
+ * const program = (input: Schedules.CreateSchedulePreviewInput) => Schedules.createSchedulePreview(input)
+ * ```
  *
  * @since 0.2.0
  */

@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listSchedulesV3} (`GET /v3/schedules`).
  *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const input: SchedulesV3.ListSchedulesV3Input = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListSchedulesV3Input {
@@ -46,12 +53,26 @@ export interface ListSchedulesV3Input {
  *
  * `GET /v3/schedules` (operationId `listSchedulesV3`). Streams the items of `schedules`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = SchedulesV3.listSchedulesV3()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listSchedulesV3: (input?: ListSchedulesV3Input, options?: StreamOptions) => Stream.Stream<Schemas.V3ScheduleReference, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "SchedulesV3.listSchedulesV3", method: "GET", path: "/v3/schedules", pathParams: [], pagination: "offset", result: { ref: () => D.V3ScheduleReference } })
 
 /**
  * The result of {@link createScheduleV3}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * declare const result: SchedulesV3.CreateScheduleV3Result
+ * ```
  *
  * @since 0.2.0
  */
@@ -75,6 +96,13 @@ export interface CreateScheduleV3Result {
 /**
  * The input of {@link createScheduleV3} (`POST /v3/schedules`).
  *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * declare const input: SchedulesV3.CreateScheduleV3Input
+ * ```
+ *
  * @since 0.2.0
  */
 export interface CreateScheduleV3Input {
@@ -87,12 +115,26 @@ export interface CreateScheduleV3Input {
  *
  * `POST /v3/schedules` (operationId `createScheduleV3`). The result is unwrapped from `schedule`.
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = (input: SchedulesV3.CreateScheduleV3Input) => SchedulesV3.createScheduleV3(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createScheduleV3: (input: CreateScheduleV3Input, options?: CallOptions) => Effect.Effect<CreateScheduleV3Result, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.createScheduleV3", method: "POST", path: "/v3/schedules", pathParams: [], result: { object: { id: "string", type: "string", name: "string", time_zone: "string", description: "string", teams: { array: { ref: () => D.TeamReference } }, escalation_policies: { array: { ref: () => D.EscalationPolicyReference } }, users: { array: { ref: () => D.UserReference } }, rotations: { array: { ref: () => D.Rotation } }, final_schedule: { ref: () => D.FinalSchedule }, http_cal_url: "string", web_cal_url: "string", self: "string", html_url: "string" }, required: ["id", "type", "name", "time_zone"] } })
 
 /**
  * The result of {@link getScheduleV3}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * declare const result: SchedulesV3.GetScheduleV3Result
+ * ```
  *
  * @since 0.2.0
  */
@@ -116,6 +158,13 @@ export interface GetScheduleV3Result {
 /**
  * The input of {@link getScheduleV3} (`GET /v3/schedules/{id}`).
  *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const input: SchedulesV3.GetScheduleV3Input = { id: "PABC123" }
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetScheduleV3Input {
@@ -138,12 +187,26 @@ export interface GetScheduleV3Input {
  *
  * `GET /v3/schedules/{id}` (operationId `getScheduleV3`). The result is unwrapped from `schedule`.
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = SchedulesV3.getScheduleV3({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getScheduleV3: (input: GetScheduleV3Input, options?: CallOptions) => Effect.Effect<GetScheduleV3Result, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.getScheduleV3", method: "GET", path: "/v3/schedules/{id}", pathParams: ["id"], result: { object: { id: "string", type: "string", name: "string", time_zone: "string", description: "string", teams: { array: { ref: () => D.TeamReference } }, escalation_policies: { array: { ref: () => D.EscalationPolicyReference } }, users: { array: { ref: () => D.UserReference } }, rotations: { array: { ref: () => D.Rotation } }, final_schedule: { ref: () => D.FinalSchedule }, http_cal_url: "string", web_cal_url: "string", self: "string", html_url: "string" }, required: ["id", "type", "name", "time_zone"] } })
 
 /**
  * The result of {@link updateScheduleV3}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * declare const result: SchedulesV3.UpdateScheduleV3Result
+ * ```
  *
  * @since 0.2.0
  */
@@ -167,6 +230,13 @@ export interface UpdateScheduleV3Result {
 /**
  * The input of {@link updateScheduleV3} (`PUT /v3/schedules/{id}`).
  *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * declare const input: SchedulesV3.UpdateScheduleV3Input
+ * ```
+ *
  * @since 0.2.0
  */
 export interface UpdateScheduleV3Input {
@@ -181,12 +251,26 @@ export interface UpdateScheduleV3Input {
  *
  * `PUT /v3/schedules/{id}` (operationId `updateScheduleV3`). The result is unwrapped from `schedule`.
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = (input: SchedulesV3.UpdateScheduleV3Input) => SchedulesV3.updateScheduleV3(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateScheduleV3: (input: UpdateScheduleV3Input, options?: CallOptions) => Effect.Effect<UpdateScheduleV3Result, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.updateScheduleV3", method: "PUT", path: "/v3/schedules/{id}", pathParams: ["id"], result: { object: { id: "string", type: "string", name: "string", time_zone: "string", description: "string", teams: { array: { ref: () => D.TeamReference } }, escalation_policies: { array: { ref: () => D.EscalationPolicyReference } }, users: { array: { ref: () => D.UserReference } }, rotations: { array: { ref: () => D.Rotation } }, final_schedule: { ref: () => D.FinalSchedule }, http_cal_url: "string", web_cal_url: "string", self: "string", html_url: "string" }, required: ["id", "type", "name", "time_zone"] } })
 
 /**
  * The input of {@link deleteScheduleV3} (`DELETE /v3/schedules/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const input: SchedulesV3.DeleteScheduleV3Input = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -200,12 +284,26 @@ export interface DeleteScheduleV3Input {
  *
  * `DELETE /v3/schedules/{id}` (operationId `deleteScheduleV3`).
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = SchedulesV3.deleteScheduleV3({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteScheduleV3: (input: DeleteScheduleV3Input, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.deleteScheduleV3", method: "DELETE", path: "/v3/schedules/{id}", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link listSchedulesAuditRecordsV3} (`GET /v3/schedules/{id}/audit/records`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const input: SchedulesV3.ListSchedulesAuditRecordsV3Input = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -223,12 +321,26 @@ export interface ListSchedulesAuditRecordsV3Input {
  *
  * `GET /v3/schedules/{id}/audit/records` (operationId `listSchedulesAuditRecordsV3`). Streams the items of `records`, every page, in the endpoint's paging style (cursor).
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = SchedulesV3.listSchedulesAuditRecordsV3({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listSchedulesAuditRecordsV3: (input: ListSchedulesAuditRecordsV3Input, options?: StreamOptions) => Stream.Stream<Schemas.AuditRecord, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "SchedulesV3.listSchedulesAuditRecordsV3", method: "GET", path: "/v3/schedules/{id}/audit/records", pathParams: ["id"], pagination: "cursor", result: { ref: () => D.AuditRecord } })
 
 /**
  * The input of {@link listCustomShifts} (`GET /v3/schedules/{id}/custom_shifts`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * declare const input: SchedulesV3.ListCustomShiftsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -250,12 +362,26 @@ export interface ListCustomShiftsInput {
  *
  * `GET /v3/schedules/{id}/custom_shifts` (operationId `listCustomShifts`). Streams the items of `custom_shifts`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = (input: SchedulesV3.ListCustomShiftsInput) => SchedulesV3.listCustomShifts(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const listCustomShifts: (input: ListCustomShiftsInput, options?: StreamOptions) => Stream.Stream<Schemas.CustomShift, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "SchedulesV3.listCustomShifts", method: "GET", path: "/v3/schedules/{id}/custom_shifts", pathParams: ["id"], pagination: "offset", result: { ref: () => D.CustomShift } })
 
 /**
  * The input of {@link createCustomShifts} (`POST /v3/schedules/{id}/custom_shifts`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * declare const input: SchedulesV3.CreateCustomShiftsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -271,12 +397,26 @@ export interface CreateCustomShiftsInput {
  *
  * `POST /v3/schedules/{id}/custom_shifts` (operationId `createCustomShifts`). The result is unwrapped from `custom_shifts`.
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = (input: SchedulesV3.CreateCustomShiftsInput) => SchedulesV3.createCustomShifts(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createCustomShifts: (input: CreateCustomShiftsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.CustomShift>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.createCustomShifts", method: "POST", path: "/v3/schedules/{id}/custom_shifts", pathParams: ["id"], result: { array: { ref: () => D.CustomShift } } })
 
 /**
  * The input of {@link getCustomShift} (`GET /v3/schedules/{id}/custom_shifts/{custom_shift_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const input: SchedulesV3.GetCustomShiftInput = { id: "PABC123", custom_shift_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -292,12 +432,26 @@ export interface GetCustomShiftInput {
  *
  * `GET /v3/schedules/{id}/custom_shifts/{custom_shift_id}` (operationId `getCustomShift`). The result is unwrapped from `custom_shift`.
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = SchedulesV3.getCustomShift({ id: "PABC123", custom_shift_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getCustomShift: (input: GetCustomShiftInput, options?: CallOptions) => Effect.Effect<Schemas.CustomShift, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.getCustomShift", method: "GET", path: "/v3/schedules/{id}/custom_shifts/{custom_shift_id}", pathParams: ["id", "custom_shift_id"], result: { ref: () => D.CustomShift } })
 
 /**
  * The input of {@link updateCustomShift} (`PUT /v3/schedules/{id}/custom_shifts/{custom_shift_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * declare const input: SchedulesV3.UpdateCustomShiftInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -315,12 +469,26 @@ export interface UpdateCustomShiftInput {
  *
  * `PUT /v3/schedules/{id}/custom_shifts/{custom_shift_id}` (operationId `updateCustomShift`). The result is unwrapped from `custom_shift`.
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = (input: SchedulesV3.UpdateCustomShiftInput) => SchedulesV3.updateCustomShift(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateCustomShift: (input: UpdateCustomShiftInput, options?: CallOptions) => Effect.Effect<Schemas.CustomShift, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.updateCustomShift", method: "PUT", path: "/v3/schedules/{id}/custom_shifts/{custom_shift_id}", pathParams: ["id", "custom_shift_id"], result: { ref: () => D.CustomShift } })
 
 /**
  * The input of {@link deleteCustomShift} (`DELETE /v3/schedules/{id}/custom_shifts/{custom_shift_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const input: SchedulesV3.DeleteCustomShiftInput = { id: "PABC123", custom_shift_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -336,12 +504,26 @@ export interface DeleteCustomShiftInput {
  *
  * `DELETE /v3/schedules/{id}/custom_shifts/{custom_shift_id}` (operationId `deleteCustomShift`).
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = SchedulesV3.deleteCustomShift({ id: "PABC123", custom_shift_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteCustomShift: (input: DeleteCustomShiftInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.deleteCustomShift", method: "DELETE", path: "/v3/schedules/{id}/custom_shifts/{custom_shift_id}", pathParams: ["id", "custom_shift_id"], result: null })
 
 /**
  * The input of {@link listOverrides} (`GET /v3/schedules/{id}/overrides`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * declare const input: SchedulesV3.ListOverridesInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -363,12 +545,26 @@ export interface ListOverridesInput {
  *
  * `GET /v3/schedules/{id}/overrides` (operationId `listOverrides`). Streams the items of `overrides`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = (input: SchedulesV3.ListOverridesInput) => SchedulesV3.listOverrides(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const listOverrides: (input: ListOverridesInput, options?: StreamOptions) => Stream.Stream<Schemas.OverrideShift, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "SchedulesV3.listOverrides", method: "GET", path: "/v3/schedules/{id}/overrides", pathParams: ["id"], pagination: "offset", result: { ref: () => D.OverrideShift } })
 
 /**
  * The input of {@link createOverrides} (`POST /v3/schedules/{id}/overrides`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * declare const input: SchedulesV3.CreateOverridesInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -384,12 +580,26 @@ export interface CreateOverridesInput {
  *
  * `POST /v3/schedules/{id}/overrides` (operationId `createOverrides`). The result is unwrapped from `overrides`.
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = (input: SchedulesV3.CreateOverridesInput) => SchedulesV3.createOverrides(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createOverrides: (input: CreateOverridesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.OverrideShift>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.createOverrides", method: "POST", path: "/v3/schedules/{id}/overrides", pathParams: ["id"], result: { array: { ref: () => D.OverrideShift } } })
 
 /**
  * The input of {@link getOverride} (`GET /v3/schedules/{id}/overrides/{override_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const input: SchedulesV3.GetOverrideInput = { id: "PABC123", override_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -405,12 +615,26 @@ export interface GetOverrideInput {
  *
  * `GET /v3/schedules/{id}/overrides/{override_id}` (operationId `getOverride`). The result is unwrapped from `override`.
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = SchedulesV3.getOverride({ id: "PABC123", override_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getOverride: (input: GetOverrideInput, options?: CallOptions) => Effect.Effect<Schemas.OverrideShift, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.getOverride", method: "GET", path: "/v3/schedules/{id}/overrides/{override_id}", pathParams: ["id", "override_id"], result: { ref: () => D.OverrideShift } })
 
 /**
  * The input of {@link updateOverride} (`PUT /v3/schedules/{id}/overrides/{override_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * declare const input: SchedulesV3.UpdateOverrideInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -428,12 +652,26 @@ export interface UpdateOverrideInput {
  *
  * `PUT /v3/schedules/{id}/overrides/{override_id}` (operationId `updateOverride`). The result is unwrapped from `override`.
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = (input: SchedulesV3.UpdateOverrideInput) => SchedulesV3.updateOverride(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateOverride: (input: UpdateOverrideInput, options?: CallOptions) => Effect.Effect<Schemas.OverrideShift, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.updateOverride", method: "PUT", path: "/v3/schedules/{id}/overrides/{override_id}", pathParams: ["id", "override_id"], result: { ref: () => D.OverrideShift } })
 
 /**
  * The input of {@link deleteOverride} (`DELETE /v3/schedules/{id}/overrides/{override_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const input: SchedulesV3.DeleteOverrideInput = { id: "PABC123", override_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -449,12 +687,26 @@ export interface DeleteOverrideInput {
  *
  * `DELETE /v3/schedules/{id}/overrides/{override_id}` (operationId `deleteOverride`).
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = SchedulesV3.deleteOverride({ id: "PABC123", override_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteOverride: (input: DeleteOverrideInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.deleteOverride", method: "DELETE", path: "/v3/schedules/{id}/overrides/{override_id}", pathParams: ["id", "override_id"], result: null })
 
 /**
  * The input of {@link listRotations} (`GET /v3/schedules/{id}/rotations`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const input: SchedulesV3.ListRotationsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -468,12 +720,26 @@ export interface ListRotationsInput {
  *
  * `GET /v3/schedules/{id}/rotations` (operationId `listRotations`). Streams the items of `rotations`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = SchedulesV3.listRotations({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listRotations: (input: ListRotationsInput, options?: StreamOptions) => Stream.Stream<Schemas.Rotation, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "SchedulesV3.listRotations", method: "GET", path: "/v3/schedules/{id}/rotations", pathParams: ["id"], pagination: "offset", result: { ref: () => D.Rotation } })
 
 /**
  * The input of {@link createRotation} (`POST /v3/schedules/{id}/rotations`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const input: SchedulesV3.CreateRotationInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -491,12 +757,26 @@ export interface CreateRotationInput {
  *
  * `POST /v3/schedules/{id}/rotations` (operationId `createRotation`). The result is unwrapped from `rotation`.
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = SchedulesV3.createRotation({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const createRotation: (input: CreateRotationInput, options?: CallOptions) => Effect.Effect<Schemas.Rotation, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.createRotation", method: "POST", path: "/v3/schedules/{id}/rotations", pathParams: ["id"], result: { ref: () => D.Rotation } })
 
 /**
  * The input of {@link getRotation} (`GET /v3/schedules/{id}/rotations/{rotation_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const input: SchedulesV3.GetRotationInput = { id: "PABC123", rotation_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -516,12 +796,26 @@ export interface GetRotationInput {
  *
  * `GET /v3/schedules/{id}/rotations/{rotation_id}` (operationId `getRotation`). The result is unwrapped from `rotation`.
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = SchedulesV3.getRotation({ id: "PABC123", rotation_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getRotation: (input: GetRotationInput, options?: CallOptions) => Effect.Effect<Schemas.Rotation, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.getRotation", method: "GET", path: "/v3/schedules/{id}/rotations/{rotation_id}", pathParams: ["id", "rotation_id"], result: { ref: () => D.Rotation } })
 
 /**
  * The input of {@link deleteRotation} (`DELETE /v3/schedules/{id}/rotations/{rotation_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const input: SchedulesV3.DeleteRotationInput = { id: "PABC123", rotation_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -537,12 +831,26 @@ export interface DeleteRotationInput {
  *
  * `DELETE /v3/schedules/{id}/rotations/{rotation_id}` (operationId `deleteRotation`).
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = SchedulesV3.deleteRotation({ id: "PABC123", rotation_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteRotation: (input: DeleteRotationInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.deleteRotation", method: "DELETE", path: "/v3/schedules/{id}/rotations/{rotation_id}", pathParams: ["id", "rotation_id"], result: null })
 
 /**
  * The input of {@link listEvents} (`GET /v3/schedules/{id}/rotations/{rotation_id}/events`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const input: SchedulesV3.ListEventsInput = { id: "PABC123", rotation_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -558,12 +866,26 @@ export interface ListEventsInput {
  *
  * `GET /v3/schedules/{id}/rotations/{rotation_id}/events` (operationId `listEvents`). Streams the items of `events`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = SchedulesV3.listEvents({ id: "PABC123", rotation_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listEvents: (input: ListEventsInput, options?: StreamOptions) => Stream.Stream<Schemas.Event, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "SchedulesV3.listEvents", method: "GET", path: "/v3/schedules/{id}/rotations/{rotation_id}/events", pathParams: ["id", "rotation_id"], pagination: "offset", result: { ref: () => D.Event } })
 
 /**
  * The input of {@link createEvent} (`POST /v3/schedules/{id}/rotations/{rotation_id}/events`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * declare const input: SchedulesV3.CreateEventInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -581,12 +903,26 @@ export interface CreateEventInput {
  *
  * `POST /v3/schedules/{id}/rotations/{rotation_id}/events` (operationId `createEvent`). The result is unwrapped from `event`.
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = (input: SchedulesV3.CreateEventInput) => SchedulesV3.createEvent(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createEvent: (input: CreateEventInput, options?: CallOptions) => Effect.Effect<Schemas.Event, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.createEvent", method: "POST", path: "/v3/schedules/{id}/rotations/{rotation_id}/events", pathParams: ["id", "rotation_id"], result: { ref: () => D.Event } })
 
 /**
  * The input of {@link getEvent} (`GET /v3/schedules/{id}/rotations/{rotation_id}/events/{event_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const input: SchedulesV3.GetEventInput = { id: "PABC123", rotation_id: "PABC123", event_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -608,12 +944,26 @@ export interface GetEventInput {
  *
  * `GET /v3/schedules/{id}/rotations/{rotation_id}/events/{event_id}` (operationId `getEvent`). The result is unwrapped from `event`.
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = SchedulesV3.getEvent({ id: "PABC123", rotation_id: "PABC123", event_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getEvent: (input: GetEventInput, options?: CallOptions) => Effect.Effect<Schemas.Event, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.getEvent", method: "GET", path: "/v3/schedules/{id}/rotations/{rotation_id}/events/{event_id}", pathParams: ["id", "rotation_id", "event_id"], result: { ref: () => D.Event } })
 
 /**
  * The input of {@link updateEvent} (`PUT /v3/schedules/{id}/rotations/{rotation_id}/events/{event_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * declare const input: SchedulesV3.UpdateEventInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -633,12 +983,26 @@ export interface UpdateEventInput {
  *
  * `PUT /v3/schedules/{id}/rotations/{rotation_id}/events/{event_id}` (operationId `updateEvent`). The result is unwrapped from `event`.
  *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = (input: SchedulesV3.UpdateEventInput) => SchedulesV3.updateEvent(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateEvent: (input: UpdateEventInput, options?: CallOptions) => Effect.Effect<Schemas.Event, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SchedulesV3.updateEvent", method: "PUT", path: "/v3/schedules/{id}/rotations/{rotation_id}/events/{event_id}", pathParams: ["id", "rotation_id", "event_id"], result: { ref: () => D.Event } })
 
 /**
  * The input of {@link deleteEvent} (`DELETE /v3/schedules/{id}/rotations/{rotation_id}/events/{event_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const input: SchedulesV3.DeleteEventInput = { id: "PABC123", rotation_id: "PABC123", event_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -655,6 +1019,13 @@ export interface DeleteEventInput {
  * Delete an event
  *
  * `DELETE /v3/schedules/{id}/rotations/{rotation_id}/events/{event_id}` (operationId `deleteEvent`).
+ *
+ * @example
+ * ```ts
+ * import { SchedulesV3 } from "effect-pagerduty/api"
+ *
+ * const program = SchedulesV3.deleteEvent({ id: "PABC123", rotation_id: "PABC123", event_id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

@@ -29,6 +29,13 @@ import { schema as $schema } from "../internal/api/schema.js"
 /**
  * The `AcknowledgeLogEntry` schema.
  *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AcknowledgeLogEntry
+ * ```
+ *
  * @since 0.2.0
  * @category models
  */
@@ -56,6 +63,14 @@ export interface AcknowledgeLogEntry {
 /**
  * Decodes a `AcknowledgeLogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AcknowledgeLogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -63,6 +78,13 @@ export const AcknowledgeLogEntry: $Schema.Schema<AcknowledgeLogEntry> = /*#__PUR
 
 /**
  * The `Acknowledgement` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Acknowledgement
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -75,6 +97,14 @@ export interface Acknowledgement {
 /**
  * Decodes a `Acknowledgement` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Acknowledgement)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -82,6 +112,13 @@ export const Acknowledgement: $Schema.Schema<Acknowledgement> = /*#__PURE__*/ $s
 
 /**
  * The `AcknowledgerReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AcknowledgerReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -97,6 +134,14 @@ export interface AcknowledgerReference {
 /**
  * Decodes a `AcknowledgerReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AcknowledgerReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -104,6 +149,13 @@ export const AcknowledgerReference: $Schema.Schema<AcknowledgerReference> = /*#_
 
 /**
  * A message containing information about a single PagerDuty action.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Action
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -117,6 +169,14 @@ export interface Action {
 /**
  * Decodes a `Action` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Action)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -124,6 +184,13 @@ export const Action: $Schema.Schema<Action> = /*#__PURE__*/ $schema<Action>(D.Ac
 
 /**
  * The `Addon` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Addon
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -141,6 +208,14 @@ export interface Addon {
 /**
  * Decodes a `Addon` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Addon)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -148,6 +223,13 @@ export const Addon: $Schema.Schema<Addon> = /*#__PURE__*/ $schema<Addon>(D.Addon
 
 /**
  * The `AddonReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AddonReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -165,6 +247,14 @@ export interface AddonReference {
 /**
  * Decodes a `AddonReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AddonReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -172,6 +262,13 @@ export const AddonReference: $Schema.Schema<AddonReference> = /*#__PURE__*/ $sch
 
 /**
  * The `AgentReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AgentReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -187,6 +284,14 @@ export interface AgentReference {
 /**
  * Decodes a `AgentReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AgentReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -194,6 +299,13 @@ export const AgentReference: $Schema.Schema<AgentReference> = /*#__PURE__*/ $sch
 
 /**
  * The `Alert` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Alert
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -225,6 +337,14 @@ export interface Alert {
 /**
  * Decodes a `Alert` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Alert)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -232,6 +352,13 @@ export const Alert: $Schema.Schema<Alert> = /*#__PURE__*/ $schema<Alert>(D.Alert
 
 /**
  * The `AlertCount` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AlertCount
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -245,6 +372,14 @@ export interface AlertCount {
 /**
  * Decodes a `AlertCount` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AlertCount)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -252,6 +387,13 @@ export const AlertCount: $Schema.Schema<AlertCount> = /*#__PURE__*/ $schema<Aler
 
 /**
  * Defines how alerts on this service will be automatically grouped into incidents. Note that the alert grouping features are available only on certain plans. To turn grouping off set the type to null. This attribute has been deprecated and configuration via [Alert Grouping Settings](https://develop...
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AlertGroupingParameters
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -264,6 +406,14 @@ export interface AlertGroupingParameters {
 /**
  * Decodes a `AlertGroupingParameters` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AlertGroupingParameters)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -271,6 +421,13 @@ export const AlertGroupingParameters: $Schema.Schema<AlertGroupingParameters> = 
 
 /**
  * Defines how alerts will be automatically grouped into incidents based on the configurations defined. Note that the Alert Grouping Setting features are available only on certain plans.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AlertGroupingSetting
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -295,6 +452,14 @@ export interface AlertGroupingSetting {
 /**
  * Decodes a `AlertGroupingSetting` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AlertGroupingSetting)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -302,6 +467,13 @@ export const AlertGroupingSetting: $Schema.Schema<AlertGroupingSetting> = /*#__P
 
 /**
  * The `AlertReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AlertReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -317,6 +489,14 @@ export interface AlertReference {
 /**
  * Decodes a `AlertReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AlertReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -324,6 +504,13 @@ export const AlertReference: $Schema.Schema<AlertReference> = /*#__PURE__*/ $sch
 
 /**
  * The `AlertUpdate` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AlertUpdate
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -336,6 +523,14 @@ export interface AlertUpdate {
 /**
  * Decodes a `AlertUpdate` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AlertUpdate)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -343,6 +538,13 @@ export const AlertUpdate: $Schema.Schema<AlertUpdate> = /*#__PURE__*/ $schema<Al
 
 /**
  * The `AlertUpdateIncidentReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AlertUpdateIncidentReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -355,6 +557,14 @@ export interface AlertUpdateIncidentReference {
 /**
  * Decodes a `AlertUpdateIncidentReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AlertUpdateIncidentReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -362,6 +572,13 @@ export const AlertUpdateIncidentReference: $Schema.Schema<AlertUpdateIncidentRef
 
 /**
  * The `AnalyticsIncidentMetrics` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnalyticsIncidentMetrics
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -401,6 +618,14 @@ export interface AnalyticsIncidentMetrics {
 /**
  * Decodes a `AnalyticsIncidentMetrics` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AnalyticsIncidentMetrics)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -408,6 +633,13 @@ export const AnalyticsIncidentMetrics: $Schema.Schema<AnalyticsIncidentMetrics> 
 
 /**
  * The `AnalyticsIncidentMetricsEscalationPolicy` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnalyticsIncidentMetricsEscalationPolicy
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -448,6 +680,14 @@ export interface AnalyticsIncidentMetricsEscalationPolicy {
 /**
  * Decodes a `AnalyticsIncidentMetricsEscalationPolicy` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AnalyticsIncidentMetricsEscalationPolicy)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -455,6 +695,13 @@ export const AnalyticsIncidentMetricsEscalationPolicy: $Schema.Schema<AnalyticsI
 
 /**
  * The `AnalyticsModel` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnalyticsModel
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -484,6 +731,14 @@ export interface AnalyticsModel {
 /**
  * Decodes a `AnalyticsModel` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AnalyticsModel)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -491,6 +746,13 @@ export const AnalyticsModel: $Schema.Schema<AnalyticsModel> = /*#__PURE__*/ $sch
 
 /**
  * The `AnalyticsPdAdvanceUsageFilter` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnalyticsPdAdvanceUsageFilter
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -518,6 +780,14 @@ export interface AnalyticsPdAdvanceUsageFilter {
 /**
  * Decodes a `AnalyticsPdAdvanceUsageFilter` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AnalyticsPdAdvanceUsageFilter)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -525,6 +795,13 @@ export const AnalyticsPdAdvanceUsageFilter: $Schema.Schema<AnalyticsPdAdvanceUsa
 
 /**
  * The `AnalyticsRawIncident` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnalyticsRawIncident
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -584,6 +861,14 @@ export interface AnalyticsRawIncident {
 /**
  * Decodes a `AnalyticsRawIncident` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AnalyticsRawIncident)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -591,6 +876,13 @@ export const AnalyticsRawIncident: $Schema.Schema<AnalyticsRawIncident> = /*#__P
 
 /**
  * The `AnalyticsRawIncidentResponses` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnalyticsRawIncidentResponses
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -608,6 +900,14 @@ export interface AnalyticsRawIncidentResponses {
 /**
  * Decodes a `AnalyticsRawIncidentResponses` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AnalyticsRawIncidentResponses)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -615,6 +915,13 @@ export const AnalyticsRawIncidentResponses: $Schema.Schema<AnalyticsRawIncidentR
 
 /**
  * The `AnalyticsRawResponderIncidents` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnalyticsRawResponderIncidents
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -652,6 +959,14 @@ export interface AnalyticsRawResponderIncidents {
 /**
  * Decodes a `AnalyticsRawResponderIncidents` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AnalyticsRawResponderIncidents)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -659,6 +974,13 @@ export const AnalyticsRawResponderIncidents: $Schema.Schema<AnalyticsRawResponde
 
 /**
  * The `AnalyticsRawUser` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnalyticsRawUser
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -690,6 +1012,14 @@ export interface AnalyticsRawUser {
 /**
  * Decodes a `AnalyticsRawUser` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AnalyticsRawUser)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -697,6 +1027,13 @@ export const AnalyticsRawUser: $Schema.Schema<AnalyticsRawUser> = /*#__PURE__*/ 
 
 /**
  * The `AnalyticsResponderFilter` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnalyticsResponderFilter
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -719,6 +1056,14 @@ export interface AnalyticsResponderFilter {
 /**
  * Decodes a `AnalyticsResponderFilter` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AnalyticsResponderFilter)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -726,6 +1071,13 @@ export const AnalyticsResponderFilter: $Schema.Schema<AnalyticsResponderFilter> 
 
 /**
  * The `AnalyticsResponderMetrics` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnalyticsResponderMetrics
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -759,6 +1111,14 @@ export interface AnalyticsResponderMetrics {
 /**
  * Decodes a `AnalyticsResponderMetrics` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AnalyticsResponderMetrics)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -766,6 +1126,13 @@ export const AnalyticsResponderMetrics: $Schema.Schema<AnalyticsResponderMetrics
 
 /**
  * The `AnalyticsUserFilter` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnalyticsUserFilter
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -784,6 +1151,14 @@ export interface AnalyticsUserFilter {
 /**
  * Decodes a `AnalyticsUserFilter` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AnalyticsUserFilter)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -791,6 +1166,13 @@ export const AnalyticsUserFilter: $Schema.Schema<AnalyticsUserFilter> = /*#__PUR
 
 /**
  * The `AnalyticsUserFilterConditions` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnalyticsUserFilterConditions
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -806,6 +1188,14 @@ export interface AnalyticsUserFilterConditions {
 /**
  * Decodes a `AnalyticsUserFilterConditions` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AnalyticsUserFilterConditions)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -813,6 +1203,13 @@ export const AnalyticsUserFilterConditions: $Schema.Schema<AnalyticsUserFilterCo
 
 /**
  * The `AnalyticsUserMetrics` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnalyticsUserMetrics
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -832,6 +1229,14 @@ export interface AnalyticsUserMetrics {
 /**
  * Decodes a `AnalyticsUserMetrics` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AnalyticsUserMetrics)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -839,6 +1244,13 @@ export const AnalyticsUserMetrics: $Schema.Schema<AnalyticsUserMetrics> = /*#__P
 
 /**
  * The `AnnotateLogEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnnotateLogEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -866,6 +1278,14 @@ export interface AnnotateLogEntry {
 /**
  * Decodes a `AnnotateLogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AnnotateLogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -873,6 +1293,13 @@ export const AnnotateLogEntry: $Schema.Schema<AnnotateLogEntry> = /*#__PURE__*/ 
 
 /**
  * The `AssignLogEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AssignLogEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -901,6 +1328,14 @@ export interface AssignLogEntry {
 /**
  * Decodes a `AssignLogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AssignLogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -908,6 +1343,13 @@ export const AssignLogEntry: $Schema.Schema<AssignLogEntry> = /*#__PURE__*/ $sch
 
 /**
  * The `Assignment` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Assignment
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -920,6 +1362,14 @@ export interface Assignment {
 /**
  * Decodes a `Assignment` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Assignment)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -927,6 +1377,13 @@ export const Assignment: $Schema.Schema<Assignment> = /*#__PURE__*/ $schema<Assi
 
 /**
  * The `AuditMetadata` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AuditMetadata
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -938,6 +1395,14 @@ export interface AuditMetadata {
 /**
  * Decodes a `AuditMetadata` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AuditMetadata)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -945,6 +1410,13 @@ export const AuditMetadata: $Schema.Schema<AuditMetadata> = /*#__PURE__*/ $schem
 
 /**
  * An Audit Trail record
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AuditRecord
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -985,6 +1457,14 @@ export interface AuditRecord {
 /**
  * Decodes a `AuditRecord` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AuditRecord)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -992,6 +1472,13 @@ export const AuditRecord: $Schema.Schema<AuditRecord> = /*#__PURE__*/ $schema<Au
 
 /**
  * The `AuditRecordResponseSchema` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AuditRecordResponseSchema
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1006,6 +1493,14 @@ export interface AuditRecordResponseSchema {
 /**
  * Decodes a `AuditRecordResponseSchema` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AuditRecordResponseSchema)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1013,6 +1508,13 @@ export const AuditRecordResponseSchema: $Schema.Schema<AuditRecordResponseSchema
 
 /**
  * Defines how alerts on this service are automatically suspended for a period of time before triggering, when identified as likely being transient. Note that automatically pausing notifications is only available on certain plans.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutoPauseNotificationsParameters
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1026,6 +1528,14 @@ export interface AutoPauseNotificationsParameters {
 /**
  * Decodes a `AutoPauseNotificationsParameters` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutoPauseNotificationsParameters)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1033,6 +1543,13 @@ export const AutoPauseNotificationsParameters: $Schema.Schema<AutoPauseNotificat
 
 /**
  * The `AutomationActionsAbstractAction` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsAbstractAction
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1076,6 +1593,14 @@ export interface AutomationActionsAbstractAction {
 /**
  * Decodes a `AutomationActionsAbstractAction` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsAbstractAction)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1083,6 +1608,13 @@ export const AutomationActionsAbstractAction: $Schema.Schema<AutomationActionsAb
 
 /**
  * The `AutomationActionsAbstractActionPostBody` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsAbstractActionPostBody
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1104,6 +1636,14 @@ export interface AutomationActionsAbstractActionPostBody {
 /**
  * Decodes a `AutomationActionsAbstractActionPostBody` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsAbstractActionPostBody)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1111,6 +1651,13 @@ export const AutomationActionsAbstractActionPostBody: $Schema.Schema<AutomationA
 
 /**
  * The `AutomationActionsAbstractActionPutBody` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsAbstractActionPutBody
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1130,6 +1677,14 @@ export interface AutomationActionsAbstractActionPutBody {
 /**
  * Decodes a `AutomationActionsAbstractActionPutBody` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsAbstractActionPutBody)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1137,6 +1692,13 @@ export const AutomationActionsAbstractActionPutBody: $Schema.Schema<AutomationAc
 
 /**
  * The `AutomationActionsActionClassificationEnum` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsActionClassificationEnum
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1146,6 +1708,14 @@ export type AutomationActionsActionClassificationEnum = ("diagnostic" | "remedia
 /**
  * Decodes a `AutomationActionsActionClassificationEnum` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsActionClassificationEnum)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1153,6 +1723,13 @@ export const AutomationActionsActionClassificationEnum: $Schema.Schema<Automatio
 
 /**
  * The `AutomationActionsInvocation` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsInvocation
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1194,6 +1771,14 @@ export interface AutomationActionsInvocation {
 /**
  * Decodes a `AutomationActionsInvocation` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsInvocation)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1201,6 +1786,13 @@ export const AutomationActionsInvocation: $Schema.Schema<AutomationActionsInvoca
 
 /**
  * The `AutomationActionsProcessAutomationJobAction` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsProcessAutomationJobAction
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1245,6 +1837,14 @@ export interface AutomationActionsProcessAutomationJobAction {
 /**
  * Decodes a `AutomationActionsProcessAutomationJobAction` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsProcessAutomationJobAction)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1252,6 +1852,13 @@ export const AutomationActionsProcessAutomationJobAction: $Schema.Schema<Automat
 
 /**
  * The `AutomationActionsProcessAutomationJobActionDataReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsProcessAutomationJobActionDataReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1265,6 +1872,14 @@ export interface AutomationActionsProcessAutomationJobActionDataReference {
 /**
  * Decodes a `AutomationActionsProcessAutomationJobActionDataReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsProcessAutomationJobActionDataReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1272,6 +1887,13 @@ export const AutomationActionsProcessAutomationJobActionDataReference: $Schema.S
 
 /**
  * The `AutomationActionsProcessAutomationJobActionPostBody` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsProcessAutomationJobActionPostBody
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1294,6 +1916,14 @@ export interface AutomationActionsProcessAutomationJobActionPostBody {
 /**
  * Decodes a `AutomationActionsProcessAutomationJobActionPostBody` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsProcessAutomationJobActionPostBody)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1301,6 +1931,13 @@ export const AutomationActionsProcessAutomationJobActionPostBody: $Schema.Schema
 
 /**
  * The `AutomationActionsProcessAutomationJobActionPutBody` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsProcessAutomationJobActionPutBody
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1321,6 +1958,14 @@ export interface AutomationActionsProcessAutomationJobActionPutBody {
 /**
  * Decodes a `AutomationActionsProcessAutomationJobActionPutBody` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsProcessAutomationJobActionPutBody)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1328,6 +1973,13 @@ export const AutomationActionsProcessAutomationJobActionPutBody: $Schema.Schema<
 
 /**
  * The `AutomationActionsProcessAutomationJobActionWithTeams` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsProcessAutomationJobActionWithTeams
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1373,6 +2025,14 @@ export interface AutomationActionsProcessAutomationJobActionWithTeams {
 /**
  * Decodes a `AutomationActionsProcessAutomationJobActionWithTeams` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsProcessAutomationJobActionWithTeams)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1380,6 +2040,13 @@ export const AutomationActionsProcessAutomationJobActionWithTeams: $Schema.Schem
 
 /**
  * The base URI of the Runbook server to connect to. May only contain alphanumeric characters, periods, underscores and dashes. Specified as the subdomain portion of an RBA host, as in <runbook_base_uri>.runbook.pagerduty.cloud
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsRunbookBaseURI
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1389,6 +2056,14 @@ export type AutomationActionsRunbookBaseURI = string
 /**
  * Decodes a `AutomationActionsRunbookBaseURI` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsRunbookBaseURI)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1396,6 +2071,13 @@ export const AutomationActionsRunbookBaseURI: $Schema.Schema<AutomationActionsRu
 
 /**
  * The `AutomationActionsRunner` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsRunner
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1433,6 +2115,14 @@ export interface AutomationActionsRunner {
 /**
  * Decodes a `AutomationActionsRunner` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsRunner)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1440,6 +2130,13 @@ export const AutomationActionsRunner: $Schema.Schema<AutomationActionsRunner> = 
 
 /**
  * The `AutomationActionsRunnerRunbookBody` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsRunnerRunbookBody
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1454,6 +2151,14 @@ export interface AutomationActionsRunnerRunbookBody {
 /**
  * Decodes a `AutomationActionsRunnerRunbookBody` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsRunnerRunbookBody)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1461,6 +2166,13 @@ export const AutomationActionsRunnerRunbookBody: $Schema.Schema<AutomationAction
 
 /**
  * The `AutomationActionsRunnerRunbookPostBody` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsRunnerRunbookPostBody
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1477,6 +2189,14 @@ export interface AutomationActionsRunnerRunbookPostBody {
 /**
  * Decodes a `AutomationActionsRunnerRunbookPostBody` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsRunnerRunbookPostBody)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1484,6 +2204,13 @@ export const AutomationActionsRunnerRunbookPostBody: $Schema.Schema<AutomationAc
 
 /**
  * The `AutomationActionsRunnerSidecarBody` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsRunnerSidecarBody
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1496,6 +2223,14 @@ export interface AutomationActionsRunnerSidecarBody {
 /**
  * Decodes a `AutomationActionsRunnerSidecarBody` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsRunnerSidecarBody)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1503,6 +2238,13 @@ export const AutomationActionsRunnerSidecarBody: $Schema.Schema<AutomationAction
 
 /**
  * The `AutomationActionsRunnerSidecarPostBody` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsRunnerSidecarPostBody
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1517,6 +2259,14 @@ export interface AutomationActionsRunnerSidecarPostBody {
 /**
  * Decodes a `AutomationActionsRunnerSidecarPostBody` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsRunnerSidecarPostBody)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1524,6 +2274,13 @@ export const AutomationActionsRunnerSidecarPostBody: $Schema.Schema<AutomationAc
 
 /**
  * Configured -- Runner has connected to the backend at least once NotConfigured -- Runner has never connected to backend
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsRunnerStatusEnum
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1533,6 +2290,14 @@ export type AutomationActionsRunnerStatusEnum = "Configured" | "NotConfigured" |
 /**
  * Decodes a `AutomationActionsRunnerStatusEnum` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsRunnerStatusEnum)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1540,6 +2305,13 @@ export const AutomationActionsRunnerStatusEnum: $Schema.Schema<AutomationActions
 
 /**
  * sidecar -- The runner is backed by an external sidecar that polls for invocations. runbook -- The runner communicates directly with a runbook instance.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsRunnerTypeEnum
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1549,6 +2321,14 @@ export type AutomationActionsRunnerTypeEnum = "sidecar" | "runbook" | (string & 
 /**
  * Decodes a `AutomationActionsRunnerTypeEnum` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsRunnerTypeEnum)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1556,6 +2336,13 @@ export const AutomationActionsRunnerTypeEnum: $Schema.Schema<AutomationActionsRu
 
 /**
  * The `AutomationActionsScriptAction` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsScriptAction
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1600,6 +2387,14 @@ export interface AutomationActionsScriptAction {
 /**
  * Decodes a `AutomationActionsScriptAction` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsScriptAction)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1607,6 +2402,13 @@ export const AutomationActionsScriptAction: $Schema.Schema<AutomationActionsScri
 
 /**
  * The `AutomationActionsScriptActionDataReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsScriptActionDataReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1619,6 +2421,14 @@ export interface AutomationActionsScriptActionDataReference {
 /**
  * Decodes a `AutomationActionsScriptActionDataReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsScriptActionDataReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1626,6 +2436,13 @@ export const AutomationActionsScriptActionDataReference: $Schema.Schema<Automati
 
 /**
  * The `AutomationActionsScriptActionPostBody` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsScriptActionPostBody
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1648,6 +2465,14 @@ export interface AutomationActionsScriptActionPostBody {
 /**
  * Decodes a `AutomationActionsScriptActionPostBody` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsScriptActionPostBody)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1655,6 +2480,13 @@ export const AutomationActionsScriptActionPostBody: $Schema.Schema<AutomationAct
 
 /**
  * The `AutomationActionsScriptActionPutBody` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsScriptActionPutBody
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1675,6 +2507,14 @@ export interface AutomationActionsScriptActionPutBody {
 /**
  * Decodes a `AutomationActionsScriptActionPutBody` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsScriptActionPutBody)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1682,6 +2522,13 @@ export const AutomationActionsScriptActionPutBody: $Schema.Schema<AutomationActi
 
 /**
  * The `AutomationActionsScriptActionWithTeams` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsScriptActionWithTeams
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1727,6 +2574,14 @@ export interface AutomationActionsScriptActionWithTeams {
 /**
  * Decodes a `AutomationActionsScriptActionWithTeams` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsScriptActionWithTeams)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1734,6 +2589,13 @@ export const AutomationActionsScriptActionWithTeams: $Schema.Schema<AutomationAc
 
 /**
  * The `AutomationActionsUserPermissions` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsUserPermissions
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1745,6 +2607,14 @@ export interface AutomationActionsUserPermissions {
 /**
  * Decodes a `AutomationActionsUserPermissions` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.AutomationActionsUserPermissions)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1752,6 +2622,13 @@ export const AutomationActionsUserPermissions: $Schema.Schema<AutomationActionsU
 
 /**
  * The `BusinessService` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.BusinessService
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1775,6 +2652,14 @@ export interface BusinessService {
 /**
  * Decodes a `BusinessService` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.BusinessService)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1782,6 +2667,13 @@ export const BusinessService: $Schema.Schema<BusinessService> = /*#__PURE__*/ $s
 
 /**
  * The `BusinessServiceReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.BusinessServiceReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1797,6 +2689,14 @@ export interface BusinessServiceReference {
 /**
  * Decodes a `BusinessServiceReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.BusinessServiceReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1804,6 +2704,13 @@ export const BusinessServiceReference: $Schema.Schema<BusinessServiceReference> 
 
 /**
  * The `ChangeEvent` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ChangeEvent
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1836,6 +2743,14 @@ export interface ChangeEvent {
 /**
  * Decodes a `ChangeEvent` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ChangeEvent)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1843,6 +2758,13 @@ export const ChangeEvent: $Schema.Schema<ChangeEvent> = /*#__PURE__*/ $schema<Ch
 
 /**
  * Polymorphic object representation of the means by which the action was channeled. Has different formats depending on type, indicated by channel[type]. Will be one of `auto`, `email`, `api`, `nagios`, or `timeout` if `agent[type]` is `service`. Will be one of `email`, `sms`, `website`, `web_trigge...
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Channel
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1886,6 +2808,14 @@ export interface Channel {
 /**
  * Decodes a `Channel` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Channel)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1893,6 +2823,13 @@ export const Channel: $Schema.Schema<Channel> = /*#__PURE__*/ $schema<Channel>(D
 
 /**
  * A single CIDR entry within an IP allow list.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CidrEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1905,6 +2842,14 @@ export interface CidrEntry {
 /**
  * Decodes a `CidrEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.CidrEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1912,6 +2857,13 @@ export const CidrEntry: $Schema.Schema<CidrEntry> = /*#__PURE__*/ $schema<CidrEn
 
 /**
  * A single computed on-call assignment within the final schedule
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ComputedShiftAssignment
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1927,6 +2879,14 @@ export interface ComputedShiftAssignment {
 /**
  * Decodes a `ComputedShiftAssignment` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ComputedShiftAssignment)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1934,6 +2894,13 @@ export const ComputedShiftAssignment: $Schema.Schema<ComputedShiftAssignment> = 
 
 /**
  * The `ConferenceBridge` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ConferenceBridge
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1946,6 +2913,14 @@ export interface ConferenceBridge {
 /**
  * Decodes a `ConferenceBridge` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ConferenceBridge)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1953,6 +2928,13 @@ export const ConferenceBridge: $Schema.Schema<ConferenceBridge> = /*#__PURE__*/ 
 
 /**
  * The `ContactMethod` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ContactMethod
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1970,6 +2952,14 @@ export interface ContactMethod {
 /**
  * Decodes a `ContactMethod` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ContactMethod)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1977,6 +2967,13 @@ export const ContactMethod: $Schema.Schema<ContactMethod> = /*#__PURE__*/ $schem
 
 /**
  * The `ContactMethodReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ContactMethodReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -1992,6 +2989,14 @@ export interface ContactMethodReference {
 /**
  * Decodes a `ContactMethodReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ContactMethodReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -1999,6 +3004,13 @@ export const ContactMethodReference: $Schema.Schema<ContactMethodReference> = /*
 
 /**
  * The configuration for Content Based Alert Grouping
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ContentBasedAlertGroupingConfiguration
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2013,6 +3025,14 @@ export interface ContentBasedAlertGroupingConfiguration {
 /**
  * Decodes a `ContentBasedAlertGroupingConfiguration` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ContentBasedAlertGroupingConfiguration)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2020,6 +3040,13 @@ export const ContentBasedAlertGroupingConfiguration: $Schema.Schema<ContentBased
 
 /**
  * The configuration for Content Based Intelligent Alert Grouping
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ContentBasedIntelligentAlertGroupingConfiguration
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2034,6 +3061,14 @@ export interface ContentBasedIntelligentAlertGroupingConfiguration {
 /**
  * Decodes a `ContentBasedIntelligentAlertGroupingConfiguration` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ContentBasedIntelligentAlertGroupingConfiguration)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2041,6 +3076,13 @@ export const ContentBasedIntelligentAlertGroupingConfiguration: $Schema.Schema<C
 
 /**
  * The `Context` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Context
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2055,6 +3097,14 @@ export interface Context {
 /**
  * Decodes a `Context` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Context)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2062,6 +3112,13 @@ export const Context: $Schema.Schema<Context> = /*#__PURE__*/ $schema<Context>(D
 
 /**
  * The `CreateCustomShiftsRequest` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CreateCustomShiftsRequest
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2081,6 +3138,14 @@ export interface CreateCustomShiftsRequest {
 /**
  * Decodes a `CreateCustomShiftsRequest` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.CreateCustomShiftsRequest)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2088,6 +3153,13 @@ export const CreateCustomShiftsRequest: $Schema.Schema<CreateCustomShiftsRequest
 
 /**
  * The `CreateEventRequest` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CreateEventRequest
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2107,6 +3179,14 @@ export interface CreateEventRequest {
 /**
  * Decodes a `CreateEventRequest` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.CreateEventRequest)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2114,6 +3194,13 @@ export const CreateEventRequest: $Schema.Schema<CreateEventRequest> = /*#__PURE_
 
 /**
  * The `CreateOAuthClientRequest` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CreateOAuthClientRequest
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2132,6 +3219,14 @@ export interface CreateOAuthClientRequest {
 /**
  * Decodes a `CreateOAuthClientRequest` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.CreateOAuthClientRequest)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2139,6 +3234,13 @@ export const CreateOAuthClientRequest: $Schema.Schema<CreateOAuthClientRequest> 
 
 /**
  * The `CreateOverridesRequest` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CreateOverridesRequest
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2158,6 +3260,14 @@ export interface CreateOverridesRequest {
 /**
  * Decodes a `CreateOverridesRequest` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.CreateOverridesRequest)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2165,6 +3275,13 @@ export const CreateOverridesRequest: $Schema.Schema<CreateOverridesRequest> = /*
 
 /**
  * The `CreateScheduleRequest` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CreateScheduleRequest
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2184,6 +3301,14 @@ export interface CreateScheduleRequest {
 /**
  * Decodes a `CreateScheduleRequest` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.CreateScheduleRequest)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2191,6 +3316,13 @@ export const CreateScheduleRequest: $Schema.Schema<CreateScheduleRequest> = /*#_
 
 /**
  * The `CursorPagination` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CursorPagination
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2203,6 +3335,14 @@ export interface CursorPagination {
 /**
  * Decodes a `CursorPagination` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.CursorPagination)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2210,6 +3350,13 @@ export const CursorPagination: $Schema.Schema<CursorPagination> = /*#__PURE__*/ 
 
 /**
  * The `CustomFieldValueChangeLogEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CustomFieldValueChangeLogEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2237,6 +3384,14 @@ export interface CustomFieldValueChangeLogEntry {
 /**
  * Decodes a `CustomFieldValueChangeLogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.CustomFieldValueChangeLogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2244,6 +3399,13 @@ export const CustomFieldValueChangeLogEntry: $Schema.Schema<CustomFieldValueChan
 
 /**
  * The `CustomFieldsEditableField` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CustomFieldsEditableField
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2258,6 +3420,14 @@ export interface CustomFieldsEditableField {
 /**
  * Decodes a `CustomFieldsEditableField` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.CustomFieldsEditableField)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2265,6 +3435,13 @@ export const CustomFieldsEditableField: $Schema.Schema<CustomFieldsEditableField
 
 /**
  * The `CustomFieldsEditableFieldOption` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CustomFieldsEditableFieldOption
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2283,6 +3460,14 @@ export interface CustomFieldsEditableFieldOption {
 /**
  * Decodes a `CustomFieldsEditableFieldOption` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.CustomFieldsEditableFieldOption)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2290,6 +3475,13 @@ export const CustomFieldsEditableFieldOption: $Schema.Schema<CustomFieldsEditabl
 
 /**
  * The `CustomFieldsEditableFieldValue` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CustomFieldsEditableFieldValue
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2305,6 +3497,14 @@ export type CustomFieldsEditableFieldValue = {
 /**
  * Decodes a `CustomFieldsEditableFieldValue` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.CustomFieldsEditableFieldValue)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2312,6 +3512,13 @@ export const CustomFieldsEditableFieldValue: $Schema.Schema<CustomFieldsEditable
 
 /**
  * The `CustomFieldsField` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CustomFieldsField
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2334,6 +3541,14 @@ export interface CustomFieldsField {
 /**
  * Decodes a `CustomFieldsField` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.CustomFieldsField)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2341,6 +3556,13 @@ export const CustomFieldsField: $Schema.Schema<CustomFieldsField> = /*#__PURE__*
 
 /**
  * The `CustomFieldsFieldOption` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CustomFieldsFieldOption
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2359,6 +3581,14 @@ export interface CustomFieldsFieldOption {
 /**
  * Decodes a `CustomFieldsFieldOption` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.CustomFieldsFieldOption)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2366,6 +3596,13 @@ export const CustomFieldsFieldOption: $Schema.Schema<CustomFieldsFieldOption> = 
 
 /**
  * The `CustomFieldsFieldValue` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CustomFieldsFieldValue
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2384,6 +3621,14 @@ export interface CustomFieldsFieldValue {
 /**
  * Decodes a `CustomFieldsFieldValue` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.CustomFieldsFieldValue)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2391,6 +3636,13 @@ export const CustomFieldsFieldValue: $Schema.Schema<CustomFieldsFieldValue> = /*
 
 /**
  * The `CustomFieldsFieldWithOptions` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CustomFieldsFieldWithOptions
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2414,6 +3666,14 @@ export interface CustomFieldsFieldWithOptions {
 /**
  * Decodes a `CustomFieldsFieldWithOptions` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.CustomFieldsFieldWithOptions)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2421,6 +3681,13 @@ export const CustomFieldsFieldWithOptions: $Schema.Schema<CustomFieldsFieldWithO
 
 /**
  * An ad-hoc one-off shift outside of rotation events
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CustomShift
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2438,6 +3705,14 @@ export interface CustomShift {
 /**
  * Decodes a `CustomShift` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.CustomShift)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2445,6 +3720,13 @@ export const CustomShift: $Schema.Schema<CustomShift> = /*#__PURE__*/ $schema<Cu
 
 /**
  * The `DelegateLogEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.DelegateLogEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2473,6 +3755,14 @@ export interface DelegateLogEntry {
 /**
  * Decodes a `DelegateLogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.DelegateLogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2480,6 +3770,13 @@ export const DelegateLogEntry: $Schema.Schema<DelegateLogEntry> = /*#__PURE__*/ 
 
 /**
  * The `EditableTemplate` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EditableTemplate
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2498,6 +3795,14 @@ export interface EditableTemplate {
 /**
  * Decodes a `EditableTemplate` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EditableTemplate)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2505,6 +3810,13 @@ export const EditableTemplate: $Schema.Schema<EditableTemplate> = /*#__PURE__*/ 
 
 /**
  * The Email Contact Method of the User.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EmailContactMethod
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2524,6 +3836,14 @@ export interface EmailContactMethod {
 /**
  * Decodes a `EmailContactMethod` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EmailContactMethod)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2531,6 +3851,13 @@ export const EmailContactMethod: $Schema.Schema<EmailContactMethod> = /*#__PURE_
 
 /**
  * The `EmailParser` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EmailParser
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2551,6 +3878,14 @@ export interface EmailParser {
 /**
  * Decodes a `EmailParser` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EmailParser)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2558,6 +3893,13 @@ export const EmailParser: $Schema.Schema<EmailParser> = /*#__PURE__*/ $schema<Em
 
 /**
  * The `EnrichmentField` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EnrichmentField
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2570,6 +3912,14 @@ export interface EnrichmentField {
 /**
  * Decodes a `EnrichmentField` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EnrichmentField)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2577,6 +3927,13 @@ export const EnrichmentField: $Schema.Schema<EnrichmentField> = /*#__PURE__*/ $s
 
 /**
  * The `EnrichmentRecord` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EnrichmentRecord
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2593,6 +3950,14 @@ export interface EnrichmentRecord {
 /**
  * Decodes a `EnrichmentRecord` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EnrichmentRecord)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2600,6 +3965,13 @@ export const EnrichmentRecord: $Schema.Schema<EnrichmentRecord> = /*#__PURE__*/ 
 
 /**
  * The `EnrichmentSchema` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EnrichmentSchema
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2619,6 +3991,14 @@ export interface EnrichmentSchema {
 /**
  * Decodes a `EnrichmentSchema` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EnrichmentSchema)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2626,6 +4006,13 @@ export const EnrichmentSchema: $Schema.Schema<EnrichmentSchema> = /*#__PURE__*/ 
 
 /**
  * The `EntityReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EntityReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2641,6 +4028,14 @@ export interface EntityReference {
 /**
  * Decodes a `EntityReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EntityReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2648,6 +4043,13 @@ export const EntityReference: $Schema.Schema<EntityReference> = /*#__PURE__*/ $s
 
 /**
  * The `EscalateLogEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EscalateLogEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2676,6 +4078,14 @@ export interface EscalateLogEntry {
 /**
  * Decodes a `EscalateLogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EscalateLogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2683,6 +4093,13 @@ export const EscalateLogEntry: $Schema.Schema<EscalateLogEntry> = /*#__PURE__*/ 
 
 /**
  * The `EscalationPolicy` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EscalationPolicy
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2705,6 +4122,14 @@ export interface EscalationPolicy {
 /**
  * Decodes a `EscalationPolicy` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EscalationPolicy)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2712,6 +4137,13 @@ export const EscalationPolicy: $Schema.Schema<EscalationPolicy> = /*#__PURE__*/ 
 
 /**
  * The `EscalationPolicyReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EscalationPolicyReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2727,6 +4159,14 @@ export interface EscalationPolicyReference {
 /**
  * Decodes a `EscalationPolicyReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EscalationPolicyReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2734,6 +4174,13 @@ export const EscalationPolicyReference: $Schema.Schema<EscalationPolicyReference
 
 /**
  * The `EscalationRule` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EscalationRule
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2748,6 +4195,14 @@ export interface EscalationRule {
 /**
  * Decodes a `EscalationRule` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EscalationRule)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2755,6 +4210,13 @@ export const EscalationRule: $Schema.Schema<EscalationRule> = /*#__PURE__*/ $sch
 
 /**
  * The `EscalationTargetReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EscalationTargetReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2770,6 +4232,14 @@ export interface EscalationTargetReference {
 /**
  * Decodes a `EscalationTargetReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EscalationTargetReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2777,6 +4247,13 @@ export const EscalationTargetReference: $Schema.Schema<EscalationTargetReference
 
 /**
  * An event defines when and how users are on-call within a rotation. It combines a recurring time window (`start_time`, `end_time`, `recurrence`) with an assignment strategy and an effective date range (`effective_since`, `effective_until`).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Event
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2798,6 +4275,14 @@ export interface Event {
 /**
  * Decodes a `Event` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Event)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2805,6 +4290,13 @@ export const Event: $Schema.Schema<Event> = /*#__PURE__*/ $schema<Event>(D.Event
 
 /**
  * Defines how users are assigned on-call within an event's time window.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EventAssignmentStrategy
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2818,6 +4310,14 @@ export interface EventAssignmentStrategy {
 /**
  * Decodes a `EventAssignmentStrategy` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EventAssignmentStrategy)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2825,6 +4325,13 @@ export const EventAssignmentStrategy: $Schema.Schema<EventAssignmentStrategy> = 
 
 /**
  * The `EventEnrichment` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EventEnrichment
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2862,6 +4369,14 @@ export interface EventEnrichment {
 /**
  * Decodes a `EventEnrichment` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EventEnrichment)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2869,6 +4384,13 @@ export const EventEnrichment: $Schema.Schema<EventEnrichment> = /*#__PURE__*/ $s
 
 /**
  * An association between an Event Enrichment and a Service or Event Orchestration.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EventEnrichmentAssociation
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2883,6 +4405,14 @@ export interface EventEnrichmentAssociation {
 /**
  * Decodes a `EventEnrichmentAssociation` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EventEnrichmentAssociation)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2890,6 +4420,13 @@ export const EventEnrichmentAssociation: $Schema.Schema<EventEnrichmentAssociati
 
 /**
  * The account default Event Enrichment, along with the previous default if one was replaced.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EventEnrichmentDefault
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2912,6 +4449,14 @@ export interface EventEnrichmentDefault {
 /**
  * Decodes a `EventEnrichmentDefault` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EventEnrichmentDefault)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2919,6 +4464,13 @@ export const EventEnrichmentDefault: $Schema.Schema<EventEnrichmentDefault> = /*
 
 /**
  * The rules configuration for an Event Enrichment, represented as an orchestration path.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EventEnrichmentOrchestrationPath
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2954,6 +4506,14 @@ export interface EventEnrichmentOrchestrationPath {
 /**
  * Decodes a `EventEnrichmentOrchestrationPath` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EventEnrichmentOrchestrationPath)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2961,6 +4521,13 @@ export const EventEnrichmentOrchestrationPath: $Schema.Schema<EventEnrichmentOrc
 
 /**
  * A reference to an Event Enrichment object.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EventEnrichmentReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -2975,6 +4542,14 @@ export interface EventEnrichmentReference {
 /**
  * Decodes a `EventEnrichmentReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EventEnrichmentReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -2982,6 +4557,13 @@ export const EventEnrichmentReference: $Schema.Schema<EventEnrichmentReference> 
 
 /**
  * The `EventEnrichmentRule` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EventEnrichmentRule
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3016,6 +4598,14 @@ export interface EventEnrichmentRule {
 /**
  * Decodes a `EventEnrichmentRule` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EventEnrichmentRule)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3023,6 +4613,13 @@ export const EventEnrichmentRule: $Schema.Schema<EventEnrichmentRule> = /*#__PUR
 
 /**
  * The `EventEnrichments` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EventEnrichments
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3038,6 +4635,14 @@ export interface EventEnrichments {
 /**
  * Decodes a `EventEnrichments` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EventEnrichments)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3045,6 +4650,13 @@ export const EventEnrichments: $Schema.Schema<EventEnrichments> = /*#__PURE__*/ 
 
 /**
  * The `EventResponse` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EventResponse
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3056,6 +4668,14 @@ export interface EventResponse {
 /**
  * Decodes a `EventResponse` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EventResponse)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3063,6 +4683,13 @@ export const EventResponse: $Schema.Schema<EventResponse> = /*#__PURE__*/ $schem
 
 /**
  * The `EventRule` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EventRule
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3145,6 +4772,14 @@ export interface EventRule {
 /**
  * Decodes a `EventRule` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EventRule)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3152,6 +4787,13 @@ export const EventRule: $Schema.Schema<EventRule> = /*#__PURE__*/ $schema<EventR
 
 /**
  * When an event matches this Event Rule, the actions that will be taken to change the resulting Alert and Incident.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EventRuleActionsCommon
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3191,6 +4833,14 @@ export interface EventRuleActionsCommon {
 /**
  * Decodes a `EventRuleActionsCommon` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.EventRuleActionsCommon)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3198,6 +4848,13 @@ export const EventRuleActionsCommon: $Schema.Schema<EventRuleActionsCommon> = /*
 
 /**
  * The `ExhaustEscalationPathLogEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ExhaustEscalationPathLogEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3225,6 +4882,14 @@ export interface ExhaustEscalationPathLogEntry {
 /**
  * Decodes a `ExhaustEscalationPathLogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ExhaustEscalationPathLogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3232,6 +4897,13 @@ export const ExhaustEscalationPathLogEntry: $Schema.Schema<ExhaustEscalationPath
 
 /**
  * The `Extension` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Extension
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3255,6 +4927,14 @@ export interface Extension {
 /**
  * Decodes a `Extension` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Extension)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3262,6 +4942,13 @@ export const Extension: $Schema.Schema<Extension> = /*#__PURE__*/ $schema<Extens
 
 /**
  * The `ExtensionReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ExtensionReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3277,6 +4964,14 @@ export interface ExtensionReference {
 /**
  * Decodes a `ExtensionReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ExtensionReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3284,6 +4979,13 @@ export const ExtensionReference: $Schema.Schema<ExtensionReference> = /*#__PURE_
 
 /**
  * The `ExtensionSchema` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ExtensionSchema
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3302,6 +5004,14 @@ export interface ExtensionSchema {
 /**
  * Decodes a `ExtensionSchema` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ExtensionSchema)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3309,6 +5019,13 @@ export const ExtensionSchema: $Schema.Schema<ExtensionSchema> = /*#__PURE__*/ $s
 
 /**
  * The `ExtensionSchemaReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ExtensionSchemaReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3324,6 +5041,14 @@ export interface ExtensionSchemaReference {
 /**
  * Decodes a `ExtensionSchemaReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ExtensionSchemaReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3331,6 +5056,13 @@ export const ExtensionSchemaReference: $Schema.Schema<ExtensionSchemaReference> 
 
 /**
  * The `FeatureEnablement` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.FeatureEnablement
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3347,6 +5079,14 @@ export interface FeatureEnablement {
 /**
  * Decodes a `FeatureEnablement` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.FeatureEnablement)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3354,6 +5094,13 @@ export const FeatureEnablement: $Schema.Schema<FeatureEnablement> = /*#__PURE__*
 
 /**
  * The `FieldValueChangeLogEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.FieldValueChangeLogEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3381,6 +5128,14 @@ export interface FieldValueChangeLogEntry {
 /**
  * Decodes a `FieldValueChangeLogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.FieldValueChangeLogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3388,6 +5143,13 @@ export const FieldValueChangeLogEntry: $Schema.Schema<FieldValueChangeLogEntry> 
 
 /**
  * Computed on-call assignments for the requested time range. Only present when `include[]=final_schedule` is specified and `since`/`until` are provided.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.FinalSchedule
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3401,6 +5163,14 @@ export interface FinalSchedule {
 /**
  * Decodes a `FinalSchedule` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.FinalSchedule)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3408,6 +5178,13 @@ export const FinalSchedule: $Schema.Schema<FinalSchedule> = /*#__PURE__*/ $schem
 
 /**
  * The configuration for Intelligent Alert Grouping. Note that this configuration is only available for certain plans.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.FlexibleTimeWindowIntelligentAlertGroupingConfig
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3420,6 +5197,14 @@ export interface FlexibleTimeWindowIntelligentAlertGroupingConfig {
 /**
  * Decodes a `FlexibleTimeWindowIntelligentAlertGroupingConfig` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.FlexibleTimeWindowIntelligentAlertGroupingConfig)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3427,6 +5212,13 @@ export const FlexibleTimeWindowIntelligentAlertGroupingConfig: $Schema.Schema<Fl
 
 /**
  * A rule for contacting the user for Handoff Notifications.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.HandoffNotificationRule
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3441,6 +5233,14 @@ export interface HandoffNotificationRule {
 /**
  * Decodes a `HandoffNotificationRule` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.HandoffNotificationRule)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3448,6 +5248,13 @@ export const HandoffNotificationRule: $Schema.Schema<HandoffNotificationRule> = 
 
 /**
  * The `Impact` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Impact
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3468,6 +5275,14 @@ export interface Impact {
 /**
  * Decodes a `Impact` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Impact)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3475,6 +5290,13 @@ export const Impact: $Schema.Schema<Impact> = /*#__PURE__*/ $schema<Impact>(D.Im
 
 /**
  * The `Impactor` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Impactor
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3487,6 +5309,14 @@ export interface Impactor {
 /**
  * Decodes a `Impactor` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Impactor)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3494,6 +5324,13 @@ export const Impactor: $Schema.Schema<Impactor> = /*#__PURE__*/ $schema<Impactor
 
 /**
  * The `Incident` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Incident
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3551,6 +5388,14 @@ export interface Incident {
 /**
  * Decodes a `Incident` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Incident)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3558,6 +5403,13 @@ export const Incident: $Schema.Schema<Incident> = /*#__PURE__*/ $schema<Incident
 
 /**
  * An incident action is a pending change to an incident that will automatically happen at some future time.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentAction
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3571,6 +5423,14 @@ export interface IncidentAction {
 /**
  * Decodes a `IncidentAction` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentAction)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3578,6 +5438,13 @@ export const IncidentAction: $Schema.Schema<IncidentAction> = /*#__PURE__*/ $sch
 
 /**
  * The `IncidentAddon` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentAddon
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3596,6 +5463,14 @@ export interface IncidentAddon {
 /**
  * Decodes a `IncidentAddon` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentAddon)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3603,6 +5478,13 @@ export const IncidentAddon: $Schema.Schema<IncidentAddon> = /*#__PURE__*/ $schem
 
 /**
  * The `IncidentBody` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentBody
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3616,6 +5498,14 @@ export interface IncidentBody {
 /**
  * Decodes a `IncidentBody` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentBody)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3623,6 +5513,13 @@ export const IncidentBody: $Schema.Schema<IncidentBody> = /*#__PURE__*/ $schema<
 
 /**
  * The `IncidentNote` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentNote
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3651,6 +5548,14 @@ export interface IncidentNote {
 /**
  * Decodes a `IncidentNote` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentNote)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3658,6 +5563,13 @@ export const IncidentNote: $Schema.Schema<IncidentNote> = /*#__PURE__*/ $schema<
 
 /**
  * The `IncidentPrivilege` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentPrivilege
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3670,6 +5582,14 @@ export interface IncidentPrivilege {
 /**
  * Decodes a `IncidentPrivilege` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentPrivilege)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3677,6 +5597,13 @@ export const IncidentPrivilege: $Schema.Schema<IncidentPrivilege> = /*#__PURE__*
 
 /**
  * The `IncidentReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3692,6 +5619,14 @@ export interface IncidentReference {
 /**
  * Decodes a `IncidentReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3699,6 +5634,13 @@ export const IncidentReference: $Schema.Schema<IncidentReference> = /*#__PURE__*
 
 /**
  * The `IncidentType` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentType
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3721,6 +5663,14 @@ export interface IncidentType {
 /**
  * Decodes a `IncidentType` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentType)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3728,6 +5678,13 @@ export const IncidentType: $Schema.Schema<IncidentType> = /*#__PURE__*/ $schema<
 
 /**
  * The `IncidentTypeCustomFieldWithOptions` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentTypeCustomFieldWithOptions
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3762,6 +5719,14 @@ export interface IncidentTypeCustomFieldWithOptions {
 /**
  * Decodes a `IncidentTypeCustomFieldWithOptions` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentTypeCustomFieldWithOptions)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3769,6 +5734,13 @@ export const IncidentTypeCustomFieldWithOptions: $Schema.Schema<IncidentTypeCust
 
 /**
  * The `IncidentTypeCustomFields` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentTypeCustomFields
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3794,6 +5766,14 @@ export interface IncidentTypeCustomFields {
 /**
  * Decodes a `IncidentTypeCustomFields` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentTypeCustomFields)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3801,6 +5781,13 @@ export const IncidentTypeCustomFields: $Schema.Schema<IncidentTypeCustomFields> 
 
 /**
  * The `IncidentTypeReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentTypeReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3813,6 +5800,14 @@ export interface IncidentTypeReference {
 /**
  * Decodes a `IncidentTypeReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentTypeReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3820,6 +5815,13 @@ export const IncidentTypeReference: $Schema.Schema<IncidentTypeReference> = /*#_
 
 /**
  * The `IncidentUrgencyRule` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentUrgencyRule
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3834,6 +5836,14 @@ export interface IncidentUrgencyRule {
 /**
  * Decodes a `IncidentUrgencyRule` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentUrgencyRule)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3841,6 +5851,13 @@ export const IncidentUrgencyRule: $Schema.Schema<IncidentUrgencyRule> = /*#__PUR
 
 /**
  * The `IncidentUrgencyType` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentUrgencyType
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3853,6 +5870,14 @@ export interface IncidentUrgencyType {
 /**
  * Decodes a `IncidentUrgencyType` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentUrgencyType)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3860,6 +5885,13 @@ export const IncidentUrgencyType: $Schema.Schema<IncidentUrgencyType> = /*#__PUR
 
 /**
  * The `IncidentWorkflow` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentWorkflow
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3933,6 +5965,14 @@ export interface IncidentWorkflow {
 /**
  * Decodes a `IncidentWorkflow` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentWorkflow)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3940,6 +5980,13 @@ export const IncidentWorkflow: $Schema.Schema<IncidentWorkflow> = /*#__PURE__*/ 
 
 /**
  * The `IncidentWorkflowAction` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentWorkflowAction
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -3985,6 +6032,14 @@ export interface IncidentWorkflowAction {
 /**
  * Decodes a `IncidentWorkflowAction` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentWorkflowAction)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -3992,6 +6047,13 @@ export const IncidentWorkflowAction: $Schema.Schema<IncidentWorkflowAction> = /*
 
 /**
  * The `IncidentWorkflowActionInvocation` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentWorkflowActionInvocation
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4023,6 +6085,14 @@ export interface IncidentWorkflowActionInvocation {
 /**
  * Decodes a `IncidentWorkflowActionInvocation` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentWorkflowActionInvocation)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4030,6 +6100,13 @@ export const IncidentWorkflowActionInvocation: $Schema.Schema<IncidentWorkflowAc
 
 /**
  * The `IncidentWorkflowInstance` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentWorkflowInstance
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4043,6 +6120,14 @@ export interface IncidentWorkflowInstance {
 /**
  * Decodes a `IncidentWorkflowInstance` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentWorkflowInstance)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4050,6 +6135,13 @@ export const IncidentWorkflowInstance: $Schema.Schema<IncidentWorkflowInstance> 
 
 /**
  * The `IncidentWorkflowTrigger` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentWorkflowTrigger
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4090,6 +6182,14 @@ export interface IncidentWorkflowTrigger {
 /**
  * Decodes a `IncidentWorkflowTrigger` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentWorkflowTrigger)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4097,6 +6197,13 @@ export const IncidentWorkflowTrigger: $Schema.Schema<IncidentWorkflowTrigger> = 
 
 /**
  * The `IncidentWorkflowTriggerInstance` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentWorkflowTriggerInstance
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4124,6 +6231,14 @@ export interface IncidentWorkflowTriggerInstance {
 /**
  * Decodes a `IncidentWorkflowTriggerInstance` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentWorkflowTriggerInstance)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4131,6 +6246,13 @@ export const IncidentWorkflowTriggerInstance: $Schema.Schema<IncidentWorkflowTri
 
 /**
  * The `IncidentsRespondersReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentsRespondersReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4149,6 +6271,14 @@ export interface IncidentsRespondersReference {
 /**
  * Decodes a `IncidentsRespondersReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IncidentsRespondersReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4156,6 +6286,13 @@ export const IncidentsRespondersReference: $Schema.Schema<IncidentsRespondersRef
 
 /**
  * The `Integration` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Integration
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4188,6 +6325,14 @@ export interface Integration {
 /**
  * Decodes a `Integration` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Integration)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4195,6 +6340,13 @@ export const Integration: $Schema.Schema<Integration> = /*#__PURE__*/ $schema<In
 
 /**
  * The `IntegrationReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IntegrationReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4210,6 +6362,14 @@ export interface IntegrationReference {
 /**
  * Decodes a `IntegrationReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IntegrationReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4217,6 +6377,13 @@ export const IntegrationReference: $Schema.Schema<IntegrationReference> = /*#__P
 
 /**
  * An IP allow list restricts access to a PagerDuty account's subdomain to a set of IPv4 CIDR ranges. Enforcement currently applies to web and mobile application traffic.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IpAllowList
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4231,6 +6398,14 @@ export interface IpAllowList {
 /**
  * Decodes a `IpAllowList` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.IpAllowList)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4238,6 +6413,13 @@ export const IpAllowList: $Schema.Schema<IpAllowList> = /*#__PURE__*/ $schema<Ip
 
 /**
  * The `LicenseReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.LicenseReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4253,6 +6435,14 @@ export interface LicenseReference {
 /**
  * Decodes a `LicenseReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.LicenseReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4260,6 +6450,13 @@ export const LicenseReference: $Schema.Schema<LicenseReference> = /*#__PURE__*/ 
 
 /**
  * The `LicenseWithCounts` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.LicenseWithCounts
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4281,6 +6478,14 @@ export interface LicenseWithCounts {
 /**
  * Decodes a `LicenseWithCounts` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.LicenseWithCounts)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4288,6 +6493,13 @@ export const LicenseWithCounts: $Schema.Schema<LicenseWithCounts> = /*#__PURE__*
 
 /**
  * The `LiveListResponse` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.LiveListResponse
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4300,6 +6512,14 @@ export interface LiveListResponse {
 /**
  * Decodes a `LiveListResponse` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.LiveListResponse)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4307,6 +6527,13 @@ export const LiveListResponse: $Schema.Schema<LiveListResponse> = /*#__PURE__*/ 
 
 /**
  * The `LogEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.LogEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4334,6 +6561,14 @@ export interface LogEntry {
 /**
  * Decodes a `LogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.LogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4341,6 +6576,13 @@ export const LogEntry: $Schema.Schema<LogEntry> = /*#__PURE__*/ $schema<LogEntry
 
 /**
  * The `LogEntryReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.LogEntryReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4356,6 +6598,14 @@ export interface LogEntryReference {
 /**
  * Decodes a `LogEntryReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.LogEntryReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4363,6 +6613,13 @@ export const LogEntryReference: $Schema.Schema<LogEntryReference> = /*#__PURE__*
 
 /**
  * The `MaintenanceWindow` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.MaintenanceWindow
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4385,6 +6642,14 @@ export interface MaintenanceWindow {
 /**
  * Decodes a `MaintenanceWindow` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.MaintenanceWindow)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4392,6 +6657,13 @@ export const MaintenanceWindow: $Schema.Schema<MaintenanceWindow> = /*#__PURE__*
 
 /**
  * The `MaintenanceWindowReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.MaintenanceWindowReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4407,6 +6679,14 @@ export interface MaintenanceWindowReference {
 /**
  * Decodes a `MaintenanceWindowReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.MaintenanceWindowReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4414,6 +6694,13 @@ export const MaintenanceWindowReference: $Schema.Schema<MaintenanceWindowReferen
 
 /**
  * The `MatchPredicate` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.MatchPredicate
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4428,6 +6715,14 @@ export interface MatchPredicate {
 /**
  * Decodes a `MatchPredicate` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.MatchPredicate)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4435,6 +6730,13 @@ export const MatchPredicate: $Schema.Schema<MatchPredicate> = /*#__PURE__*/ $sch
 
 /**
  * The `Notification` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Notification
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4453,6 +6755,14 @@ export interface Notification {
 /**
  * Decodes a `Notification` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Notification)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4460,6 +6770,13 @@ export const Notification: $Schema.Schema<Notification> = /*#__PURE__*/ $schema<
 
 /**
  * The `NotificationRule` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.NotificationRule
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4478,6 +6795,14 @@ export interface NotificationRule {
 /**
  * Decodes a `NotificationRule` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.NotificationRule)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4485,6 +6810,13 @@ export const NotificationRule: $Schema.Schema<NotificationRule> = /*#__PURE__*/ 
 
 /**
  * The `NotificationRuleReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.NotificationRuleReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4500,6 +6832,14 @@ export interface NotificationRuleReference {
 /**
  * Decodes a `NotificationRuleReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.NotificationRuleReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4507,6 +6847,13 @@ export const NotificationRuleReference: $Schema.Schema<NotificationRuleReference
 
 /**
  * A reference of a subscribable entity.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.NotificationSubscribable
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4519,6 +6866,14 @@ export interface NotificationSubscribable {
 /**
  * Decodes a `NotificationSubscribable` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.NotificationSubscribable)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4526,6 +6881,13 @@ export const NotificationSubscribable: $Schema.Schema<NotificationSubscribable> 
 
 /**
  * A reference of a subscriber entity.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.NotificationSubscriber
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4538,6 +6900,14 @@ export interface NotificationSubscriber {
 /**
  * Decodes a `NotificationSubscriber` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.NotificationSubscriber)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4545,6 +6915,13 @@ export const NotificationSubscriber: $Schema.Schema<NotificationSubscriber> = /*
 
 /**
  * A reference of a subscriber entity with additional subscription context.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.NotificationSubscriberWithContext
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4562,6 +6939,14 @@ export interface NotificationSubscriberWithContext {
 /**
  * Decodes a `NotificationSubscriberWithContext` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.NotificationSubscriberWithContext)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4569,6 +6954,13 @@ export const NotificationSubscriberWithContext: $Schema.Schema<NotificationSubsc
 
 /**
  * An object describing the relationship of a NotificationSubscriber and a NotificationSubscribable.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.NotificationSubscription
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4584,6 +6976,14 @@ export interface NotificationSubscription {
 /**
  * Decodes a `NotificationSubscription` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.NotificationSubscription)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4591,6 +6991,13 @@ export const NotificationSubscription: $Schema.Schema<NotificationSubscription> 
 
 /**
  * An object describing the relationship of a NotificationSubscriber and a NotificationSubscribable with additional context on status of subscription attempt.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.NotificationSubscriptionWithContext
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4607,6 +7014,14 @@ export interface NotificationSubscriptionWithContext {
 /**
  * Decodes a `NotificationSubscriptionWithContext` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.NotificationSubscriptionWithContext)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4614,6 +7029,13 @@ export const NotificationSubscriptionWithContext: $Schema.Schema<NotificationSub
 
 /**
  * The `NotifyLogEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.NotifyLogEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4642,6 +7064,14 @@ export interface NotifyLogEntry {
 /**
  * Decodes a `NotifyLogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.NotifyLogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4649,6 +7079,13 @@ export const NotifyLogEntry: $Schema.Schema<NotifyLogEntry> = /*#__PURE__*/ $sch
 
 /**
  * The `OAuthClient` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OAuthClient
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4667,6 +7104,14 @@ export interface OAuthClient {
 /**
  * Decodes a `OAuthClient` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.OAuthClient)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4674,6 +7119,13 @@ export const OAuthClient: $Schema.Schema<OAuthClient> = /*#__PURE__*/ $schema<OA
 
 /**
  * The `OAuthDelegation` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OAuthDelegation
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4692,6 +7144,14 @@ export interface OAuthDelegation {
 /**
  * Decodes a `OAuthDelegation` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.OAuthDelegation)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4699,6 +7159,13 @@ export const OAuthDelegation: $Schema.Schema<OAuthDelegation> = /*#__PURE__*/ $s
 
 /**
  * The `Oncall` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Oncall
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4715,6 +7182,14 @@ export interface Oncall {
 /**
  * Decodes a `Oncall` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Oncall)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4722,6 +7197,13 @@ export const Oncall: $Schema.Schema<Oncall> = /*#__PURE__*/ $schema<Oncall>(D.On
 
 /**
  * The `Orchestration` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Orchestration
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4756,6 +7238,14 @@ export interface Orchestration {
 /**
  * Decodes a `Orchestration` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Orchestration)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4763,6 +7253,13 @@ export const Orchestration: $Schema.Schema<Orchestration> = /*#__PURE__*/ $schem
 
 /**
  * The `OrchestrationCacheVariableExternalData` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OrchestrationCacheVariableExternalData
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4794,6 +7291,14 @@ export interface OrchestrationCacheVariableExternalData {
 /**
  * Decodes a `OrchestrationCacheVariableExternalData` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.OrchestrationCacheVariableExternalData)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4801,6 +7306,13 @@ export const OrchestrationCacheVariableExternalData: $Schema.Schema<Orchestratio
 
 /**
  * The `OrchestrationCacheVariableRecentValue` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OrchestrationCacheVariableRecentValue
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4834,6 +7346,14 @@ export interface OrchestrationCacheVariableRecentValue {
 /**
  * Decodes a `OrchestrationCacheVariableRecentValue` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.OrchestrationCacheVariableRecentValue)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4841,6 +7361,13 @@ export const OrchestrationCacheVariableRecentValue: $Schema.Schema<Orchestration
 
 /**
  * The `OrchestrationCacheVariableTriggerEventCount` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OrchestrationCacheVariableTriggerEventCount
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4873,6 +7400,14 @@ export interface OrchestrationCacheVariableTriggerEventCount {
 /**
  * Decodes a `OrchestrationCacheVariableTriggerEventCount` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.OrchestrationCacheVariableTriggerEventCount)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4880,6 +7415,13 @@ export const OrchestrationCacheVariableTriggerEventCount: $Schema.Schema<Orchest
 
 /**
  * The `OrchestrationGlobal` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OrchestrationGlobal
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -4988,6 +7530,14 @@ export interface OrchestrationGlobal {
 /**
  * Decodes a `OrchestrationGlobal` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.OrchestrationGlobal)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -4995,6 +7545,13 @@ export const OrchestrationGlobal: $Schema.Schema<OrchestrationGlobal> = /*#__PUR
 
 /**
  * The `OrchestrationIntegration` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OrchestrationIntegration
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5011,6 +7568,14 @@ export interface OrchestrationIntegration {
 /**
  * Decodes a `OrchestrationIntegration` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.OrchestrationIntegration)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5018,6 +7583,13 @@ export const OrchestrationIntegration: $Schema.Schema<OrchestrationIntegration> 
 
 /**
  * The `OrchestrationRouter` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OrchestrationRouter
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5052,6 +7624,14 @@ export interface OrchestrationRouter {
 /**
  * Decodes a `OrchestrationRouter` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.OrchestrationRouter)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5059,6 +7639,13 @@ export const OrchestrationRouter: $Schema.Schema<OrchestrationRouter> = /*#__PUR
 
 /**
  * The `OrchestrationUnrouted` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OrchestrationUnrouted
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5119,6 +7706,14 @@ export interface OrchestrationUnrouted {
 /**
  * Decodes a `OrchestrationUnrouted` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.OrchestrationUnrouted)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5126,6 +7721,13 @@ export const OrchestrationUnrouted: $Schema.Schema<OrchestrationUnrouted> = /*#_
 
 /**
  * This rule is using a feature that is currently unavailable on the current account plan.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OrchestrationWarningIneligible
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5141,6 +7743,14 @@ export interface OrchestrationWarningIneligible {
 /**
  * Decodes a `OrchestrationWarningIneligible` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.OrchestrationWarningIneligible)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5148,6 +7758,13 @@ export const OrchestrationWarningIneligible: $Schema.Schema<OrchestrationWarning
 
 /**
  * This rule includes invalid data for a feature item.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OrchestrationWarningInvalidData
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5163,6 +7780,14 @@ export interface OrchestrationWarningInvalidData {
 /**
  * Decodes a `OrchestrationWarningInvalidData` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.OrchestrationWarningInvalidData)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5170,6 +7795,13 @@ export const OrchestrationWarningInvalidData: $Schema.Schema<OrchestrationWarnin
 
 /**
  * The `OutboundIntegrationReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OutboundIntegrationReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5185,6 +7817,14 @@ export interface OutboundIntegrationReference {
 /**
  * Decodes a `OutboundIntegrationReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.OutboundIntegrationReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5192,6 +7832,13 @@ export const OutboundIntegrationReference: $Schema.Schema<OutboundIntegrationRef
 
 /**
  * The `Override` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Override
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5210,6 +7857,14 @@ export interface Override {
 /**
  * Decodes a `Override` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Override)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5217,6 +7872,13 @@ export const Override: $Schema.Schema<Override> = /*#__PURE__*/ $schema<Override
 
 /**
  * Temporarily replaces a scheduled on-call member for a specific time period. References either a `rotation_id` or a `custom_shift_id` to identify the source shift being overridden (not both).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OverrideShift
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5237,6 +7899,14 @@ export interface OverrideShift {
 /**
  * Decodes a `OverrideShift` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.OverrideShift)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5244,6 +7914,13 @@ export const OverrideShift: $Schema.Schema<OverrideShift> = /*#__PURE__*/ $schem
 
 /**
  * The `Pagination` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Pagination
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5258,6 +7935,14 @@ export interface Pagination {
 /**
  * Decodes a `Pagination` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Pagination)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5265,6 +7950,13 @@ export const Pagination: $Schema.Schema<Pagination> = /*#__PURE__*/ $schema<Pagi
 
 /**
  * The Phone Contact Method of the User, used for Voice or SMS.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.PhoneContactMethod
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5285,6 +7977,14 @@ export interface PhoneContactMethod {
 /**
  * Decodes a `PhoneContactMethod` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.PhoneContactMethod)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5292,6 +7992,13 @@ export const PhoneContactMethod: $Schema.Schema<PhoneContactMethod> = /*#__PURE_
 
 /**
  * The `Priority` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Priority
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5309,6 +8016,14 @@ export interface Priority {
 /**
  * Decodes a `Priority` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Priority)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5316,6 +8031,13 @@ export const Priority: $Schema.Schema<Priority> = /*#__PURE__*/ $schema<Priority
 
 /**
  * The `PriorityReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.PriorityReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5331,6 +8053,14 @@ export interface PriorityReference {
 /**
  * Decodes a `PriorityReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.PriorityReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5338,6 +8068,13 @@ export const PriorityReference: $Schema.Schema<PriorityReference> = /*#__PURE__*
 
 /**
  * The Push Contact Method of the User.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.PushContactMethod
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5359,6 +8096,14 @@ export interface PushContactMethod {
 /**
  * Decodes a `PushContactMethod` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.PushContactMethod)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5366,6 +8111,13 @@ export const PushContactMethod: $Schema.Schema<PushContactMethod> = /*#__PURE__*
 
 /**
  * The `PushContactMethodSound` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.PushContactMethodSound
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5378,6 +8130,14 @@ export interface PushContactMethodSound {
 /**
  * Decodes a `PushContactMethodSound` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.PushContactMethodSound)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5385,6 +8145,13 @@ export const PushContactMethodSound: $Schema.Schema<PushContactMethodSound> = /*
 
 /**
  * The `ReachAckLimitLogEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ReachAckLimitLogEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5412,6 +8179,14 @@ export interface ReachAckLimitLogEntry {
 /**
  * Decodes a `ReachAckLimitLogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ReachAckLimitLogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5419,6 +8194,13 @@ export const ReachAckLimitLogEntry: $Schema.Schema<ReachAckLimitLogEntry> = /*#_
 
 /**
  * The `ReachTriggerLimitLogEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ReachTriggerLimitLogEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5446,6 +8228,14 @@ export interface ReachTriggerLimitLogEntry {
 /**
  * Decodes a `ReachTriggerLimitLogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ReachTriggerLimitLogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5453,6 +8243,13 @@ export const ReachTriggerLimitLogEntry: $Schema.Schema<ReachTriggerLimitLogEntry
 
 /**
  * An AI-generated recommended rule for a Service Event Orchestration.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.RecommendedRule
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5486,6 +8283,14 @@ export interface RecommendedRule {
 /**
  * Decodes a `RecommendedRule` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.RecommendedRule)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5493,6 +8298,13 @@ export const RecommendedRule: $Schema.Schema<RecommendedRule> = /*#__PURE__*/ $s
 
 /**
  * A decision to dismiss a recommended rule, including feedback on its usefulness.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.RecommendedRuleDecision
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5506,6 +8318,14 @@ export interface RecommendedRuleDecision {
 /**
  * Decodes a `RecommendedRuleDecision` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.RecommendedRuleDecision)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5513,6 +8333,13 @@ export const RecommendedRuleDecision: $Schema.Schema<RecommendedRuleDecision> = 
 
 /**
  * The `Reference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Reference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5528,6 +8355,14 @@ export interface Reference {
 /**
  * Decodes a `Reference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Reference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5535,6 +8370,13 @@ export const Reference: $Schema.Schema<Reference> = /*#__PURE__*/ $schema<Refere
 
 /**
  * The data for a type of relationship where the Incident is related due to our machine learning algorithm.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.RelatedIncidentMachineLearningRelationship
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5550,6 +8392,14 @@ export interface RelatedIncidentMachineLearningRelationship {
 /**
  * Decodes a `RelatedIncidentMachineLearningRelationship` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.RelatedIncidentMachineLearningRelationship)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5557,6 +8407,13 @@ export const RelatedIncidentMachineLearningRelationship: $Schema.Schema<RelatedI
 
 /**
  * The `RelatedIncidentServiceDependencyBase` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.RelatedIncidentServiceDependencyBase
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5570,6 +8427,14 @@ export interface RelatedIncidentServiceDependencyBase {
 /**
  * Decodes a `RelatedIncidentServiceDependencyBase` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.RelatedIncidentServiceDependencyBase)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5577,6 +8442,13 @@ export const RelatedIncidentServiceDependencyBase: $Schema.Schema<RelatedInciden
 
 /**
  * The data for a type of relationship where the Incident is related due to Business or Technical Service dependencies.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.RelatedIncidentServiceDependencyRelationship
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5589,6 +8461,14 @@ export interface RelatedIncidentServiceDependencyRelationship {
 /**
  * Decodes a `RelatedIncidentServiceDependencyRelationship` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.RelatedIncidentServiceDependencyRelationship)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5596,6 +8476,13 @@ export const RelatedIncidentServiceDependencyRelationship: $Schema.Schema<Relate
 
 /**
  * The `RenderedTemplate` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.RenderedTemplate
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5617,6 +8504,14 @@ export interface RenderedTemplate {
 /**
  * Decodes a `RenderedTemplate` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.RenderedTemplate)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5624,6 +8519,13 @@ export const RenderedTemplate: $Schema.Schema<RenderedTemplate> = /*#__PURE__*/ 
 
 /**
  * The `RepeatEscalationPathLogEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.RepeatEscalationPathLogEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5651,6 +8553,14 @@ export interface RepeatEscalationPathLogEntry {
 /**
  * Decodes a `RepeatEscalationPathLogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.RepeatEscalationPathLogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5658,6 +8568,13 @@ export const RepeatEscalationPathLogEntry: $Schema.Schema<RepeatEscalationPathLo
 
 /**
  * The `ResolveLogEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ResolveLogEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5685,6 +8602,14 @@ export interface ResolveLogEntry {
 /**
  * Decodes a `ResolveLogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ResolveLogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5692,6 +8617,13 @@ export const ResolveLogEntry: $Schema.Schema<ResolveLogEntry> = /*#__PURE__*/ $s
 
 /**
  * The `ResolveReason` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ResolveReason
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5704,6 +8636,14 @@ export interface ResolveReason {
 /**
  * Decodes a `ResolveReason` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ResolveReason)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5711,6 +8651,13 @@ export const ResolveReason: $Schema.Schema<ResolveReason> = /*#__PURE__*/ $schem
 
 /**
  * The `ResponderRequest` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ResponderRequest
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5727,6 +8674,14 @@ export interface ResponderRequest {
 /**
  * Decodes a `ResponderRequest` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ResponderRequest)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5734,6 +8689,13 @@ export const ResponderRequest: $Schema.Schema<ResponderRequest> = /*#__PURE__*/ 
 
 /**
  * The `ResponderRequestTargetReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ResponderRequestTargetReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5748,6 +8710,14 @@ export interface ResponderRequestTargetReference {
 /**
  * Decodes a `ResponderRequestTargetReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ResponderRequestTargetReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5755,6 +8725,13 @@ export const ResponderRequestTargetReference: $Schema.Schema<ResponderRequestTar
 
 /**
  * The `Restriction` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Restriction
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5769,6 +8746,14 @@ export interface Restriction {
 /**
  * Decodes a `Restriction` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Restriction)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5776,6 +8761,13 @@ export const Restriction: $Schema.Schema<Restriction> = /*#__PURE__*/ $schema<Re
 
 /**
  * A rotation within a schedule. All scheduling logic (recurrence, assignment strategy, members) is defined on the rotation's events.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Rotation
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5791,6 +8783,14 @@ export interface Rotation {
 /**
  * Decodes a `Rotation` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Rotation)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5798,6 +8798,13 @@ export const Rotation: $Schema.Schema<Rotation> = /*#__PURE__*/ $schema<Rotation
 
 /**
  * The `RotationResponse` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.RotationResponse
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5809,6 +8816,14 @@ export interface RotationResponse {
 /**
  * Decodes a `RotationResponse` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.RotationResponse)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5816,6 +8831,13 @@ export const RotationResponse: $Schema.Schema<RotationResponse> = /*#__PURE__*/ 
 
 /**
  * The `Ruleset` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Ruleset
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5848,6 +8870,14 @@ export interface Ruleset {
 /**
  * Decodes a `Ruleset` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Ruleset)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5855,6 +8885,13 @@ export const Ruleset: $Schema.Schema<Ruleset> = /*#__PURE__*/ $schema<Ruleset>(D
 
 /**
  * The `SREMemory` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.SREMemory
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5875,6 +8912,14 @@ export interface SREMemory {
 /**
  * Decodes a `SREMemory` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.SREMemory)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5882,6 +8927,13 @@ export const SREMemory: $Schema.Schema<SREMemory> = /*#__PURE__*/ $schema<SREMem
 
 /**
  * The `Schedule` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Schedule
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5911,6 +8963,14 @@ export interface Schedule {
 /**
  * Decodes a `Schedule` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Schedule)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5918,6 +8978,13 @@ export const Schedule: $Schema.Schema<Schedule> = /*#__PURE__*/ $schema<Schedule
 
 /**
  * The `ScheduleLayer` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ScheduleLayer
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5938,6 +9005,14 @@ export interface ScheduleLayer {
 /**
  * Decodes a `ScheduleLayer` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ScheduleLayer)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5945,6 +9020,13 @@ export const ScheduleLayer: $Schema.Schema<ScheduleLayer> = /*#__PURE__*/ $schem
 
 /**
  * The `ScheduleLayerEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ScheduleLayerEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5958,6 +9040,14 @@ export interface ScheduleLayerEntry {
 /**
  * Decodes a `ScheduleLayerEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ScheduleLayerEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5965,6 +9055,13 @@ export const ScheduleLayerEntry: $Schema.Schema<ScheduleLayerEntry> = /*#__PURE_
 
 /**
  * The `ScheduleLayerUser` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ScheduleLayerUser
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5976,6 +9073,14 @@ export interface ScheduleLayerUser {
 /**
  * Decodes a `ScheduleLayerUser` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ScheduleLayerUser)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -5983,6 +9088,13 @@ export const ScheduleLayerUser: $Schema.Schema<ScheduleLayerUser> = /*#__PURE__*
 
 /**
  * The `ScheduleReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ScheduleReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -5998,6 +9110,14 @@ export interface ScheduleReference {
 /**
  * Decodes a `ScheduleReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ScheduleReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6005,6 +9125,13 @@ export const ScheduleReference: $Schema.Schema<ScheduleReference> = /*#__PURE__*
 
 /**
  * The `ScheduleResponse` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ScheduleResponse
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6031,6 +9158,14 @@ export interface ScheduleResponse {
 /**
  * Decodes a `ScheduleResponse` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ScheduleResponse)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6038,6 +9173,13 @@ export const ScheduleResponse: $Schema.Schema<ScheduleResponse> = /*#__PURE__*/ 
 
 /**
  * The `ScheduledAction` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ScheduledAction
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6054,6 +9196,14 @@ export interface ScheduledAction {
 /**
  * Decodes a `ScheduledAction` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ScheduledAction)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6061,6 +9211,13 @@ export const ScheduledAction: $Schema.Schema<ScheduledAction> = /*#__PURE__*/ $s
 
 /**
  * The `Service` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Service
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6102,6 +9259,14 @@ export interface Service {
 /**
  * Decodes a `Service` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Service)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6109,6 +9274,13 @@ export const Service: $Schema.Schema<Service> = /*#__PURE__*/ $schema<Service>(D
 
 /**
  * Details of the custom field to be created.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceCustomFieldsFieldCreateModel
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6126,6 +9298,14 @@ export interface ServiceCustomFieldsFieldCreateModel {
 /**
  * Decodes a `ServiceCustomFieldsFieldCreateModel` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ServiceCustomFieldsFieldCreateModel)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6133,6 +9313,13 @@ export const ServiceCustomFieldsFieldCreateModel: $Schema.Schema<ServiceCustomFi
 
 /**
  * The `ServiceCustomFieldsFieldOptionReadModel` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceCustomFieldsFieldOptionReadModel
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6151,6 +9338,14 @@ export interface ServiceCustomFieldsFieldOptionReadModel {
 /**
  * Decodes a `ServiceCustomFieldsFieldOptionReadModel` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ServiceCustomFieldsFieldOptionReadModel)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6158,6 +9353,13 @@ export const ServiceCustomFieldsFieldOptionReadModel: $Schema.Schema<ServiceCust
 
 /**
  * An option for a custom field. Can only be applied to fields with a `field_type` of `single_value_fixed` or `multi_value_fixed`.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceCustomFieldsFieldOptionUpdateModel
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6172,6 +9374,14 @@ export interface ServiceCustomFieldsFieldOptionUpdateModel {
 /**
  * Decodes a `ServiceCustomFieldsFieldOptionUpdateModel` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ServiceCustomFieldsFieldOptionUpdateModel)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6179,6 +9389,13 @@ export const ServiceCustomFieldsFieldOptionUpdateModel: $Schema.Schema<ServiceCu
 
 /**
  * Details of the custom field.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceCustomFieldsFieldReadModel
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6202,6 +9419,14 @@ export interface ServiceCustomFieldsFieldReadModel {
 /**
  * Decodes a `ServiceCustomFieldsFieldReadModel` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ServiceCustomFieldsFieldReadModel)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6209,6 +9434,13 @@ export const ServiceCustomFieldsFieldReadModel: $Schema.Schema<ServiceCustomFiel
 
 /**
  * Details of the custom field to be updated.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceCustomFieldsFieldUpdateModel
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6229,6 +9461,14 @@ export interface ServiceCustomFieldsFieldUpdateModel {
 /**
  * Decodes a `ServiceCustomFieldsFieldUpdateModel` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ServiceCustomFieldsFieldUpdateModel)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6236,6 +9476,13 @@ export const ServiceCustomFieldsFieldUpdateModel: $Schema.Schema<ServiceCustomFi
 
 /**
  * The `ServiceCustomFieldsFieldValueReadModel` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceCustomFieldsFieldValueReadModel
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6254,6 +9501,14 @@ export interface ServiceCustomFieldsFieldValueReadModel {
 /**
  * Decodes a `ServiceCustomFieldsFieldValueReadModel` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ServiceCustomFieldsFieldValueReadModel)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6261,6 +9516,13 @@ export const ServiceCustomFieldsFieldValueReadModel: $Schema.Schema<ServiceCusto
 
 /**
  * During updates: - Omitted fields remain unchanged - Null values reset fields - Provided values update fields
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceCustomFieldsFieldValueUpdateModel
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6276,6 +9538,14 @@ export type ServiceCustomFieldsFieldValueUpdateModel = {
 /**
  * Decodes a `ServiceCustomFieldsFieldValueUpdateModel` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ServiceCustomFieldsFieldValueUpdateModel)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6283,6 +9553,13 @@ export const ServiceCustomFieldsFieldValueUpdateModel: $Schema.Schema<ServiceCus
 
 /**
  * The `ServiceEventRule` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceEventRule
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6331,6 +9608,14 @@ export interface ServiceEventRule {
 /**
  * Decodes a `ServiceEventRule` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ServiceEventRule)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6338,6 +9623,13 @@ export const ServiceEventRule: $Schema.Schema<ServiceEventRule> = /*#__PURE__*/ 
 
 /**
  * The `ServiceNowCredentials` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceNowCredentials
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6355,6 +9647,14 @@ export interface ServiceNowCredentials {
 /**
  * Decodes a `ServiceNowCredentials` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ServiceNowCredentials)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6362,6 +9662,13 @@ export const ServiceNowCredentials: $Schema.Schema<ServiceNowCredentials> = /*#_
 
 /**
  * The `ServiceNowCredentialsInput` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceNowCredentialsInput
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6375,6 +9682,14 @@ export interface ServiceNowCredentialsInput {
 /**
  * Decodes a `ServiceNowCredentialsInput` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ServiceNowCredentialsInput)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6382,6 +9697,13 @@ export const ServiceNowCredentialsInput: $Schema.Schema<ServiceNowCredentialsInp
 
 /**
  * The `ServiceNowFieldMapping` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceNowFieldMapping
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6395,6 +9717,14 @@ export interface ServiceNowFieldMapping {
 /**
  * Decodes a `ServiceNowFieldMapping` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ServiceNowFieldMapping)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6402,6 +9732,13 @@ export const ServiceNowFieldMapping: $Schema.Schema<ServiceNowFieldMapping> = /*
 
 /**
  * The `ServiceNowFieldMappingInput` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceNowFieldMappingInput
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6415,6 +9752,14 @@ export interface ServiceNowFieldMappingInput {
 /**
  * Decodes a `ServiceNowFieldMappingInput` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ServiceNowFieldMappingInput)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6422,6 +9767,13 @@ export const ServiceNowFieldMappingInput: $Schema.Schema<ServiceNowFieldMappingI
 
 /**
  * The `ServiceNowIntegration` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceNowIntegration
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6447,6 +9799,14 @@ export interface ServiceNowIntegration {
 /**
  * Decodes a `ServiceNowIntegration` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ServiceNowIntegration)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6454,6 +9814,13 @@ export const ServiceNowIntegration: $Schema.Schema<ServiceNowIntegration> = /*#_
 
 /**
  * The `ServiceNowTable` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceNowTable
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6473,6 +9840,14 @@ export interface ServiceNowTable {
 /**
  * Decodes a `ServiceNowTable` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ServiceNowTable)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6480,6 +9855,13 @@ export const ServiceNowTable: $Schema.Schema<ServiceNowTable> = /*#__PURE__*/ $s
 
 /**
  * The `ServiceNowTableInput` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceNowTableInput
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6494,6 +9876,14 @@ export interface ServiceNowTableInput {
 /**
  * Decodes a `ServiceNowTableInput` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ServiceNowTableInput)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6501,6 +9891,13 @@ export const ServiceNowTableInput: $Schema.Schema<ServiceNowTableInput> = /*#__P
 
 /**
  * The `ServiceOrchestration` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceOrchestration
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6628,6 +10025,14 @@ export interface ServiceOrchestration {
 /**
  * Decodes a `ServiceOrchestration` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ServiceOrchestration)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6635,6 +10040,13 @@ export const ServiceOrchestration: $Schema.Schema<ServiceOrchestration> = /*#__P
 
 /**
  * The `ServiceReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6650,6 +10062,14 @@ export interface ServiceReference {
 /**
  * Decodes a `ServiceReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ServiceReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6657,6 +10077,13 @@ export const ServiceReference: $Schema.Schema<ServiceReference> = /*#__PURE__*/ 
 
 /**
  * Assigns a member to a shift
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ShiftAssignment
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6670,6 +10097,14 @@ export interface ShiftAssignment {
 /**
  * Decodes a `ShiftAssignment` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ShiftAssignment)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6677,6 +10112,13 @@ export const ShiftAssignment: $Schema.Schema<ShiftAssignment> = /*#__PURE__*/ $s
 
 /**
  * A member (user) assigned to a shift or rotation slot
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ShiftMember
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6689,6 +10131,14 @@ export interface ShiftMember {
 /**
  * Decodes a `ShiftMember` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ShiftMember)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6696,6 +10146,13 @@ export const ShiftMember: $Schema.Schema<ShiftMember> = /*#__PURE__*/ $schema<Sh
 
 /**
  * Where a computed shift assignment originated
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ShiftSource
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6710,6 +10167,14 @@ export interface ShiftSource {
 /**
  * Decodes a `ShiftSource` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ShiftSource)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6717,6 +10182,13 @@ export const ShiftSource: $Schema.Schema<ShiftSource> = /*#__PURE__*/ $schema<Sh
 
 /**
  * The `SnoozeLogEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.SnoozeLogEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6745,6 +10217,14 @@ export interface SnoozeLogEntry {
 /**
  * Decodes a `SnoozeLogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.SnoozeLogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6752,6 +10232,13 @@ export const SnoozeLogEntry: $Schema.Schema<SnoozeLogEntry> = /*#__PURE__*/ $sch
 
 /**
  * The `Standard` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Standard
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6770,6 +10257,14 @@ export interface Standard {
 /**
  * Decodes a `Standard` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Standard)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6777,6 +10272,13 @@ export const Standard: $Schema.Schema<Standard> = /*#__PURE__*/ $schema<Standard
 
 /**
  * The `StandardApplied` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StandardApplied
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6801,6 +10303,14 @@ export interface StandardApplied {
 /**
  * Decodes a `StandardApplied` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StandardApplied)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6808,6 +10318,13 @@ export const StandardApplied: $Schema.Schema<StandardApplied> = /*#__PURE__*/ $s
 
 /**
  * The `StandardInclusionExclusion` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StandardInclusionExclusion
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6820,6 +10337,14 @@ export interface StandardInclusionExclusion {
 /**
  * Decodes a `StandardInclusionExclusion` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StandardInclusionExclusion)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6827,6 +10352,13 @@ export const StandardInclusionExclusion: $Schema.Schema<StandardInclusionExclusi
 
 /**
  * The `StatusDashboard` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusDashboard
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6840,6 +10372,14 @@ export interface StatusDashboard {
 /**
  * Decodes a `StatusDashboard` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StatusDashboard)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6847,6 +10387,13 @@ export const StatusDashboard: $Schema.Schema<StatusDashboard> = /*#__PURE__*/ $s
 
 /**
  * A Status Page with all the configuration needed to present the system status in a public or private manner.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusPage
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6863,6 +10410,14 @@ export interface StatusPage {
 /**
  * Decodes a `StatusPage` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StatusPage)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6870,6 +10425,13 @@ export const StatusPage: $Schema.Schema<StatusPage> = /*#__PURE__*/ $schema<Stat
 
 /**
  * A StatusPageImpact resource represents a level of impact for a given Status Page Post.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusPageImpact
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6889,6 +10451,14 @@ export interface StatusPageImpact {
 /**
  * Decodes a `StatusPageImpact` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StatusPageImpact)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6896,6 +10466,13 @@ export const StatusPageImpact: $Schema.Schema<StatusPageImpact> = /*#__PURE__*/ 
 
 /**
  * A Post represents a communication resource presented in the Status Page about certain aspects of one or more services associated.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusPagePost
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6926,6 +10503,14 @@ export interface StatusPagePost {
 /**
  * Decodes a `StatusPagePost` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StatusPagePost)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6933,6 +10518,13 @@ export const StatusPagePost: $Schema.Schema<StatusPagePost> = /*#__PURE__*/ $sch
 
 /**
  * Request schema for creating/updating a given Status Page Post resource.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusPagePostPostRequest
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6953,6 +10545,14 @@ export interface StatusPagePostPostRequest {
 /**
  * Decodes a `StatusPagePostPostRequest` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StatusPagePostPostRequest)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6960,6 +10560,13 @@ export const StatusPagePostPostRequest: $Schema.Schema<StatusPagePostPostRequest
 
 /**
  * Request schema for creating a given Status Page Post resource.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusPagePostPutRequest
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -6979,6 +10586,14 @@ export interface StatusPagePostPutRequest {
 /**
  * Decodes a `StatusPagePostPutRequest` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StatusPagePostPutRequest)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -6986,6 +10601,13 @@ export const StatusPagePostPutRequest: $Schema.Schema<StatusPagePostPutRequest> 
 
 /**
  * An update for a Post.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusPagePostUpdate
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7026,6 +10648,14 @@ export interface StatusPagePostUpdate {
 /**
  * Decodes a `StatusPagePostUpdate` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StatusPagePostUpdate)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7033,6 +10663,13 @@ export const StatusPagePostUpdate: $Schema.Schema<StatusPagePostUpdate> = /*#__P
 
 /**
  * Attributes for Post Update creation/update
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusPagePostUpdateRequest
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7071,6 +10708,14 @@ export interface StatusPagePostUpdateRequest {
 /**
  * Decodes a `StatusPagePostUpdateRequest` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StatusPagePostUpdateRequest)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7078,6 +10723,13 @@ export const StatusPagePostUpdateRequest: $Schema.Schema<StatusPagePostUpdateReq
 
 /**
  * A Postmortem represents a communication resource presented in the Status Page about follow-up made to a certain Post.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusPagePostmortem
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7098,6 +10750,14 @@ export interface StatusPagePostmortem {
 /**
  * Decodes a `StatusPagePostmortem` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StatusPagePostmortem)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7105,6 +10765,13 @@ export const StatusPagePostmortem: $Schema.Schema<StatusPagePostmortem> = /*#__P
 
 /**
  * Request to create/update a given Postmortem resource.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusPagePostmortemRequest
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7122,6 +10789,14 @@ export interface StatusPagePostmortemRequest {
 /**
  * Decodes a `StatusPagePostmortemRequest` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StatusPagePostmortemRequest)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7129,6 +10804,13 @@ export const StatusPagePostmortemRequest: $Schema.Schema<StatusPagePostmortemReq
 
 /**
  * A Service represents a PagerDuty service that is linked to a Status Page.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusPageService
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7151,6 +10833,14 @@ export interface StatusPageService {
 /**
  * Decodes a `StatusPageService` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StatusPageService)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7158,6 +10848,13 @@ export const StatusPageService: $Schema.Schema<StatusPageService> = /*#__PURE__*
 
 /**
  * A Severity represents a level of impact for a given Status Page post.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusPageSeverity
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7177,6 +10874,14 @@ export interface StatusPageSeverity {
 /**
  * Decodes a `StatusPageSeverity` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StatusPageSeverity)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7184,6 +10889,13 @@ export const StatusPageSeverity: $Schema.Schema<StatusPageSeverity> = /*#__PURE_
 
 /**
  * A Status represents a level of undergoing work and/or assessment for a given Status Page post.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusPageStatus
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7203,6 +10915,14 @@ export interface StatusPageStatus {
 /**
  * Decodes a `StatusPageStatus` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StatusPageStatus)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7210,6 +10930,13 @@ export const StatusPageStatus: $Schema.Schema<StatusPageStatus> = /*#__PURE__*/ 
 
 /**
  * A StatusPageSubscription resource represents a subscription to a specific status page entity.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusPageSubscription
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7234,6 +10961,14 @@ export interface StatusPageSubscription {
 /**
  * Decodes a `StatusPageSubscription` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StatusPageSubscription)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7241,6 +10976,13 @@ export const StatusPageSubscription: $Schema.Schema<StatusPageSubscription> = /*
 
 /**
  * The `StatusUpdate` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusUpdate
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7257,6 +10999,14 @@ export interface StatusUpdate {
 /**
  * Decodes a `StatusUpdate` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StatusUpdate)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7264,6 +11014,13 @@ export const StatusUpdate: $Schema.Schema<StatusUpdate> = /*#__PURE__*/ $schema<
 
 /**
  * A rule for contacting the user for Incident Status Updates.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusUpdateNotificationRule
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7275,6 +11032,14 @@ export interface StatusUpdateNotificationRule {
 /**
  * Decodes a `StatusUpdateNotificationRule` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StatusUpdateNotificationRule)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7282,6 +11047,13 @@ export const StatusUpdateNotificationRule: $Schema.Schema<StatusUpdateNotificati
 
 /**
  * The `StatusUpdateTemplateInput` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusUpdateTemplateInput
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7297,6 +11069,14 @@ export interface StatusUpdateTemplateInput {
 /**
  * Decodes a `StatusUpdateTemplateInput` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.StatusUpdateTemplateInput)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7304,6 +11084,13 @@ export const StatusUpdateTemplateInput: $Schema.Schema<StatusUpdateTemplateInput
 
 /**
  * The `SubSchedule` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.SubSchedule
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7317,6 +11104,14 @@ export interface SubSchedule {
 /**
  * Decodes a `SubSchedule` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.SubSchedule)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7324,6 +11119,13 @@ export const SubSchedule: $Schema.Schema<SubSchedule> = /*#__PURE__*/ $schema<Su
 
 /**
  * The `SupportHours` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.SupportHours
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7339,6 +11141,14 @@ export interface SupportHours {
 /**
  * Decodes a `SupportHours` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.SupportHours)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7346,6 +11156,13 @@ export const SupportHours: $Schema.Schema<SupportHours> = /*#__PURE__*/ $schema<
 
 /**
  * The `Tag` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Tag
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7362,6 +11179,14 @@ export interface Tag {
 /**
  * Decodes a `Tag` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Tag)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7369,6 +11194,13 @@ export const Tag: $Schema.Schema<Tag> = /*#__PURE__*/ $schema<Tag>(D.Tag)
 
 /**
  * The `TagReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.TagReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7384,6 +11216,14 @@ export interface TagReference {
 /**
  * Decodes a `TagReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.TagReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7391,6 +11231,13 @@ export const TagReference: $Schema.Schema<TagReference> = /*#__PURE__*/ $schema<
 
 /**
  * The `Team` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Team
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7409,6 +11256,14 @@ export interface Team {
 /**
  * Decodes a `Team` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Team)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7416,6 +11271,13 @@ export const Team: $Schema.Schema<Team> = /*#__PURE__*/ $schema<Team>(D.Team)
 
 /**
  * The `TeamReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.TeamReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7431,6 +11293,14 @@ export interface TeamReference {
 /**
  * Decodes a `TeamReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.TeamReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7438,6 +11308,13 @@ export const TeamReference: $Schema.Schema<TeamReference> = /*#__PURE__*/ $schem
 
 /**
  * The `Template` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Template
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7475,6 +11352,14 @@ export interface Template {
 /**
  * Decodes a `Template` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Template)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7482,6 +11367,13 @@ export const Template: $Schema.Schema<Template> = /*#__PURE__*/ $schema<Template
 
 /**
  * The configuration for Time Based Alert Grouping
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.TimeBasedAlertGroupingConfiguration
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7493,6 +11385,14 @@ export interface TimeBasedAlertGroupingConfiguration {
 /**
  * Decodes a `TimeBasedAlertGroupingConfiguration` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.TimeBasedAlertGroupingConfiguration)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7500,6 +11400,13 @@ export const TimeBasedAlertGroupingConfiguration: $Schema.Schema<TimeBasedAlertG
 
 /**
  * The `TriggerLogEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.TriggerLogEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7527,6 +11434,14 @@ export interface TriggerLogEntry {
 /**
  * Decodes a `TriggerLogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.TriggerLogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7534,6 +11449,13 @@ export const TriggerLogEntry: $Schema.Schema<TriggerLogEntry> = /*#__PURE__*/ $s
 
 /**
  * The `UnacknowledgeLogEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.UnacknowledgeLogEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7561,6 +11483,14 @@ export interface UnacknowledgeLogEntry {
 /**
  * Decodes a `UnacknowledgeLogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.UnacknowledgeLogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7568,6 +11498,13 @@ export const UnacknowledgeLogEntry: $Schema.Schema<UnacknowledgeLogEntry> = /*#_
 
 /**
  * The `UpdateCustomShiftRequest` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.UpdateCustomShiftRequest
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7586,6 +11523,14 @@ export interface UpdateCustomShiftRequest {
 /**
  * Decodes a `UpdateCustomShiftRequest` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.UpdateCustomShiftRequest)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7593,6 +11538,13 @@ export const UpdateCustomShiftRequest: $Schema.Schema<UpdateCustomShiftRequest> 
 
 /**
  * Which fields can be updated depends on the event's current state: - Active events (already started): only `effective_until` can be changed - Future events: all fields can be changed - Past events: no fields can be changed (returns 400)
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.UpdateEventRequest
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7612,6 +11564,14 @@ export interface UpdateEventRequest {
 /**
  * Decodes a `UpdateEventRequest` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.UpdateEventRequest)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7619,6 +11579,13 @@ export const UpdateEventRequest: $Schema.Schema<UpdateEventRequest> = /*#__PURE_
 
 /**
  * The `UpdateOAuthClientRequest` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.UpdateOAuthClientRequest
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7637,6 +11604,14 @@ export interface UpdateOAuthClientRequest {
 /**
  * Decodes a `UpdateOAuthClientRequest` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.UpdateOAuthClientRequest)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7644,6 +11619,13 @@ export const UpdateOAuthClientRequest: $Schema.Schema<UpdateOAuthClientRequest> 
 
 /**
  * The `UpdateOverrideRequest` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.UpdateOverrideRequest
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7659,6 +11641,14 @@ export interface UpdateOverrideRequest {
 /**
  * Decodes a `UpdateOverrideRequest` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.UpdateOverrideRequest)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7666,6 +11656,13 @@ export const UpdateOverrideRequest: $Schema.Schema<UpdateOverrideRequest> = /*#_
 
 /**
  * The `UpdateScheduleRequest` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.UpdateScheduleRequest
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7681,6 +11678,14 @@ export interface UpdateScheduleRequest {
 /**
  * Decodes a `UpdateScheduleRequest` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.UpdateScheduleRequest)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7688,6 +11693,13 @@ export const UpdateScheduleRequest: $Schema.Schema<UpdateScheduleRequest> = /*#_
 
 /**
  * The `UrgencyChangeLogEntry` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.UrgencyChangeLogEntry
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7715,6 +11727,14 @@ export interface UrgencyChangeLogEntry {
 /**
  * Decodes a `UrgencyChangeLogEntry` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.UrgencyChangeLogEntry)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7722,6 +11742,13 @@ export const UrgencyChangeLogEntry: $Schema.Schema<UrgencyChangeLogEntry> = /*#_
 
 /**
  * The `User` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.User
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7752,6 +11779,14 @@ export interface User {
 /**
  * Decodes a `User` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.User)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7759,6 +11794,13 @@ export const User: $Schema.Schema<User> = /*#__PURE__*/ $schema<User>(D.User)
 
 /**
  * The `UserOAuthDelegations` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.UserOAuthDelegations
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7773,6 +11815,14 @@ export interface UserOAuthDelegations {
 /**
  * Decodes a `UserOAuthDelegations` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.UserOAuthDelegations)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7780,6 +11830,13 @@ export const UserOAuthDelegations: $Schema.Schema<UserOAuthDelegations> = /*#__P
 
 /**
  * The `UserReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.UserReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7795,6 +11852,14 @@ export interface UserReference {
 /**
  * Decodes a `UserReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.UserReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7802,6 +11867,13 @@ export const UserReference: $Schema.Schema<UserReference> = /*#__PURE__*/ $schem
 
 /**
  * The `UserRole` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.UserRole
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7814,6 +11886,14 @@ export interface UserRole {
 /**
  * Decodes a `UserRole` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.UserRole)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7821,6 +11901,13 @@ export const UserRole: $Schema.Schema<UserRole> = /*#__PURE__*/ $schema<UserRole
 
 /**
  * The `UserSession` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.UserSession
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7836,6 +11923,14 @@ export interface UserSession {
 /**
  * Decodes a `UserSession` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.UserSession)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7843,6 +11938,13 @@ export const UserSession: $Schema.Schema<UserSession> = /*#__PURE__*/ $schema<Us
 
 /**
  * The `V3ErrorResponse` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.V3ErrorResponse
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7860,6 +11962,14 @@ export interface V3ErrorResponse {
 /**
  * Decodes a `V3ErrorResponse` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.V3ErrorResponse)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7867,6 +11977,13 @@ export const V3ErrorResponse: $Schema.Schema<V3ErrorResponse> = /*#__PURE__*/ $s
 
 /**
  * Lightweight schedule object returned by the list endpoint. Uses `"type": "schedule_v3_reference"` to distinguish from legacy schedules (`"type": "schedule_reference"`).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.V3ScheduleReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7882,6 +11999,14 @@ export interface V3ScheduleReference {
 /**
  * Decodes a `V3ScheduleReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.V3ScheduleReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7889,6 +12014,13 @@ export const V3ScheduleReference: $Schema.Schema<V3ScheduleReference> = /*#__PUR
 
 /**
  * The `Vendor` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Vendor
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7910,6 +12042,14 @@ export interface Vendor {
 /**
  * Decodes a `Vendor` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Vendor)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7917,6 +12057,13 @@ export const Vendor: $Schema.Schema<Vendor> = /*#__PURE__*/ $schema<Vendor>(D.Ve
 
 /**
  * The `VendorReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.VendorReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7932,6 +12079,14 @@ export interface VendorReference {
 /**
  * Decodes a `VendorReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.VendorReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7939,6 +12094,13 @@ export const VendorReference: $Schema.Schema<VendorReference> = /*#__PURE__*/ $s
 
 /**
  * Information about the configured webhook.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.Webhook
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7956,6 +12118,14 @@ export interface Webhook {
 /**
  * Decodes a `Webhook` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.Webhook)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7963,6 +12133,13 @@ export const Webhook: $Schema.Schema<Webhook> = /*#__PURE__*/ $schema<Webhook>(D
 
 /**
  * The `WebhookIncidentAction` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.WebhookIncidentAction
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -7979,6 +12156,14 @@ export interface WebhookIncidentAction {
 /**
  * Decodes a `WebhookIncidentAction` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.WebhookIncidentAction)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -7986,6 +12171,13 @@ export const WebhookIncidentAction: $Schema.Schema<WebhookIncidentAction> = /*#_
 
 /**
  * The `WebhookObject` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.WebhookObject
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -8001,6 +12193,14 @@ export interface WebhookObject {
 /**
  * Decodes a `WebhookObject` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.WebhookObject)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -8008,6 +12208,13 @@ export const WebhookObject: $Schema.Schema<WebhookObject> = /*#__PURE__*/ $schem
 
 /**
  * The `WebhookReference` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.WebhookReference
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -8023,6 +12230,14 @@ export interface WebhookReference {
 /**
  * Decodes a `WebhookReference` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.WebhookReference)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -8030,6 +12245,13 @@ export const WebhookReference: $Schema.Schema<WebhookReference> = /*#__PURE__*/ 
 
 /**
  * The `WebhookSubscription` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.WebhookSubscription
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -8065,6 +12287,14 @@ export interface WebhookSubscription {
 /**
  * Decodes a `WebhookSubscription` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.WebhookSubscription)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -8072,6 +12302,13 @@ export const WebhookSubscription: $Schema.Schema<WebhookSubscription> = /*#__PUR
 
 /**
  * The `WebhookSubscriptionUpdate` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.WebhookSubscriptionUpdate
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -8092,6 +12329,14 @@ export interface WebhookSubscriptionUpdate {
 /**
  * Decodes a `WebhookSubscriptionUpdate` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.WebhookSubscriptionUpdate)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -8099,6 +12344,13 @@ export const WebhookSubscriptionUpdate: $Schema.Schema<WebhookSubscriptionUpdate
 
 /**
  * The `WebhooksV1AssignedTo` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.WebhooksV1AssignedTo
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -8117,6 +12369,14 @@ export interface WebhooksV1AssignedTo {
 /**
  * Decodes a `WebhooksV1AssignedTo` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.WebhooksV1AssignedTo)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -8124,6 +12384,13 @@ export const WebhooksV1AssignedTo: $Schema.Schema<WebhooksV1AssignedTo> = /*#__P
 
 /**
  * The user assigned to the incident.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.WebhooksV1AssignedToUser
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -8138,6 +12405,14 @@ export interface WebhooksV1AssignedToUser {
 /**
  * Decodes a `WebhooksV1AssignedToUser` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.WebhooksV1AssignedToUser)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -8145,6 +12420,13 @@ export const WebhooksV1AssignedToUser: $Schema.Schema<WebhooksV1AssignedToUser> 
 
 /**
  * The incident details at the time of the state change.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.WebhooksV1IncidentData
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -8172,6 +12454,14 @@ export interface WebhooksV1IncidentData {
 /**
  * Decodes a `WebhooksV1IncidentData` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.WebhooksV1IncidentData)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -8179,6 +12469,13 @@ export const WebhooksV1IncidentData: $Schema.Schema<WebhooksV1IncidentData> = /*
 
 /**
  * A message containing information about a single PagerDuty action.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.WebhooksV1Message
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -8195,6 +12492,14 @@ export interface WebhooksV1Message {
 /**
  * Decodes a `WebhooksV1Message` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.WebhooksV1Message)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -8202,6 +12507,13 @@ export const WebhooksV1Message: $Schema.Schema<WebhooksV1Message> = /*#__PURE__*
 
 /**
  * The service on which the incident occurred.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.WebhooksV1Service
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -8217,6 +12529,14 @@ export interface WebhooksV1Service {
 /**
  * Decodes a `WebhooksV1Service` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.WebhooksV1Service)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -8224,6 +12544,13 @@ export const WebhooksV1Service: $Schema.Schema<WebhooksV1Service> = /*#__PURE__*
 
 /**
  * The `WeeklyRestriction` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.WeeklyRestriction
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -8238,6 +12565,14 @@ export interface WeeklyRestriction {
 /**
  * Decodes a `WeeklyRestriction` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.WeeklyRestriction)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -8245,6 +12580,13 @@ export const WeeklyRestriction: $Schema.Schema<WeeklyRestriction> = /*#__PURE__*
 
 /**
  * The WhatsApp Contact Method of the User.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.WhatsAppContactMethod
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -8265,6 +12607,14 @@ export interface WhatsAppContactMethod {
 /**
  * Decodes a `WhatsAppContactMethod` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.WhatsAppContactMethod)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -8272,6 +12622,13 @@ export const WhatsAppContactMethod: $Schema.Schema<WhatsAppContactMethod> = /*#_
 
 /**
  * The `WorkflowIntegration` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.WorkflowIntegration
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -8311,6 +12668,14 @@ export interface WorkflowIntegration {
 /**
  * Decodes a `WorkflowIntegration` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.WorkflowIntegration)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -8318,6 +12683,13 @@ export const WorkflowIntegration: $Schema.Schema<WorkflowIntegration> = /*#__PUR
 
 /**
  * The `WorkflowIntegrationConnection` schema.
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.WorkflowIntegrationConnection
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -8367,6 +12739,14 @@ export interface WorkflowIntegrationConnection {
 /**
  * Decodes a `WorkflowIntegrationConnection` (open enums, unknown keys kept).
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.WorkflowIntegrationConnection)
+ * ```
+ *
  * @since 0.2.0
  * @category schemas
  */
@@ -8374,6 +12754,13 @@ export const WorkflowIntegrationConnection: $Schema.Schema<WorkflowIntegrationCo
 
 /**
  * A time-of-day value with an explicit time zone. Used for event `start_time` and `end_time` to define the recurring window of coverage (e.g., 9 AM–5 PM every Monday in New York).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ZonedDateTime
+ * ```
  *
  * @since 0.2.0
  * @category models
@@ -8385,6 +12772,14 @@ export interface ZonedDateTime {
 
 /**
  * Decodes a `ZonedDateTime` (open enums, unknown keys kept).
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Schemas } from "effect-pagerduty/api"
+ *
+ * const decode = Schema.decodeUnknown(Schemas.ZonedDateTime)
+ * ```
  *
  * @since 0.2.0
  * @category schemas

@@ -31,6 +31,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listServiceCustomFields} (`GET /services/custom_fields`).
  *
+ * @example
+ * ```ts
+ * import type { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * const input: ServiceCustomFields.ListServiceCustomFieldsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListServiceCustomFieldsInput {
@@ -43,12 +50,26 @@ export interface ListServiceCustomFieldsInput {
  *
  * `GET /services/custom_fields` (operationId `listServiceCustomFields`). The result is unwrapped from `fields`.
  *
+ * @example
+ * ```ts
+ * import { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = ServiceCustomFields.listServiceCustomFields()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listServiceCustomFields: (input?: ListServiceCustomFieldsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.ServiceCustomFieldsFieldReadModel>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceCustomFields.listServiceCustomFields", method: "GET", path: "/services/custom_fields", pathParams: [], result: { array: { ref: () => D.ServiceCustomFieldsFieldReadModel } } })
 
 /**
  * The input of {@link createServiceCustomField} (`POST /services/custom_fields`).
+ *
+ * @example
+ * ```ts
+ * import type { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * declare const input: ServiceCustomFields.CreateServiceCustomFieldInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -64,12 +85,26 @@ export interface CreateServiceCustomFieldInput {
  *
  * `POST /services/custom_fields` (operationId `createServiceCustomField`). The result is unwrapped from `field`.
  *
+ * @example
+ * ```ts
+ * import { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = (input: ServiceCustomFields.CreateServiceCustomFieldInput) => ServiceCustomFields.createServiceCustomField(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createServiceCustomField: (input: CreateServiceCustomFieldInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceCustomFieldsFieldReadModel, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceCustomFields.createServiceCustomField", method: "POST", path: "/services/custom_fields", pathParams: [], result: { ref: () => D.ServiceCustomFieldsFieldReadModel } })
 
 /**
  * The input of {@link getServiceCustomField} (`GET /services/custom_fields/{field_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * const input: ServiceCustomFields.GetServiceCustomFieldInput = { field_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -85,12 +120,26 @@ export interface GetServiceCustomFieldInput {
  *
  * `GET /services/custom_fields/{field_id}` (operationId `getServiceCustomField`). The result is unwrapped from `field`.
  *
+ * @example
+ * ```ts
+ * import { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = ServiceCustomFields.getServiceCustomField({ field_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getServiceCustomField: (input: GetServiceCustomFieldInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceCustomFieldsFieldReadModel, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceCustomFields.getServiceCustomField", method: "GET", path: "/services/custom_fields/{field_id}", pathParams: ["field_id"], result: { ref: () => D.ServiceCustomFieldsFieldReadModel } })
 
 /**
  * The input of {@link updateServiceCustomField} (`PUT /services/custom_fields/{field_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * declare const input: ServiceCustomFields.UpdateServiceCustomFieldInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -108,12 +157,26 @@ export interface UpdateServiceCustomFieldInput {
  *
  * `PUT /services/custom_fields/{field_id}` (operationId `updateServiceCustomField`). The result is unwrapped from `field`.
  *
+ * @example
+ * ```ts
+ * import { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = (input: ServiceCustomFields.UpdateServiceCustomFieldInput) => ServiceCustomFields.updateServiceCustomField(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateServiceCustomField: (input: UpdateServiceCustomFieldInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceCustomFieldsFieldReadModel, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceCustomFields.updateServiceCustomField", method: "PUT", path: "/services/custom_fields/{field_id}", pathParams: ["field_id"], result: { ref: () => D.ServiceCustomFieldsFieldReadModel } })
 
 /**
  * The input of {@link deleteServiceCustomField} (`DELETE /services/custom_fields/{field_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * const input: ServiceCustomFields.DeleteServiceCustomFieldInput = { field_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -127,12 +190,26 @@ export interface DeleteServiceCustomFieldInput {
  *
  * `DELETE /services/custom_fields/{field_id}` (operationId `deleteServiceCustomField`).
  *
+ * @example
+ * ```ts
+ * import { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = ServiceCustomFields.deleteServiceCustomField({ field_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteServiceCustomField: (input: DeleteServiceCustomFieldInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceCustomFields.deleteServiceCustomField", method: "DELETE", path: "/services/custom_fields/{field_id}", pathParams: ["field_id"], result: null })
 
 /**
  * The input of {@link listServiceCustomFieldOptions} (`GET /services/custom_fields/{field_id}/field_options`).
+ *
+ * @example
+ * ```ts
+ * import type { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * const input: ServiceCustomFields.ListServiceCustomFieldOptionsInput = { field_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -146,12 +223,26 @@ export interface ListServiceCustomFieldOptionsInput {
  *
  * `GET /services/custom_fields/{field_id}/field_options` (operationId `listServiceCustomFieldOptions`). The result is unwrapped from `field_options`.
  *
+ * @example
+ * ```ts
+ * import { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = ServiceCustomFields.listServiceCustomFieldOptions({ field_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listServiceCustomFieldOptions: (input: ListServiceCustomFieldOptionsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.ServiceCustomFieldsFieldOptionReadModel>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceCustomFields.listServiceCustomFieldOptions", method: "GET", path: "/services/custom_fields/{field_id}/field_options", pathParams: ["field_id"], result: { array: { ref: () => D.ServiceCustomFieldsFieldOptionReadModel } } })
 
 /**
  * The input of {@link createServiceCustomFieldOption} (`POST /services/custom_fields/{field_id}/field_options`).
+ *
+ * @example
+ * ```ts
+ * import type { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * declare const input: ServiceCustomFields.CreateServiceCustomFieldOptionInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -169,12 +260,26 @@ export interface CreateServiceCustomFieldOptionInput {
  *
  * `POST /services/custom_fields/{field_id}/field_options` (operationId `createServiceCustomFieldOption`). The result is unwrapped from `field_option`.
  *
+ * @example
+ * ```ts
+ * import { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = (input: ServiceCustomFields.CreateServiceCustomFieldOptionInput) => ServiceCustomFields.createServiceCustomFieldOption(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createServiceCustomFieldOption: (input: CreateServiceCustomFieldOptionInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceCustomFieldsFieldOptionReadModel, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceCustomFields.createServiceCustomFieldOption", method: "POST", path: "/services/custom_fields/{field_id}/field_options", pathParams: ["field_id"], result: { ref: () => D.ServiceCustomFieldsFieldOptionReadModel } })
 
 /**
  * The input of {@link getServiceCustomFieldOption} (`GET /services/custom_fields/{field_id}/field_options/{field_option_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * const input: ServiceCustomFields.GetServiceCustomFieldOptionInput = { field_id: "PABC123", field_option_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -190,12 +295,26 @@ export interface GetServiceCustomFieldOptionInput {
  *
  * `GET /services/custom_fields/{field_id}/field_options/{field_option_id}` (operationId `getServiceCustomFieldOption`). The result is unwrapped from `field_option`.
  *
+ * @example
+ * ```ts
+ * import { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = ServiceCustomFields.getServiceCustomFieldOption({ field_id: "PABC123", field_option_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getServiceCustomFieldOption: (input: GetServiceCustomFieldOptionInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceCustomFieldsFieldOptionReadModel, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceCustomFields.getServiceCustomFieldOption", method: "GET", path: "/services/custom_fields/{field_id}/field_options/{field_option_id}", pathParams: ["field_id", "field_option_id"], result: { ref: () => D.ServiceCustomFieldsFieldOptionReadModel } })
 
 /**
  * The input of {@link updateServiceCustomFieldOption} (`PUT /services/custom_fields/{field_id}/field_options/{field_option_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * declare const input: ServiceCustomFields.UpdateServiceCustomFieldOptionInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -215,12 +334,26 @@ export interface UpdateServiceCustomFieldOptionInput {
  *
  * `PUT /services/custom_fields/{field_id}/field_options/{field_option_id}` (operationId `updateServiceCustomFieldOption`). The result is unwrapped from `field_option`.
  *
+ * @example
+ * ```ts
+ * import { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = (input: ServiceCustomFields.UpdateServiceCustomFieldOptionInput) => ServiceCustomFields.updateServiceCustomFieldOption(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateServiceCustomFieldOption: (input: UpdateServiceCustomFieldOptionInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceCustomFieldsFieldOptionReadModel, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceCustomFields.updateServiceCustomFieldOption", method: "PUT", path: "/services/custom_fields/{field_id}/field_options/{field_option_id}", pathParams: ["field_id", "field_option_id"], result: { ref: () => D.ServiceCustomFieldsFieldOptionReadModel } })
 
 /**
  * The input of {@link deleteServiceCustomFieldOption} (`DELETE /services/custom_fields/{field_id}/field_options/{field_option_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * const input: ServiceCustomFields.DeleteServiceCustomFieldOptionInput = { field_id: "PABC123", field_option_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -235,6 +368,13 @@ export interface DeleteServiceCustomFieldOptionInput {
  * Delete a Field Option
  *
  * `DELETE /services/custom_fields/{field_id}/field_options/{field_option_id}` (operationId `deleteServiceCustomFieldOption`).
+ *
+ * @example
+ * ```ts
+ * import { ServiceCustomFields } from "effect-pagerduty/api"
+ *
+ * const program = ServiceCustomFields.deleteServiceCustomFieldOption({ field_id: "PABC123", field_option_id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

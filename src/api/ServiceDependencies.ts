@@ -29,6 +29,13 @@ import { call } from "../internal/api/operation.js"
 /**
  * The result of {@link createServiceDependency}, unwrapped.
  *
+ * @example
+ * ```ts
+ * import type { ServiceDependencies } from "effect-pagerduty/api"
+ *
+ * declare const result: ServiceDependencies.CreateServiceDependencyResult
+ * ```
+ *
  * @since 0.2.0
  */
 export type CreateServiceDependencyResult = ReadonlyArray<{
@@ -46,6 +53,13 @@ export type CreateServiceDependencyResult = ReadonlyArray<{
 
 /**
  * The input of {@link createServiceDependency} (`POST /service_dependencies/associate`).
+ *
+ * @example
+ * ```ts
+ * import type { ServiceDependencies } from "effect-pagerduty/api"
+ *
+ * const input: ServiceDependencies.CreateServiceDependencyInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -70,12 +84,26 @@ export interface CreateServiceDependencyInput {
  *
  * `POST /service_dependencies/associate` (operationId `createServiceDependency`). The result is unwrapped from `relationships`.
  *
+ * @example
+ * ```ts
+ * import { ServiceDependencies } from "effect-pagerduty/api"
+ *
+ * const program = ServiceDependencies.createServiceDependency()
+ * ```
+ *
  * @since 0.2.0
  */
 export const createServiceDependency: (input?: CreateServiceDependencyInput, options?: CallOptions) => Effect.Effect<CreateServiceDependencyResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceDependencies.createServiceDependency", method: "POST", path: "/service_dependencies/associate", pathParams: [], result: { array: { object: { supporting_service: { object: { id: "string", type: "string" } }, dependent_service: { object: { id: "string", type: "string" } }, id: "string", type: "string" } } } })
 
 /**
  * The result of {@link getBusinessServiceServiceDependencies}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { ServiceDependencies } from "effect-pagerduty/api"
+ *
+ * declare const result: ServiceDependencies.GetBusinessServiceServiceDependenciesResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -95,6 +123,13 @@ export type GetBusinessServiceServiceDependenciesResult = ReadonlyArray<{
 /**
  * The input of {@link getBusinessServiceServiceDependencies} (`GET /service_dependencies/business_services/{id}`).
  *
+ * @example
+ * ```ts
+ * import type { ServiceDependencies } from "effect-pagerduty/api"
+ *
+ * const input: ServiceDependencies.GetBusinessServiceServiceDependenciesInput = { id: "PABC123" }
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetBusinessServiceServiceDependenciesInput {
@@ -107,12 +142,26 @@ export interface GetBusinessServiceServiceDependenciesInput {
  *
  * `GET /service_dependencies/business_services/{id}` (operationId `getBusinessServiceServiceDependencies`). The result is unwrapped from `relationships`.
  *
+ * @example
+ * ```ts
+ * import { ServiceDependencies } from "effect-pagerduty/api"
+ *
+ * const program = ServiceDependencies.getBusinessServiceServiceDependencies({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getBusinessServiceServiceDependencies: (input: GetBusinessServiceServiceDependenciesInput, options?: CallOptions) => Effect.Effect<GetBusinessServiceServiceDependenciesResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceDependencies.getBusinessServiceServiceDependencies", method: "GET", path: "/service_dependencies/business_services/{id}", pathParams: ["id"], result: { array: { object: { supporting_service: { object: { id: "string", type: "string" } }, dependent_service: { object: { id: "string", type: "string" } }, id: "string", type: "string" } } } })
 
 /**
  * The result of {@link deleteServiceDependency}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { ServiceDependencies } from "effect-pagerduty/api"
+ *
+ * declare const result: ServiceDependencies.DeleteServiceDependencyResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -131,6 +180,13 @@ export type DeleteServiceDependencyResult = ReadonlyArray<{
 
 /**
  * The input of {@link deleteServiceDependency} (`POST /service_dependencies/disassociate`).
+ *
+ * @example
+ * ```ts
+ * import type { ServiceDependencies } from "effect-pagerduty/api"
+ *
+ * const input: ServiceDependencies.DeleteServiceDependencyInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -155,12 +211,26 @@ export interface DeleteServiceDependencyInput {
  *
  * `POST /service_dependencies/disassociate` (operationId `deleteServiceDependency`). The result is unwrapped from `relationships`.
  *
+ * @example
+ * ```ts
+ * import { ServiceDependencies } from "effect-pagerduty/api"
+ *
+ * const program = ServiceDependencies.deleteServiceDependency()
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteServiceDependency: (input?: DeleteServiceDependencyInput, options?: CallOptions) => Effect.Effect<DeleteServiceDependencyResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "ServiceDependencies.deleteServiceDependency", method: "POST", path: "/service_dependencies/disassociate", pathParams: [], result: { array: { object: { supporting_service: { object: { id: "string", type: "string" } }, dependent_service: { object: { id: "string", type: "string" } }, id: "string", type: "string" } } } })
 
 /**
  * The result of {@link getTechnicalServiceServiceDependencies}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { ServiceDependencies } from "effect-pagerduty/api"
+ *
+ * declare const result: ServiceDependencies.GetTechnicalServiceServiceDependenciesResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -180,6 +250,13 @@ export type GetTechnicalServiceServiceDependenciesResult = ReadonlyArray<{
 /**
  * The input of {@link getTechnicalServiceServiceDependencies} (`GET /service_dependencies/technical_services/{id}`).
  *
+ * @example
+ * ```ts
+ * import type { ServiceDependencies } from "effect-pagerduty/api"
+ *
+ * const input: ServiceDependencies.GetTechnicalServiceServiceDependenciesInput = { id: "PABC123" }
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetTechnicalServiceServiceDependenciesInput {
@@ -191,6 +268,13 @@ export interface GetTechnicalServiceServiceDependenciesInput {
  * Get technical service dependencies
  *
  * `GET /service_dependencies/technical_services/{id}` (operationId `getTechnicalServiceServiceDependencies`). The result is unwrapped from `relationships`.
+ *
+ * @example
+ * ```ts
+ * import { ServiceDependencies } from "effect-pagerduty/api"
+ *
+ * const program = ServiceDependencies.getTechnicalServiceServiceDependencies({ id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

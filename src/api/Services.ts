@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listServices} (`GET /services`).
  *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * const input: Services.ListServicesInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListServicesInput {
@@ -54,12 +61,26 @@ export interface ListServicesInput {
  *
  * `GET /services` (operationId `listServices`). Streams the items of `services`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = Services.listServices()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listServices: (input?: ListServicesInput, options?: StreamOptions) => Stream.Stream<Schemas.Service, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Services.listServices", method: "GET", path: "/services", pathParams: [], pagination: "offset", result: { ref: () => D.Service } })
 
 /**
  * The input of {@link createService} (`POST /services`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * declare const input: Services.CreateServiceInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -75,12 +96,26 @@ export interface CreateServiceInput {
  *
  * `POST /services` (operationId `createService`). The result is unwrapped from `service`.
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = (input: Services.CreateServiceInput) => Services.createService(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createService: (input: CreateServiceInput, options?: CallOptions) => Effect.Effect<Schemas.Service, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.createService", method: "POST", path: "/services", pathParams: [], result: { ref: () => D.Service } })
 
 /**
  * The input of {@link getService} (`GET /services/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * const input: Services.GetServiceInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -96,12 +131,26 @@ export interface GetServiceInput {
  *
  * `GET /services/{id}` (operationId `getService`). The result is unwrapped from `service`.
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = Services.getService({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getService: (input: GetServiceInput, options?: CallOptions) => Effect.Effect<Schemas.Service, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.getService", method: "GET", path: "/services/{id}", pathParams: ["id"], result: { ref: () => D.Service } })
 
 /**
  * The input of {@link updateService} (`PUT /services/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * declare const input: Services.UpdateServiceInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -119,12 +168,26 @@ export interface UpdateServiceInput {
  *
  * `PUT /services/{id}` (operationId `updateService`). The result is unwrapped from `service`.
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = (input: Services.UpdateServiceInput) => Services.updateService(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateService: (input: UpdateServiceInput, options?: CallOptions) => Effect.Effect<Schemas.Service, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.updateService", method: "PUT", path: "/services/{id}", pathParams: ["id"], result: { ref: () => D.Service } })
 
 /**
  * The input of {@link deleteService} (`DELETE /services/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * const input: Services.DeleteServiceInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -138,12 +201,26 @@ export interface DeleteServiceInput {
  *
  * `DELETE /services/{id}` (operationId `deleteService`).
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = Services.deleteService({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteService: (input: DeleteServiceInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.deleteService", method: "DELETE", path: "/services/{id}", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link listServiceAuditRecords} (`GET /services/{id}/audit/records`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * const input: Services.ListServiceAuditRecordsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -161,12 +238,26 @@ export interface ListServiceAuditRecordsInput {
  *
  * `GET /services/{id}/audit/records` (operationId `listServiceAuditRecords`). Streams the items of `records`, every page, in the endpoint's paging style (cursor).
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = Services.listServiceAuditRecords({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listServiceAuditRecords: (input: ListServiceAuditRecordsInput, options?: StreamOptions) => Stream.Stream<Schemas.AuditRecord, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Services.listServiceAuditRecords", method: "GET", path: "/services/{id}/audit/records", pathParams: ["id"], pagination: "cursor", result: { ref: () => D.AuditRecord } })
 
 /**
  * The input of {@link createServiceIntegration} (`POST /services/{id}/integrations`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * declare const input: Services.CreateServiceIntegrationInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -184,12 +275,26 @@ export interface CreateServiceIntegrationInput {
  *
  * `POST /services/{id}/integrations` (operationId `createServiceIntegration`). The result is unwrapped from `integration`.
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = (input: Services.CreateServiceIntegrationInput) => Services.createServiceIntegration(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createServiceIntegration: (input: CreateServiceIntegrationInput, options?: CallOptions) => Effect.Effect<Schemas.Integration, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.createServiceIntegration", method: "POST", path: "/services/{id}/integrations", pathParams: ["id"], result: { ref: () => D.Integration } })
 
 /**
  * The input of {@link getServiceIntegration} (`GET /services/{id}/integrations/{integration_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * const input: Services.GetServiceIntegrationInput = { id: "PABC123", integration_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -207,12 +312,26 @@ export interface GetServiceIntegrationInput {
  *
  * `GET /services/{id}/integrations/{integration_id}` (operationId `getServiceIntegration`). The result is unwrapped from `integration`.
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = Services.getServiceIntegration({ id: "PABC123", integration_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getServiceIntegration: (input: GetServiceIntegrationInput, options?: CallOptions) => Effect.Effect<Schemas.Integration, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.getServiceIntegration", method: "GET", path: "/services/{id}/integrations/{integration_id}", pathParams: ["id", "integration_id"], result: { ref: () => D.Integration } })
 
 /**
  * The input of {@link updateServiceIntegration} (`PUT /services/{id}/integrations/{integration_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * declare const input: Services.UpdateServiceIntegrationInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -232,12 +351,26 @@ export interface UpdateServiceIntegrationInput {
  *
  * `PUT /services/{id}/integrations/{integration_id}` (operationId `updateServiceIntegration`). The result is unwrapped from `integration`.
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = (input: Services.UpdateServiceIntegrationInput) => Services.updateServiceIntegration(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateServiceIntegration: (input: UpdateServiceIntegrationInput, options?: CallOptions) => Effect.Effect<Schemas.Integration, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.updateServiceIntegration", method: "PUT", path: "/services/{id}/integrations/{integration_id}", pathParams: ["id", "integration_id"], result: { ref: () => D.Integration } })
 
 /**
  * The input of {@link listServiceEventRules} (`GET /services/{id}/rules`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * const input: Services.ListServiceEventRulesInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -253,12 +386,26 @@ export interface ListServiceEventRulesInput {
  *
  * `GET /services/{id}/rules` (operationId `listServiceEventRules`). Streams the items of `rules`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = Services.listServiceEventRules({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listServiceEventRules: (input: ListServiceEventRulesInput, options?: StreamOptions) => Stream.Stream<Schemas.ServiceEventRule, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Services.listServiceEventRules", method: "GET", path: "/services/{id}/rules", pathParams: ["id"], pagination: "offset", result: { ref: () => D.ServiceEventRule } })
 
 /**
  * The input of {@link createServiceEventRule} (`POST /services/{id}/rules`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * declare const input: Services.CreateServiceEventRuleInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -276,12 +423,26 @@ export interface CreateServiceEventRuleInput {
  *
  * `POST /services/{id}/rules` (operationId `createServiceEventRule`). The result is unwrapped from `rule`.
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = (input: Services.CreateServiceEventRuleInput) => Services.createServiceEventRule(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createServiceEventRule: (input: CreateServiceEventRuleInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceEventRule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.createServiceEventRule", method: "POST", path: "/services/{id}/rules", pathParams: ["id"], result: { ref: () => D.ServiceEventRule } })
 
 /**
  * The result of {@link convertServiceEventRulesToEventOrchestration}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * declare const result: Services.ConvertServiceEventRulesToEventOrchestrationResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -292,6 +453,13 @@ export interface ConvertServiceEventRulesToEventOrchestrationResult {
 
 /**
  * The input of {@link convertServiceEventRulesToEventOrchestration} (`POST /services/{id}/rules/convert`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * const input: Services.ConvertServiceEventRulesToEventOrchestrationInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -305,12 +473,26 @@ export interface ConvertServiceEventRulesToEventOrchestrationInput {
  *
  * `POST /services/{id}/rules/convert` (operationId `convertServiceEventRulesToEventOrchestration`).
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = Services.convertServiceEventRulesToEventOrchestration({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const convertServiceEventRulesToEventOrchestration: (input: ConvertServiceEventRulesToEventOrchestrationInput, options?: CallOptions) => Effect.Effect<ConvertServiceEventRulesToEventOrchestrationResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.convertServiceEventRulesToEventOrchestration", method: "POST", path: "/services/{id}/rules/convert", pathParams: ["id"], result: { object: { convert_status: "string", converted_to: "string" } } })
 
 /**
  * The input of {@link getServiceEventRule} (`GET /services/{id}/rules/{rule_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * const input: Services.GetServiceEventRuleInput = { id: "PABC123", rule_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -326,12 +508,26 @@ export interface GetServiceEventRuleInput {
  *
  * `GET /services/{id}/rules/{rule_id}` (operationId `getServiceEventRule`). The result is unwrapped from `rule`.
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = Services.getServiceEventRule({ id: "PABC123", rule_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getServiceEventRule: (input: GetServiceEventRuleInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceEventRule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.getServiceEventRule", method: "GET", path: "/services/{id}/rules/{rule_id}", pathParams: ["id", "rule_id"], result: { ref: () => D.ServiceEventRule } })
 
 /**
  * The input of {@link updateServiceEventRule} (`PUT /services/{id}/rules/{rule_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * declare const input: Services.UpdateServiceEventRuleInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -352,12 +548,26 @@ export interface UpdateServiceEventRuleInput {
  *
  * `PUT /services/{id}/rules/{rule_id}` (operationId `updateServiceEventRule`). The result is unwrapped from `rule`.
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = (input: Services.UpdateServiceEventRuleInput) => Services.updateServiceEventRule(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateServiceEventRule: (input: UpdateServiceEventRuleInput, options?: CallOptions) => Effect.Effect<Schemas.ServiceEventRule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.updateServiceEventRule", method: "PUT", path: "/services/{id}/rules/{rule_id}", pathParams: ["id", "rule_id"], result: { ref: () => D.ServiceEventRule } })
 
 /**
  * The input of {@link deleteServiceEventRule} (`DELETE /services/{id}/rules/{rule_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * const input: Services.DeleteServiceEventRuleInput = { id: "PABC123", rule_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -373,12 +583,26 @@ export interface DeleteServiceEventRuleInput {
  *
  * `DELETE /services/{id}/rules/{rule_id}` (operationId `deleteServiceEventRule`).
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = Services.deleteServiceEventRule({ id: "PABC123", rule_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteServiceEventRule: (input: DeleteServiceEventRuleInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.deleteServiceEventRule", method: "DELETE", path: "/services/{id}/rules/{rule_id}", pathParams: ["id", "rule_id"], result: null })
 
 /**
  * The input of {@link getServiceCustomFieldValues} (`GET /services/{id}/custom_fields/values`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * const input: Services.GetServiceCustomFieldValuesInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -392,12 +616,26 @@ export interface GetServiceCustomFieldValuesInput {
  *
  * `GET /services/{id}/custom_fields/values` (operationId `getServiceCustomFieldValues`). The result is unwrapped from `custom_fields`.
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = Services.getServiceCustomFieldValues({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getServiceCustomFieldValues: (input: GetServiceCustomFieldValuesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.ServiceCustomFieldsFieldValueReadModel>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.getServiceCustomFieldValues", method: "GET", path: "/services/{id}/custom_fields/values", pathParams: ["id"], result: { array: { ref: () => D.ServiceCustomFieldsFieldValueReadModel } } })
 
 /**
  * The input of {@link updateServiceCustomFieldValues} (`PUT /services/{id}/custom_fields/values`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * declare const input: Services.UpdateServiceCustomFieldValuesInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -415,12 +653,26 @@ export interface UpdateServiceCustomFieldValuesInput {
  *
  * `PUT /services/{id}/custom_fields/values` (operationId `updateServiceCustomFieldValues`). The result is unwrapped from `custom_fields`.
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = (input: Services.UpdateServiceCustomFieldValuesInput) => Services.updateServiceCustomFieldValues(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateServiceCustomFieldValues: (input: UpdateServiceCustomFieldValuesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.ServiceCustomFieldsFieldValueReadModel>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.updateServiceCustomFieldValues", method: "PUT", path: "/services/{id}/custom_fields/values", pathParams: ["id"], result: { array: { ref: () => D.ServiceCustomFieldsFieldValueReadModel } } })
 
 /**
  * The input of {@link listServiceFeatureEnablements} (`GET /services/{id}/enablements`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * const input: Services.ListServiceFeatureEnablementsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -434,12 +686,26 @@ export interface ListServiceFeatureEnablementsInput {
  *
  * `GET /services/{id}/enablements` (operationId `listServiceFeatureEnablements`). The result is unwrapped from `enablements`.
  *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = Services.listServiceFeatureEnablements({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listServiceFeatureEnablements: (input: ListServiceFeatureEnablementsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.FeatureEnablement>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Services.listServiceFeatureEnablements", method: "GET", path: "/services/{id}/enablements", pathParams: ["id"], result: { array: { ref: () => D.FeatureEnablement } } })
 
 /**
  * The input of {@link updateServiceFeatureEnablement} (`PUT /services/{id}/enablements/{feature_name}`).
+ *
+ * @example
+ * ```ts
+ * import type { Services } from "effect-pagerduty/api"
+ *
+ * declare const input: Services.UpdateServiceFeatureEnablementInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -458,6 +724,13 @@ export interface UpdateServiceFeatureEnablementInput {
  * Update an Enablement for a Service
  *
  * `PUT /services/{id}/enablements/{feature_name}` (operationId `updateServiceFeatureEnablement`). The result is unwrapped from `enablement`.
+ *
+ * @example
+ * ```ts
+ * import { Services } from "effect-pagerduty/api"
+ *
+ * const program = (input: Services.UpdateServiceFeatureEnablementInput) => Services.updateServiceFeatureEnablement(input)
+ * ```
  *
  * @since 0.2.0
  */

@@ -29,6 +29,13 @@ import { call } from "../internal/api/operation.js"
 /**
  * The result of {@link getSessionConfigurations}, unwrapped.
  *
+ * @example
+ * ```ts
+ * import type { SessionConfigurations } from "effect-pagerduty/api"
+ *
+ * declare const result: SessionConfigurations.GetSessionConfigurationsResult
+ * ```
+ *
  * @since 0.2.0
  */
 export type GetSessionConfigurationsResult = ReadonlyArray<{
@@ -39,6 +46,13 @@ export type GetSessionConfigurationsResult = ReadonlyArray<{
 
 /**
  * The input of {@link getSessionConfigurations} (`GET /session_configurations`).
+ *
+ * @example
+ * ```ts
+ * import type { SessionConfigurations } from "effect-pagerduty/api"
+ *
+ * const input: SessionConfigurations.GetSessionConfigurationsInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -52,12 +66,26 @@ export interface GetSessionConfigurationsInput {
  *
  * `GET /session_configurations` (operationId `getSessionConfigurations`). The result is unwrapped from `session_configurations`.
  *
+ * @example
+ * ```ts
+ * import { SessionConfigurations } from "effect-pagerduty/api"
+ *
+ * const program = SessionConfigurations.getSessionConfigurations()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getSessionConfigurations: (input?: GetSessionConfigurationsInput, options?: CallOptions) => Effect.Effect<GetSessionConfigurationsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SessionConfigurations.getSessionConfigurations", method: "GET", path: "/session_configurations", pathParams: [], result: { array: { object: { type: "string", absolute_session_ttl: "number", idle_session_ttl: "number" }, required: ["type", "absolute_session_ttl", "idle_session_ttl"] } } })
 
 /**
  * The result of {@link updateSessionConfigurations}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { SessionConfigurations } from "effect-pagerduty/api"
+ *
+ * declare const result: SessionConfigurations.UpdateSessionConfigurationsResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -69,6 +97,13 @@ export type UpdateSessionConfigurationsResult = ReadonlyArray<{
 
 /**
  * The input of {@link updateSessionConfigurations} (`PUT /session_configurations`).
+ *
+ * @example
+ * ```ts
+ * import type { SessionConfigurations } from "effect-pagerduty/api"
+ *
+ * declare const input: SessionConfigurations.UpdateSessionConfigurationsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -89,12 +124,26 @@ export interface UpdateSessionConfigurationsInput {
  *
  * `PUT /session_configurations` (operationId `updateSessionConfigurations`). The result is unwrapped from `session_configurations`.
  *
+ * @example
+ * ```ts
+ * import { SessionConfigurations } from "effect-pagerduty/api"
+ *
+ * const program = (input: SessionConfigurations.UpdateSessionConfigurationsInput) => SessionConfigurations.updateSessionConfigurations(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateSessionConfigurations: (input: UpdateSessionConfigurationsInput, options?: CallOptions) => Effect.Effect<UpdateSessionConfigurationsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "SessionConfigurations.updateSessionConfigurations", method: "PUT", path: "/session_configurations", pathParams: [], result: { array: { object: { type: "string", absolute_session_ttl: "number", idle_session_ttl: "number" }, required: ["type", "absolute_session_ttl", "idle_session_ttl"] } } })
 
 /**
  * The input of {@link deleteSessionConfigurations} (`DELETE /session_configurations`).
+ *
+ * @example
+ * ```ts
+ * import type { SessionConfigurations } from "effect-pagerduty/api"
+ *
+ * declare const input: SessionConfigurations.DeleteSessionConfigurationsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -107,6 +156,13 @@ export interface DeleteSessionConfigurationsInput {
  * Delete an account's session configurations.
  *
  * `DELETE /session_configurations` (operationId `deleteSessionConfigurations`).
+ *
+ * @example
+ * ```ts
+ * import { SessionConfigurations } from "effect-pagerduty/api"
+ *
+ * const program = (input: SessionConfigurations.DeleteSessionConfigurationsInput) => SessionConfigurations.deleteSessionConfigurations(input)
+ * ```
  *
  * @since 0.2.0
  */

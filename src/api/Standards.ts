@@ -31,6 +31,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listStandards} (`GET /standards`).
  *
+ * @example
+ * ```ts
+ * import type { Standards } from "effect-pagerduty/api"
+ *
+ * const input: Standards.ListStandardsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListStandardsInput {
@@ -45,12 +52,26 @@ export interface ListStandardsInput {
  *
  * `GET /standards` (operationId `listStandards`). The result is unwrapped from `standards`.
  *
+ * @example
+ * ```ts
+ * import { Standards } from "effect-pagerduty/api"
+ *
+ * const program = Standards.listStandards()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listStandards: (input?: ListStandardsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.Standard>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Standards.listStandards", method: "GET", path: "/standards", pathParams: [], result: { array: { ref: () => D.Standard } } })
 
 /**
  * The input of {@link updateStandard} (`PUT /standards/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Standards } from "effect-pagerduty/api"
+ *
+ * const input: Standards.UpdateStandardInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -74,12 +95,26 @@ export interface UpdateStandardInput {
  *
  * `PUT /standards/{id}` (operationId `updateStandard`).
  *
+ * @example
+ * ```ts
+ * import { Standards } from "effect-pagerduty/api"
+ *
+ * const program = Standards.updateStandard({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateStandard: (input: UpdateStandardInput, options?: CallOptions) => Effect.Effect<Schemas.Standard, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Standards.updateStandard", method: "PUT", path: "/standards/{id}", pathParams: ["id"], result: { ref: () => D.Standard } })
 
 /**
  * The input of {@link listResourceStandardsManyServices} (`GET /standards/scores/{resource_type}`).
+ *
+ * @example
+ * ```ts
+ * import type { Standards } from "effect-pagerduty/api"
+ *
+ * declare const input: Standards.ListResourceStandardsManyServicesInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -95,12 +130,26 @@ export interface ListResourceStandardsManyServicesInput {
  *
  * `GET /standards/scores/{resource_type}` (operationId `listResourceStandardsManyServices`). The result is unwrapped from `resources`.
  *
+ * @example
+ * ```ts
+ * import { Standards } from "effect-pagerduty/api"
+ *
+ * const program = (input: Standards.ListResourceStandardsManyServicesInput) => Standards.listResourceStandardsManyServices(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const listResourceStandardsManyServices: (input: ListResourceStandardsManyServicesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.StandardApplied>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Standards.listResourceStandardsManyServices", method: "GET", path: "/standards/scores/{resource_type}", pathParams: ["resource_type"], result: { array: { ref: () => D.StandardApplied } } })
 
 /**
  * The input of {@link listResourceStandards} (`GET /standards/scores/{resource_type}/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Standards } from "effect-pagerduty/api"
+ *
+ * const input: Standards.ListResourceStandardsInput = { id: "PABC123", resource_type: "technical_services" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -115,6 +164,13 @@ export interface ListResourceStandardsInput {
  * List a resource's standards scores
  *
  * `GET /standards/scores/{resource_type}/{id}` (operationId `listResourceStandards`).
+ *
+ * @example
+ * ```ts
+ * import { Standards } from "effect-pagerduty/api"
+ *
+ * const program = Standards.listResourceStandards({ id: "PABC123", resource_type: "technical_services" })
+ * ```
  *
  * @since 0.2.0
  */

@@ -31,6 +31,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listStatusDashboards} (`GET /status_dashboards`).
  *
+ * @example
+ * ```ts
+ * import type { StatusDashboards } from "effect-pagerduty/api"
+ *
+ * const input: StatusDashboards.ListStatusDashboardsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListStatusDashboardsInput {
@@ -41,12 +48,26 @@ export interface ListStatusDashboardsInput {
  *
  * `GET /status_dashboards` (operationId `listStatusDashboards`). The result is unwrapped from `status_dashboards`.
  *
+ * @example
+ * ```ts
+ * import { StatusDashboards } from "effect-pagerduty/api"
+ *
+ * const program = StatusDashboards.listStatusDashboards()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listStatusDashboards: (input?: ListStatusDashboardsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.StatusDashboard>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusDashboards.listStatusDashboards", method: "GET", path: "/status_dashboards", pathParams: [], result: { array: { ref: () => D.StatusDashboard } } })
 
 /**
  * The input of {@link getStatusDashboardById} (`GET /status_dashboards/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusDashboards } from "effect-pagerduty/api"
+ *
+ * const input: StatusDashboards.GetStatusDashboardByIdInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -60,12 +81,26 @@ export interface GetStatusDashboardByIdInput {
  *
  * `GET /status_dashboards/{id}` (operationId `getStatusDashboardById`). The result is unwrapped from `status_dashboard`.
  *
+ * @example
+ * ```ts
+ * import { StatusDashboards } from "effect-pagerduty/api"
+ *
+ * const program = StatusDashboards.getStatusDashboardById({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getStatusDashboardById: (input: GetStatusDashboardByIdInput, options?: CallOptions) => Effect.Effect<Schemas.StatusDashboard, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusDashboards.getStatusDashboardById", method: "GET", path: "/status_dashboards/{id}", pathParams: ["id"], result: { ref: () => D.StatusDashboard } })
 
 /**
  * The input of {@link getStatusDashboardServiceImpactsById} (`GET /status_dashboards/{id}/service_impacts`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusDashboards } from "effect-pagerduty/api"
+ *
+ * const input: StatusDashboards.GetStatusDashboardServiceImpactsByIdInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -81,12 +116,26 @@ export interface GetStatusDashboardServiceImpactsByIdInput {
  *
  * `GET /status_dashboards/{id}/service_impacts` (operationId `getStatusDashboardServiceImpactsById`). The result is unwrapped from `services`.
  *
+ * @example
+ * ```ts
+ * import { StatusDashboards } from "effect-pagerduty/api"
+ *
+ * const program = StatusDashboards.getStatusDashboardServiceImpactsById({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getStatusDashboardServiceImpactsById: (input: GetStatusDashboardServiceImpactsByIdInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.Impact>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusDashboards.getStatusDashboardServiceImpactsById", method: "GET", path: "/status_dashboards/{id}/service_impacts", pathParams: ["id"], result: { array: { ref: () => D.Impact } } })
 
 /**
  * The input of {@link getStatusDashboardByUrlSlug} (`GET /status_dashboards/url_slugs/{url_slug}`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusDashboards } from "effect-pagerduty/api"
+ *
+ * const input: StatusDashboards.GetStatusDashboardByUrlSlugInput = { url_slug: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -100,12 +149,26 @@ export interface GetStatusDashboardByUrlSlugInput {
  *
  * `GET /status_dashboards/url_slugs/{url_slug}` (operationId `getStatusDashboardByUrlSlug`). The result is unwrapped from `status_dashboard`.
  *
+ * @example
+ * ```ts
+ * import { StatusDashboards } from "effect-pagerduty/api"
+ *
+ * const program = StatusDashboards.getStatusDashboardByUrlSlug({ url_slug: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getStatusDashboardByUrlSlug: (input: GetStatusDashboardByUrlSlugInput, options?: CallOptions) => Effect.Effect<Schemas.StatusDashboard, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusDashboards.getStatusDashboardByUrlSlug", method: "GET", path: "/status_dashboards/url_slugs/{url_slug}", pathParams: ["url_slug"], result: { ref: () => D.StatusDashboard } })
 
 /**
  * The input of {@link getStatusDashboardServiceImpactsByUrlSlug} (`GET /status_dashboards/url_slugs/{url_slug}/service_impacts`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusDashboards } from "effect-pagerduty/api"
+ *
+ * const input: StatusDashboards.GetStatusDashboardServiceImpactsByUrlSlugInput = { url_slug: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -120,6 +183,13 @@ export interface GetStatusDashboardServiceImpactsByUrlSlugInput {
  * Get impacted Business Services for a Status Dashboard by `url_slug`
  *
  * `GET /status_dashboards/url_slugs/{url_slug}/service_impacts` (operationId `getStatusDashboardServiceImpactsByUrlSlug`). The result is unwrapped from `services`.
+ *
+ * @example
+ * ```ts
+ * import { StatusDashboards } from "effect-pagerduty/api"
+ *
+ * const program = StatusDashboards.getStatusDashboardServiceImpactsByUrlSlug({ url_slug: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

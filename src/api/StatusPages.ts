@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listStatusPages} (`GET /status_pages`).
  *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.ListStatusPagesInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListStatusPagesInput {
@@ -44,12 +51,26 @@ export interface ListStatusPagesInput {
  *
  * `GET /status_pages` (operationId `listStatusPages`). Streams the items of `status_pages`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.listStatusPages()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listStatusPages: (input?: ListStatusPagesInput, options?: StreamOptions) => Stream.Stream<Schemas.StatusPage, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "StatusPages.listStatusPages", method: "GET", path: "/status_pages", pathParams: [], pagination: "offset", result: { ref: () => D.StatusPage } })
 
 /**
  * The input of {@link listStatusPageImpacts} (`GET /status_pages/{id}/impacts`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.ListStatusPageImpactsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -65,12 +86,26 @@ export interface ListStatusPageImpactsInput {
  *
  * `GET /status_pages/{id}/impacts` (operationId `listStatusPageImpacts`). Streams the items of `impacts`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.listStatusPageImpacts({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listStatusPageImpacts: (input: ListStatusPageImpactsInput, options?: StreamOptions) => Stream.Stream<Schemas.StatusPageImpact, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "StatusPages.listStatusPageImpacts", method: "GET", path: "/status_pages/{id}/impacts", pathParams: ["id"], pagination: "offset", result: { ref: () => D.StatusPageImpact } })
 
 /**
  * The input of {@link getStatusPageImpact} (`GET /status_pages/{id}/impacts/{impact_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.GetStatusPageImpactInput = { id: "PABC123", impact_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -86,12 +121,26 @@ export interface GetStatusPageImpactInput {
  *
  * `GET /status_pages/{id}/impacts/{impact_id}` (operationId `getStatusPageImpact`). The result is unwrapped from `impact`.
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.getStatusPageImpact({ id: "PABC123", impact_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getStatusPageImpact: (input: GetStatusPageImpactInput, options?: CallOptions) => Effect.Effect<Schemas.StatusPageImpact, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusPages.getStatusPageImpact", method: "GET", path: "/status_pages/{id}/impacts/{impact_id}", pathParams: ["id", "impact_id"], result: { ref: () => D.StatusPageImpact } })
 
 /**
  * The input of {@link listStatusPageServices} (`GET /status_pages/{id}/services`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.ListStatusPageServicesInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -105,12 +154,26 @@ export interface ListStatusPageServicesInput {
  *
  * `GET /status_pages/{id}/services` (operationId `listStatusPageServices`). Streams the items of `services`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.listStatusPageServices({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listStatusPageServices: (input: ListStatusPageServicesInput, options?: StreamOptions) => Stream.Stream<Schemas.StatusPageService, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "StatusPages.listStatusPageServices", method: "GET", path: "/status_pages/{id}/services", pathParams: ["id"], pagination: "offset", result: { ref: () => D.StatusPageService } })
 
 /**
  * The input of {@link getStatusPageService} (`GET /status_pages/{id}/services/{service_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.GetStatusPageServiceInput = { id: "PABC123", service_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -126,12 +189,26 @@ export interface GetStatusPageServiceInput {
  *
  * `GET /status_pages/{id}/services/{service_id}` (operationId `getStatusPageService`). The result is unwrapped from `service`.
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.getStatusPageService({ id: "PABC123", service_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getStatusPageService: (input: GetStatusPageServiceInput, options?: CallOptions) => Effect.Effect<Schemas.StatusPageService, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusPages.getStatusPageService", method: "GET", path: "/status_pages/{id}/services/{service_id}", pathParams: ["id", "service_id"], result: { ref: () => D.StatusPageService } })
 
 /**
  * The input of {@link listStatusPageSeverities} (`GET /status_pages/{id}/severities`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.ListStatusPageSeveritiesInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -147,12 +224,26 @@ export interface ListStatusPageSeveritiesInput {
  *
  * `GET /status_pages/{id}/severities` (operationId `listStatusPageSeverities`). Streams the items of `severities`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.listStatusPageSeverities({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listStatusPageSeverities: (input: ListStatusPageSeveritiesInput, options?: StreamOptions) => Stream.Stream<Schemas.StatusPageSeverity, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "StatusPages.listStatusPageSeverities", method: "GET", path: "/status_pages/{id}/severities", pathParams: ["id"], pagination: "offset", result: { ref: () => D.StatusPageSeverity } })
 
 /**
  * The input of {@link getStatusPageSeverity} (`GET /status_pages/{id}/severities/{severity_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.GetStatusPageSeverityInput = { id: "PABC123", severity_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -168,12 +259,26 @@ export interface GetStatusPageSeverityInput {
  *
  * `GET /status_pages/{id}/severities/{severity_id}` (operationId `getStatusPageSeverity`). The result is unwrapped from `severity`.
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.getStatusPageSeverity({ id: "PABC123", severity_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getStatusPageSeverity: (input: GetStatusPageSeverityInput, options?: CallOptions) => Effect.Effect<Schemas.StatusPageSeverity, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusPages.getStatusPageSeverity", method: "GET", path: "/status_pages/{id}/severities/{severity_id}", pathParams: ["id", "severity_id"], result: { ref: () => D.StatusPageSeverity } })
 
 /**
  * The input of {@link listStatusPageStatuses} (`GET /status_pages/{id}/statuses`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.ListStatusPageStatusesInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -189,12 +294,26 @@ export interface ListStatusPageStatusesInput {
  *
  * `GET /status_pages/{id}/statuses` (operationId `listStatusPageStatuses`). Streams the items of `statuses`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.listStatusPageStatuses({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listStatusPageStatuses: (input: ListStatusPageStatusesInput, options?: StreamOptions) => Stream.Stream<Schemas.StatusPageStatus, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "StatusPages.listStatusPageStatuses", method: "GET", path: "/status_pages/{id}/statuses", pathParams: ["id"], pagination: "offset", result: { ref: () => D.StatusPageStatus } })
 
 /**
  * The input of {@link getStatusPageStatus} (`GET /status_pages/{id}/statuses/{status_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.GetStatusPageStatusInput = { id: "PABC123", status_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -210,12 +329,26 @@ export interface GetStatusPageStatusInput {
  *
  * `GET /status_pages/{id}/statuses/{status_id}` (operationId `getStatusPageStatus`). The result is unwrapped from `status`.
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.getStatusPageStatus({ id: "PABC123", status_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getStatusPageStatus: (input: GetStatusPageStatusInput, options?: CallOptions) => Effect.Effect<Schemas.StatusPageStatus, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusPages.getStatusPageStatus", method: "GET", path: "/status_pages/{id}/statuses/{status_id}", pathParams: ["id", "status_id"], result: { ref: () => D.StatusPageStatus } })
 
 /**
  * The input of {@link listStatusPagePosts} (`GET /status_pages/{id}/posts`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.ListStatusPagePostsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -235,12 +368,26 @@ export interface ListStatusPagePostsInput {
  *
  * `GET /status_pages/{id}/posts` (operationId `listStatusPagePosts`). Streams the items of `posts`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.listStatusPagePosts({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listStatusPagePosts: (input: ListStatusPagePostsInput, options?: StreamOptions) => Stream.Stream<Schemas.StatusPagePost, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "StatusPages.listStatusPagePosts", method: "GET", path: "/status_pages/{id}/posts", pathParams: ["id"], pagination: "offset", result: { ref: () => D.StatusPagePost } })
 
 /**
  * The input of {@link createStatusPagePost} (`POST /status_pages/{id}/posts`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * declare const input: StatusPages.CreateStatusPagePostInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -258,12 +405,26 @@ export interface CreateStatusPagePostInput {
  *
  * `POST /status_pages/{id}/posts` (operationId `createStatusPagePost`). The result is unwrapped from `post`.
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = (input: StatusPages.CreateStatusPagePostInput) => StatusPages.createStatusPagePost(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createStatusPagePost: (input: CreateStatusPagePostInput, options?: CallOptions) => Effect.Effect<Schemas.StatusPagePost, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusPages.createStatusPagePost", method: "POST", path: "/status_pages/{id}/posts", pathParams: ["id"], result: { ref: () => D.StatusPagePost } })
 
 /**
  * The input of {@link getStatusPagePost} (`GET /status_pages/{id}/posts/{post_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.GetStatusPagePostInput = { id: "PABC123", post_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -281,12 +442,26 @@ export interface GetStatusPagePostInput {
  *
  * `GET /status_pages/{id}/posts/{post_id}` (operationId `getStatusPagePost`). The result is unwrapped from `post`.
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.getStatusPagePost({ id: "PABC123", post_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getStatusPagePost: (input: GetStatusPagePostInput, options?: CallOptions) => Effect.Effect<Schemas.StatusPagePost, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusPages.getStatusPagePost", method: "GET", path: "/status_pages/{id}/posts/{post_id}", pathParams: ["id", "post_id"], result: { ref: () => D.StatusPagePost } })
 
 /**
  * The input of {@link updateStatusPagePost} (`PUT /status_pages/{id}/posts/{post_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * declare const input: StatusPages.UpdateStatusPagePostInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -306,12 +481,26 @@ export interface UpdateStatusPagePostInput {
  *
  * `PUT /status_pages/{id}/posts/{post_id}` (operationId `updateStatusPagePost`). The result is unwrapped from `post`.
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = (input: StatusPages.UpdateStatusPagePostInput) => StatusPages.updateStatusPagePost(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateStatusPagePost: (input: UpdateStatusPagePostInput, options?: CallOptions) => Effect.Effect<Schemas.StatusPagePost, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusPages.updateStatusPagePost", method: "PUT", path: "/status_pages/{id}/posts/{post_id}", pathParams: ["id", "post_id"], result: { ref: () => D.StatusPagePost } })
 
 /**
  * The input of {@link deleteStatusPagePost} (`DELETE /status_pages/{id}/posts/{post_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.DeleteStatusPagePostInput = { id: "PABC123", post_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -327,12 +516,26 @@ export interface DeleteStatusPagePostInput {
  *
  * `DELETE /status_pages/{id}/posts/{post_id}` (operationId `deleteStatusPagePost`).
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.deleteStatusPagePost({ id: "PABC123", post_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteStatusPagePost: (input: DeleteStatusPagePostInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusPages.deleteStatusPagePost", method: "DELETE", path: "/status_pages/{id}/posts/{post_id}", pathParams: ["id", "post_id"], result: null })
 
 /**
  * The input of {@link listStatusPagePostUpdates} (`GET /status_pages/{id}/posts/{post_id}/post_updates`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.ListStatusPagePostUpdatesInput = { id: "PABC123", post_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -350,12 +553,26 @@ export interface ListStatusPagePostUpdatesInput {
  *
  * `GET /status_pages/{id}/posts/{post_id}/post_updates` (operationId `listStatusPagePostUpdates`). Streams the items of `post_updates`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.listStatusPagePostUpdates({ id: "PABC123", post_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listStatusPagePostUpdates: (input: ListStatusPagePostUpdatesInput, options?: StreamOptions) => Stream.Stream<Schemas.StatusPagePostUpdate, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "StatusPages.listStatusPagePostUpdates", method: "GET", path: "/status_pages/{id}/posts/{post_id}/post_updates", pathParams: ["id", "post_id"], pagination: "offset", result: { ref: () => D.StatusPagePostUpdate } })
 
 /**
  * The input of {@link createStatusPagePostUpdate} (`POST /status_pages/{id}/posts/{post_id}/post_updates`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * declare const input: StatusPages.CreateStatusPagePostUpdateInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -375,12 +592,26 @@ export interface CreateStatusPagePostUpdateInput {
  *
  * `POST /status_pages/{id}/posts/{post_id}/post_updates` (operationId `createStatusPagePostUpdate`). The result is unwrapped from `post_update`.
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = (input: StatusPages.CreateStatusPagePostUpdateInput) => StatusPages.createStatusPagePostUpdate(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createStatusPagePostUpdate: (input: CreateStatusPagePostUpdateInput, options?: CallOptions) => Effect.Effect<Schemas.StatusPagePostUpdate, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusPages.createStatusPagePostUpdate", method: "POST", path: "/status_pages/{id}/posts/{post_id}/post_updates", pathParams: ["id", "post_id"], result: { ref: () => D.StatusPagePostUpdate } })
 
 /**
  * The input of {@link getPostUpdate} (`GET /status_pages/{id}/posts/{post_id}/post_updates/{post_update_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.GetPostUpdateInput = { id: "PABC123", post_id: "PABC123", post_update_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -398,12 +629,26 @@ export interface GetPostUpdateInput {
  *
  * `GET /status_pages/{id}/posts/{post_id}/post_updates/{post_update_id}` (operationId `getPostUpdate`). The result is unwrapped from `post_update`.
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.getPostUpdate({ id: "PABC123", post_id: "PABC123", post_update_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getPostUpdate: (input: GetPostUpdateInput, options?: CallOptions) => Effect.Effect<Schemas.StatusPagePostUpdate, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusPages.getPostUpdate", method: "GET", path: "/status_pages/{id}/posts/{post_id}/post_updates/{post_update_id}", pathParams: ["id", "post_id", "post_update_id"], result: { ref: () => D.StatusPagePostUpdate } })
 
 /**
  * The input of {@link updateStatusPagePostUpdate} (`PUT /status_pages/{id}/posts/{post_id}/post_updates/{post_update_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * declare const input: StatusPages.UpdateStatusPagePostUpdateInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -425,12 +670,26 @@ export interface UpdateStatusPagePostUpdateInput {
  *
  * `PUT /status_pages/{id}/posts/{post_id}/post_updates/{post_update_id}` (operationId `updateStatusPagePostUpdate`). The result is unwrapped from `post_update`.
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = (input: StatusPages.UpdateStatusPagePostUpdateInput) => StatusPages.updateStatusPagePostUpdate(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateStatusPagePostUpdate: (input: UpdateStatusPagePostUpdateInput, options?: CallOptions) => Effect.Effect<Schemas.StatusPagePostUpdate, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusPages.updateStatusPagePostUpdate", method: "PUT", path: "/status_pages/{id}/posts/{post_id}/post_updates/{post_update_id}", pathParams: ["id", "post_id", "post_update_id"], result: { ref: () => D.StatusPagePostUpdate } })
 
 /**
  * The input of {@link deleteStatusPagePostUpdate} (`DELETE /status_pages/{id}/posts/{post_id}/post_updates/{post_update_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.DeleteStatusPagePostUpdateInput = { id: "PABC123", post_id: "PABC123", post_update_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -448,12 +707,26 @@ export interface DeleteStatusPagePostUpdateInput {
  *
  * `DELETE /status_pages/{id}/posts/{post_id}/post_updates/{post_update_id}` (operationId `deleteStatusPagePostUpdate`).
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.deleteStatusPagePostUpdate({ id: "PABC123", post_id: "PABC123", post_update_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteStatusPagePostUpdate: (input: DeleteStatusPagePostUpdateInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusPages.deleteStatusPagePostUpdate", method: "DELETE", path: "/status_pages/{id}/posts/{post_id}/post_updates/{post_update_id}", pathParams: ["id", "post_id", "post_update_id"], result: null })
 
 /**
  * The input of {@link getPostmortem} (`GET /status_pages/{id}/posts/{post_id}/postmortem`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.GetPostmortemInput = { id: "PABC123", post_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -469,12 +742,26 @@ export interface GetPostmortemInput {
  *
  * `GET /status_pages/{id}/posts/{post_id}/postmortem` (operationId `getPostmortem`). The result is unwrapped from `postmortem`.
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.getPostmortem({ id: "PABC123", post_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getPostmortem: (input: GetPostmortemInput, options?: CallOptions) => Effect.Effect<Schemas.StatusPagePostmortem, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusPages.getPostmortem", method: "GET", path: "/status_pages/{id}/posts/{post_id}/postmortem", pathParams: ["id", "post_id"], result: { ref: () => D.StatusPagePostmortem } })
 
 /**
  * The input of {@link createOrUpdateStatusPagePostmortem} (`PUT /status_pages/{id}/posts/{post_id}/postmortem`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * declare const input: StatusPages.CreateOrUpdateStatusPagePostmortemInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -494,12 +781,26 @@ export interface CreateOrUpdateStatusPagePostmortemInput {
  *
  * `PUT /status_pages/{id}/posts/{post_id}/postmortem` (operationId `createOrUpdateStatusPagePostmortem`). The result is unwrapped from `postmortem`.
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = (input: StatusPages.CreateOrUpdateStatusPagePostmortemInput) => StatusPages.createOrUpdateStatusPagePostmortem(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createOrUpdateStatusPagePostmortem: (input: CreateOrUpdateStatusPagePostmortemInput, options?: CallOptions) => Effect.Effect<Schemas.StatusPagePostmortem, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusPages.createOrUpdateStatusPagePostmortem", method: "PUT", path: "/status_pages/{id}/posts/{post_id}/postmortem", pathParams: ["id", "post_id"], result: { ref: () => D.StatusPagePostmortem } })
 
 /**
  * The input of {@link deleteStatusPagePostmortem} (`DELETE /status_pages/{id}/posts/{post_id}/postmortem`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.DeleteStatusPagePostmortemInput = { id: "PABC123", post_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -515,12 +816,26 @@ export interface DeleteStatusPagePostmortemInput {
  *
  * `DELETE /status_pages/{id}/posts/{post_id}/postmortem` (operationId `deleteStatusPagePostmortem`).
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.deleteStatusPagePostmortem({ id: "PABC123", post_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteStatusPagePostmortem: (input: DeleteStatusPagePostmortemInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusPages.deleteStatusPagePostmortem", method: "DELETE", path: "/status_pages/{id}/posts/{post_id}/postmortem", pathParams: ["id", "post_id"], result: null })
 
 /**
  * The input of {@link listStatusPageSubscriptions} (`GET /status_pages/{id}/subscriptions`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.ListStatusPageSubscriptionsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -538,12 +853,26 @@ export interface ListStatusPageSubscriptionsInput {
  *
  * `GET /status_pages/{id}/subscriptions` (operationId `listStatusPageSubscriptions`). Streams the items of `subscriptions`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.listStatusPageSubscriptions({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listStatusPageSubscriptions: (input: ListStatusPageSubscriptionsInput, options?: StreamOptions) => Stream.Stream<Schemas.StatusPageSubscription, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "StatusPages.listStatusPageSubscriptions", method: "GET", path: "/status_pages/{id}/subscriptions", pathParams: ["id"], pagination: "offset", result: { ref: () => D.StatusPageSubscription } })
 
 /**
  * The input of {@link createStatusPageSubscription} (`POST /status_pages/{id}/subscriptions`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * declare const input: StatusPages.CreateStatusPageSubscriptionInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -573,12 +902,26 @@ export interface CreateStatusPageSubscriptionInput {
  *
  * `POST /status_pages/{id}/subscriptions` (operationId `createStatusPageSubscription`). The result is unwrapped from `subscription`.
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = (input: StatusPages.CreateStatusPageSubscriptionInput) => StatusPages.createStatusPageSubscription(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createStatusPageSubscription: (input: CreateStatusPageSubscriptionInput, options?: CallOptions) => Effect.Effect<Schemas.StatusPageSubscription, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusPages.createStatusPageSubscription", method: "POST", path: "/status_pages/{id}/subscriptions", pathParams: ["id"], result: { ref: () => D.StatusPageSubscription } })
 
 /**
  * The input of {@link getStatusPageSubscription} (`GET /status_pages/{id}/subscriptions/{subscription_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.GetStatusPageSubscriptionInput = { id: "PABC123", subscription_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -594,12 +937,26 @@ export interface GetStatusPageSubscriptionInput {
  *
  * `GET /status_pages/{id}/subscriptions/{subscription_id}` (operationId `getStatusPageSubscription`). The result is unwrapped from `subscription`.
  *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.getStatusPageSubscription({ id: "PABC123", subscription_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getStatusPageSubscription: (input: GetStatusPageSubscriptionInput, options?: CallOptions) => Effect.Effect<Schemas.StatusPageSubscription, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "StatusPages.getStatusPageSubscription", method: "GET", path: "/status_pages/{id}/subscriptions/{subscription_id}", pathParams: ["id", "subscription_id"], result: { ref: () => D.StatusPageSubscription } })
 
 /**
  * The input of {@link deleteStatusPageSubscription} (`DELETE /status_pages/{id}/subscriptions/{subscription_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { StatusPages } from "effect-pagerduty/api"
+ *
+ * const input: StatusPages.DeleteStatusPageSubscriptionInput = { id: "PABC123", subscription_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -614,6 +971,13 @@ export interface DeleteStatusPageSubscriptionInput {
  * Delete a Status Page Subscription
  *
  * `DELETE /status_pages/{id}/subscriptions/{subscription_id}` (operationId `deleteStatusPageSubscription`).
+ *
+ * @example
+ * ```ts
+ * import { StatusPages } from "effect-pagerduty/api"
+ *
+ * const program = StatusPages.deleteStatusPageSubscription({ id: "PABC123", subscription_id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The result of {@link createEntityTypeByIdChangeTags}, unwrapped.
  *
+ * @example
+ * ```ts
+ * import type { Tags } from "effect-pagerduty/api"
+ *
+ * declare const result: Tags.CreateEntityTypeByIdChangeTagsResult
+ * ```
+ *
  * @since 0.2.0
  */
 export interface CreateEntityTypeByIdChangeTagsResult {
@@ -40,6 +47,13 @@ export interface CreateEntityTypeByIdChangeTagsResult {
 
 /**
  * The input of {@link createEntityTypeByIdChangeTags} (`POST /{entity_type}/{id}/change_tags`).
+ *
+ * @example
+ * ```ts
+ * import type { Tags } from "effect-pagerduty/api"
+ *
+ * const input: Tags.CreateEntityTypeByIdChangeTagsInput = { entity_type: "users", id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -67,12 +81,26 @@ export interface CreateEntityTypeByIdChangeTagsInput {
  *
  * `POST /{entity_type}/{id}/change_tags` (operationId `createEntityTypeByIdChangeTags`).
  *
+ * @example
+ * ```ts
+ * import { Tags } from "effect-pagerduty/api"
+ *
+ * const program = Tags.createEntityTypeByIdChangeTags({ entity_type: "users", id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const createEntityTypeByIdChangeTags: (input: CreateEntityTypeByIdChangeTagsInput, options?: CallOptions) => Effect.Effect<CreateEntityTypeByIdChangeTagsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Tags.createEntityTypeByIdChangeTags", method: "POST", path: "/{entity_type}/{id}/change_tags", pathParams: ["entity_type", "id"], result: { object: {  } } })
 
 /**
  * The input of {@link getEntityTypeByIdTags} (`GET /{entity_type}/{id}/tags`).
+ *
+ * @example
+ * ```ts
+ * import type { Tags } from "effect-pagerduty/api"
+ *
+ * const input: Tags.GetEntityTypeByIdTagsInput = { entity_type: "users", id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -88,12 +116,26 @@ export interface GetEntityTypeByIdTagsInput {
  *
  * `GET /{entity_type}/{id}/tags` (operationId `getEntityTypeByIdTags`). Streams the items of `tags`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Tags } from "effect-pagerduty/api"
+ *
+ * const program = Tags.getEntityTypeByIdTags({ entity_type: "users", id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getEntityTypeByIdTags: (input: GetEntityTypeByIdTagsInput, options?: StreamOptions) => Stream.Stream<Schemas.Tag, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Tags.getEntityTypeByIdTags", method: "GET", path: "/{entity_type}/{id}/tags", pathParams: ["entity_type", "id"], pagination: "offset", result: { ref: () => D.Tag } })
 
 /**
  * The input of {@link listTags} (`GET /tags`).
+ *
+ * @example
+ * ```ts
+ * import type { Tags } from "effect-pagerduty/api"
+ *
+ * const input: Tags.ListTagsInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -107,12 +149,26 @@ export interface ListTagsInput {
  *
  * `GET /tags` (operationId `listTags`). Streams the items of `tags`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Tags } from "effect-pagerduty/api"
+ *
+ * const program = Tags.listTags()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listTags: (input?: ListTagsInput, options?: StreamOptions) => Stream.Stream<Schemas.Tag, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Tags.listTags", method: "GET", path: "/tags", pathParams: [], pagination: "offset", result: { ref: () => D.Tag } })
 
 /**
  * The input of {@link createTags} (`POST /tags`).
+ *
+ * @example
+ * ```ts
+ * import type { Tags } from "effect-pagerduty/api"
+ *
+ * declare const input: Tags.CreateTagsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -128,12 +184,26 @@ export interface CreateTagsInput {
  *
  * `POST /tags` (operationId `createTags`). The result is unwrapped from `tag`.
  *
+ * @example
+ * ```ts
+ * import { Tags } from "effect-pagerduty/api"
+ *
+ * const program = (input: Tags.CreateTagsInput) => Tags.createTags(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createTags: (input: CreateTagsInput, options?: CallOptions) => Effect.Effect<Schemas.Tag, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Tags.createTags", method: "POST", path: "/tags", pathParams: [], result: { ref: () => D.Tag } })
 
 /**
  * The input of {@link getTag} (`GET /tags/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Tags } from "effect-pagerduty/api"
+ *
+ * const input: Tags.GetTagInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -147,12 +217,26 @@ export interface GetTagInput {
  *
  * `GET /tags/{id}` (operationId `getTag`). The result is unwrapped from `tag`.
  *
+ * @example
+ * ```ts
+ * import { Tags } from "effect-pagerduty/api"
+ *
+ * const program = Tags.getTag({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getTag: (input: GetTagInput, options?: CallOptions) => Effect.Effect<Schemas.Tag, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Tags.getTag", method: "GET", path: "/tags/{id}", pathParams: ["id"], result: { ref: () => D.Tag } })
 
 /**
  * The input of {@link deleteTag} (`DELETE /tags/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Tags } from "effect-pagerduty/api"
+ *
+ * const input: Tags.DeleteTagInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -166,12 +250,26 @@ export interface DeleteTagInput {
  *
  * `DELETE /tags/{id}` (operationId `deleteTag`).
  *
+ * @example
+ * ```ts
+ * import { Tags } from "effect-pagerduty/api"
+ *
+ * const program = Tags.deleteTag({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteTag: (input: DeleteTagInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Tags.deleteTag", method: "DELETE", path: "/tags/{id}", pathParams: ["id"], result: null })
 
 /**
  * The result of {@link getTagsByEntityType}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Tags } from "effect-pagerduty/api"
+ *
+ * declare const result: Tags.GetTagsByEntityTypeResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -187,6 +285,13 @@ export interface GetTagsByEntityTypeResult {
 
 /**
  * The input of {@link getTagsByEntityType} (`GET /tags/{id}/{entity_type}`).
+ *
+ * @example
+ * ```ts
+ * import type { Tags } from "effect-pagerduty/api"
+ *
+ * const input: Tags.GetTagsByEntityTypeInput = { id: "PABC123", entity_type: "users" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -207,6 +312,13 @@ export interface GetTagsByEntityTypeInput {
  * Get connected entities
  *
  * `GET /tags/{id}/{entity_type}` (operationId `getTagsByEntityType`).
+ *
+ * @example
+ * ```ts
+ * import { Tags } from "effect-pagerduty/api"
+ *
+ * const program = Tags.getTagsByEntityType({ id: "PABC123", entity_type: "users" })
+ * ```
  *
  * @since 0.2.0
  */

@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listTeams} (`GET /teams`).
  *
+ * @example
+ * ```ts
+ * import type { Teams } from "effect-pagerduty/api"
+ *
+ * const input: Teams.ListTeamsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListTeamsInput {
@@ -44,12 +51,26 @@ export interface ListTeamsInput {
  *
  * `GET /teams` (operationId `listTeams`). Streams the items of `teams`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Teams } from "effect-pagerduty/api"
+ *
+ * const program = Teams.listTeams()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listTeams: (input?: ListTeamsInput, options?: StreamOptions) => Stream.Stream<Schemas.Team, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Teams.listTeams", method: "GET", path: "/teams", pathParams: [], pagination: "offset", result: { ref: () => D.Team } })
 
 /**
  * The input of {@link createTeam} (`POST /teams`).
+ *
+ * @example
+ * ```ts
+ * import type { Teams } from "effect-pagerduty/api"
+ *
+ * declare const input: Teams.CreateTeamInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -65,12 +86,26 @@ export interface CreateTeamInput {
  *
  * `POST /teams` (operationId `createTeam`). The result is unwrapped from `team`.
  *
+ * @example
+ * ```ts
+ * import { Teams } from "effect-pagerduty/api"
+ *
+ * const program = (input: Teams.CreateTeamInput) => Teams.createTeam(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createTeam: (input: CreateTeamInput, options?: CallOptions) => Effect.Effect<Schemas.Team, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Teams.createTeam", method: "POST", path: "/teams", pathParams: [], result: { ref: () => D.Team } })
 
 /**
  * The input of {@link getTeam} (`GET /teams/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Teams } from "effect-pagerduty/api"
+ *
+ * const input: Teams.GetTeamInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -86,12 +121,26 @@ export interface GetTeamInput {
  *
  * `GET /teams/{id}` (operationId `getTeam`). The result is unwrapped from `team`.
  *
+ * @example
+ * ```ts
+ * import { Teams } from "effect-pagerduty/api"
+ *
+ * const program = Teams.getTeam({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getTeam: (input: GetTeamInput, options?: CallOptions) => Effect.Effect<Schemas.Team, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Teams.getTeam", method: "GET", path: "/teams/{id}", pathParams: ["id"], result: { ref: () => D.Team } })
 
 /**
  * The input of {@link updateTeam} (`PUT /teams/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Teams } from "effect-pagerduty/api"
+ *
+ * declare const input: Teams.UpdateTeamInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -109,12 +158,26 @@ export interface UpdateTeamInput {
  *
  * `PUT /teams/{id}` (operationId `updateTeam`). The result is unwrapped from `team`.
  *
+ * @example
+ * ```ts
+ * import { Teams } from "effect-pagerduty/api"
+ *
+ * const program = (input: Teams.UpdateTeamInput) => Teams.updateTeam(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateTeam: (input: UpdateTeamInput, options?: CallOptions) => Effect.Effect<Schemas.Team, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Teams.updateTeam", method: "PUT", path: "/teams/{id}", pathParams: ["id"], result: { ref: () => D.Team } })
 
 /**
  * The input of {@link deleteTeam} (`DELETE /teams/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Teams } from "effect-pagerduty/api"
+ *
+ * const input: Teams.DeleteTeamInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -130,12 +193,26 @@ export interface DeleteTeamInput {
  *
  * `DELETE /teams/{id}` (operationId `deleteTeam`).
  *
+ * @example
+ * ```ts
+ * import { Teams } from "effect-pagerduty/api"
+ *
+ * const program = Teams.deleteTeam({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteTeam: (input: DeleteTeamInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Teams.deleteTeam", method: "DELETE", path: "/teams/{id}", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link listTeamsAuditRecords} (`GET /teams/{id}/audit/records`).
+ *
+ * @example
+ * ```ts
+ * import type { Teams } from "effect-pagerduty/api"
+ *
+ * const input: Teams.ListTeamsAuditRecordsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -153,12 +230,26 @@ export interface ListTeamsAuditRecordsInput {
  *
  * `GET /teams/{id}/audit/records` (operationId `listTeamsAuditRecords`). Streams the items of `records`, every page, in the endpoint's paging style (cursor).
  *
+ * @example
+ * ```ts
+ * import { Teams } from "effect-pagerduty/api"
+ *
+ * const program = Teams.listTeamsAuditRecords({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listTeamsAuditRecords: (input: ListTeamsAuditRecordsInput, options?: StreamOptions) => Stream.Stream<Schemas.AuditRecord, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Teams.listTeamsAuditRecords", method: "GET", path: "/teams/{id}/audit/records", pathParams: ["id"], pagination: "cursor", result: { ref: () => D.AuditRecord } })
 
 /**
  * The input of {@link updateTeamEscalationPolicy} (`PUT /teams/{id}/escalation_policies/{escalation_policy_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Teams } from "effect-pagerduty/api"
+ *
+ * const input: Teams.UpdateTeamEscalationPolicyInput = { id: "PABC123", escalation_policy_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -174,12 +265,26 @@ export interface UpdateTeamEscalationPolicyInput {
  *
  * `PUT /teams/{id}/escalation_policies/{escalation_policy_id}` (operationId `updateTeamEscalationPolicy`).
  *
+ * @example
+ * ```ts
+ * import { Teams } from "effect-pagerduty/api"
+ *
+ * const program = Teams.updateTeamEscalationPolicy({ id: "PABC123", escalation_policy_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateTeamEscalationPolicy: (input: UpdateTeamEscalationPolicyInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Teams.updateTeamEscalationPolicy", method: "PUT", path: "/teams/{id}/escalation_policies/{escalation_policy_id}", pathParams: ["id", "escalation_policy_id"], result: null })
 
 /**
  * The input of {@link deleteTeamEscalationPolicy} (`DELETE /teams/{id}/escalation_policies/{escalation_policy_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Teams } from "effect-pagerduty/api"
+ *
+ * const input: Teams.DeleteTeamEscalationPolicyInput = { id: "PABC123", escalation_policy_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -195,12 +300,26 @@ export interface DeleteTeamEscalationPolicyInput {
  *
  * `DELETE /teams/{id}/escalation_policies/{escalation_policy_id}` (operationId `deleteTeamEscalationPolicy`).
  *
+ * @example
+ * ```ts
+ * import { Teams } from "effect-pagerduty/api"
+ *
+ * const program = Teams.deleteTeamEscalationPolicy({ id: "PABC123", escalation_policy_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteTeamEscalationPolicy: (input: DeleteTeamEscalationPolicyInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Teams.deleteTeamEscalationPolicy", method: "DELETE", path: "/teams/{id}/escalation_policies/{escalation_policy_id}", pathParams: ["id", "escalation_policy_id"], result: null })
 
 /**
  * The item of {@link listTeamUsers}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Teams } from "effect-pagerduty/api"
+ *
+ * declare const item: Teams.ListTeamUsersItem
+ * ```
  *
  * @since 0.2.0
  */
@@ -211,6 +330,13 @@ export interface ListTeamUsersItem {
 
 /**
  * The input of {@link listTeamUsers} (`GET /teams/{id}/members`).
+ *
+ * @example
+ * ```ts
+ * import type { Teams } from "effect-pagerduty/api"
+ *
+ * const input: Teams.ListTeamUsersInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -226,12 +352,26 @@ export interface ListTeamUsersInput {
  *
  * `GET /teams/{id}/members` (operationId `listTeamUsers`). Streams the items of `members`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Teams } from "effect-pagerduty/api"
+ *
+ * const program = Teams.listTeamUsers({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listTeamUsers: (input: ListTeamUsersInput, options?: StreamOptions) => Stream.Stream<ListTeamUsersItem, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Teams.listTeamUsers", method: "GET", path: "/teams/{id}/members", pathParams: ["id"], pagination: "offset", result: { object: { user: { ref: () => D.UserReference }, role: "string" } } })
 
 /**
  * The item of {@link getTeamNotificationSubscriptions}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Teams } from "effect-pagerduty/api"
+ *
+ * declare const item: Teams.GetTeamNotificationSubscriptionsItem
+ * ```
  *
  * @since 0.2.0
  */
@@ -242,6 +382,13 @@ export interface GetTeamNotificationSubscriptionsItem {
 
 /**
  * The input of {@link getTeamNotificationSubscriptions} (`GET /teams/{id}/notification_subscriptions`).
+ *
+ * @example
+ * ```ts
+ * import type { Teams } from "effect-pagerduty/api"
+ *
+ * const input: Teams.GetTeamNotificationSubscriptionsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -255,12 +402,26 @@ export interface GetTeamNotificationSubscriptionsInput {
  *
  * `GET /teams/{id}/notification_subscriptions` (operationId `getTeamNotificationSubscriptions`). Streams the items of `subscriptions`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Teams } from "effect-pagerduty/api"
+ *
+ * const program = Teams.getTeamNotificationSubscriptions({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getTeamNotificationSubscriptions: (input: GetTeamNotificationSubscriptionsInput, options?: StreamOptions) => Stream.Stream<GetTeamNotificationSubscriptionsItem, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Teams.getTeamNotificationSubscriptions", method: "GET", path: "/teams/{id}/notification_subscriptions", pathParams: ["id"], pagination: "offset", result: { object: { subscription: { ref: () => D.NotificationSubscription }, subscribable_name: { nullable: "string" } } } })
 
 /**
  * The input of {@link createTeamNotificationSubscriptions} (`POST /teams/{id}/notification_subscriptions`).
+ *
+ * @example
+ * ```ts
+ * import type { Teams } from "effect-pagerduty/api"
+ *
+ * declare const input: Teams.CreateTeamNotificationSubscriptionsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -278,12 +439,26 @@ export interface CreateTeamNotificationSubscriptionsInput {
  *
  * `POST /teams/{id}/notification_subscriptions` (operationId `createTeamNotificationSubscriptions`). The result is unwrapped from `subscriptions`.
  *
+ * @example
+ * ```ts
+ * import { Teams } from "effect-pagerduty/api"
+ *
+ * const program = (input: Teams.CreateTeamNotificationSubscriptionsInput) => Teams.createTeamNotificationSubscriptions(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createTeamNotificationSubscriptions: (input: CreateTeamNotificationSubscriptionsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.NotificationSubscriptionWithContext>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Teams.createTeamNotificationSubscriptions", method: "POST", path: "/teams/{id}/notification_subscriptions", pathParams: ["id"], result: { array: { ref: () => D.NotificationSubscriptionWithContext } } })
 
 /**
  * The result of {@link removeTeamNotificationSubscriptions}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Teams } from "effect-pagerduty/api"
+ *
+ * declare const result: Teams.RemoveTeamNotificationSubscriptionsResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -295,6 +470,13 @@ export interface RemoveTeamNotificationSubscriptionsResult {
 
 /**
  * The input of {@link removeTeamNotificationSubscriptions} (`POST /teams/{id}/notification_subscriptions/unsubscribe`).
+ *
+ * @example
+ * ```ts
+ * import type { Teams } from "effect-pagerduty/api"
+ *
+ * declare const input: Teams.RemoveTeamNotificationSubscriptionsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -312,12 +494,26 @@ export interface RemoveTeamNotificationSubscriptionsInput {
  *
  * `POST /teams/{id}/notification_subscriptions/unsubscribe` (operationId `removeTeamNotificationSubscriptions`).
  *
+ * @example
+ * ```ts
+ * import { Teams } from "effect-pagerduty/api"
+ *
+ * const program = (input: Teams.RemoveTeamNotificationSubscriptionsInput) => Teams.removeTeamNotificationSubscriptions(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const removeTeamNotificationSubscriptions: (input: RemoveTeamNotificationSubscriptionsInput, options?: CallOptions) => Effect.Effect<RemoveTeamNotificationSubscriptionsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Teams.removeTeamNotificationSubscriptions", method: "POST", path: "/teams/{id}/notification_subscriptions/unsubscribe", pathParams: ["id"], result: { object: { deleted_count: "number", unauthorized_count: "number", non_existent_count: "number" }, required: ["deleted_count", "unauthorized_count", "non_existent_count"] } })
 
 /**
  * The input of {@link updateTeamUser} (`PUT /teams/{id}/users/{user_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Teams } from "effect-pagerduty/api"
+ *
+ * const input: Teams.UpdateTeamUserInput = { id: "PABC123", user_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -337,12 +533,26 @@ export interface UpdateTeamUserInput {
  *
  * `PUT /teams/{id}/users/{user_id}` (operationId `updateTeamUser`).
  *
+ * @example
+ * ```ts
+ * import { Teams } from "effect-pagerduty/api"
+ *
+ * const program = Teams.updateTeamUser({ id: "PABC123", user_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateTeamUser: (input: UpdateTeamUserInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Teams.updateTeamUser", method: "PUT", path: "/teams/{id}/users/{user_id}", pathParams: ["id", "user_id"], result: null })
 
 /**
  * The input of {@link deleteTeamUser} (`DELETE /teams/{id}/users/{user_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Teams } from "effect-pagerduty/api"
+ *
+ * const input: Teams.DeleteTeamUserInput = { id: "PABC123", user_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -357,6 +567,13 @@ export interface DeleteTeamUserInput {
  * Remove a user from a team
  *
  * `DELETE /teams/{id}/users/{user_id}` (operationId `deleteTeamUser`).
+ *
+ * @example
+ * ```ts
+ * import { Teams } from "effect-pagerduty/api"
+ *
+ * const program = Teams.deleteTeamUser({ id: "PABC123", user_id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link getTemplates} (`GET /templates`).
  *
+ * @example
+ * ```ts
+ * import type { Templates } from "effect-pagerduty/api"
+ *
+ * const input: Templates.GetTemplatesInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetTemplatesInput {
@@ -48,12 +55,26 @@ export interface GetTemplatesInput {
  *
  * `GET /templates` (operationId `getTemplates`). Streams the items of `templates`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Templates } from "effect-pagerduty/api"
+ *
+ * const program = Templates.getTemplates()
+ * ```
+ *
  * @since 0.2.0
  */
 export const getTemplates: (input?: GetTemplatesInput, options?: StreamOptions) => Stream.Stream<Schemas.Template, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Templates.getTemplates", method: "GET", path: "/templates", pathParams: [], pagination: "offset", result: { ref: () => D.Template } })
 
 /**
  * The input of {@link createTemplate} (`POST /templates`).
+ *
+ * @example
+ * ```ts
+ * import type { Templates } from "effect-pagerduty/api"
+ *
+ * declare const input: Templates.CreateTemplateInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -69,12 +90,26 @@ export interface CreateTemplateInput {
  *
  * `POST /templates` (operationId `createTemplate`). The result is unwrapped from `template`.
  *
+ * @example
+ * ```ts
+ * import { Templates } from "effect-pagerduty/api"
+ *
+ * const program = (input: Templates.CreateTemplateInput) => Templates.createTemplate(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createTemplate: (input: CreateTemplateInput, options?: CallOptions) => Effect.Effect<Schemas.Template, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Templates.createTemplate", method: "POST", path: "/templates", pathParams: [], result: { ref: () => D.Template } })
 
 /**
  * The input of {@link getTemplate} (`GET /templates/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Templates } from "effect-pagerduty/api"
+ *
+ * const input: Templates.GetTemplateInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -88,12 +123,26 @@ export interface GetTemplateInput {
  *
  * `GET /templates/{id}` (operationId `getTemplate`). The result is unwrapped from `template`.
  *
+ * @example
+ * ```ts
+ * import { Templates } from "effect-pagerduty/api"
+ *
+ * const program = Templates.getTemplate({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getTemplate: (input: GetTemplateInput, options?: CallOptions) => Effect.Effect<Schemas.Template, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Templates.getTemplate", method: "GET", path: "/templates/{id}", pathParams: ["id"], result: { ref: () => D.Template } })
 
 /**
  * The input of {@link updateTemplate} (`PUT /templates/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Templates } from "effect-pagerduty/api"
+ *
+ * declare const input: Templates.UpdateTemplateInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -111,12 +160,26 @@ export interface UpdateTemplateInput {
  *
  * `PUT /templates/{id}` (operationId `updateTemplate`). The result is unwrapped from `template`.
  *
+ * @example
+ * ```ts
+ * import { Templates } from "effect-pagerduty/api"
+ *
+ * const program = (input: Templates.UpdateTemplateInput) => Templates.updateTemplate(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateTemplate: (input: UpdateTemplateInput, options?: CallOptions) => Effect.Effect<Schemas.Template, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Templates.updateTemplate", method: "PUT", path: "/templates/{id}", pathParams: ["id"], result: { ref: () => D.Template } })
 
 /**
  * The input of {@link deleteTemplate} (`DELETE /templates/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Templates } from "effect-pagerduty/api"
+ *
+ * const input: Templates.DeleteTemplateInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -130,12 +193,26 @@ export interface DeleteTemplateInput {
  *
  * `DELETE /templates/{id}` (operationId `deleteTemplate`).
  *
+ * @example
+ * ```ts
+ * import { Templates } from "effect-pagerduty/api"
+ *
+ * const program = Templates.deleteTemplate({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteTemplate: (input: DeleteTemplateInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Templates.deleteTemplate", method: "DELETE", path: "/templates/{id}", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link renderTemplate} (`POST /templates/{id}/render`).
+ *
+ * @example
+ * ```ts
+ * import type { Templates } from "effect-pagerduty/api"
+ *
+ * declare const input: Templates.RenderTemplateInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -151,12 +228,26 @@ export interface RenderTemplateInput {
  *
  * `POST /templates/{id}/render` (operationId `renderTemplate`).
  *
+ * @example
+ * ```ts
+ * import { Templates } from "effect-pagerduty/api"
+ *
+ * const program = (input: Templates.RenderTemplateInput) => Templates.renderTemplate(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const renderTemplate: (input: RenderTemplateInput, options?: CallOptions) => Effect.Effect<Schemas.RenderedTemplate, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Templates.renderTemplate", method: "POST", path: "/templates/{id}/render", pathParams: ["id"], result: { ref: () => D.RenderedTemplate } })
 
 /**
  * The result of {@link getTemplateFields}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Templates } from "effect-pagerduty/api"
+ *
+ * declare const result: Templates.GetTemplateFieldsResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -177,6 +268,13 @@ export type GetTemplateFieldsResult = ReadonlyArray<{
 /**
  * The input of {@link getTemplateFields} (`GET /templates/fields`).
  *
+ * @example
+ * ```ts
+ * import type { Templates } from "effect-pagerduty/api"
+ *
+ * const input: Templates.GetTemplateFieldsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetTemplateFieldsInput {
@@ -186,6 +284,13 @@ export interface GetTemplateFieldsInput {
  * List template fields
  *
  * `GET /templates/fields` (operationId `getTemplateFields`). The result is unwrapped from `fields`.
+ *
+ * @example
+ * ```ts
+ * import { Templates } from "effect-pagerduty/api"
+ *
+ * const program = Templates.getTemplateFields()
+ * ```
  *
  * @since 0.2.0
  */

@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listUsers} (`GET /users`).
  *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.ListUsersInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListUsersInput {
@@ -48,12 +55,26 @@ export interface ListUsersInput {
  *
  * `GET /users` (operationId `listUsers`). Streams the items of `users`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.listUsers()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listUsers: (input?: ListUsersInput, options?: StreamOptions) => Stream.Stream<Schemas.User, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Users.listUsers", method: "GET", path: "/users", pathParams: [], pagination: "offset", result: { ref: () => D.User } })
 
 /**
  * The input of {@link createUser} (`POST /users`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * declare const input: Users.CreateUserInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -93,12 +114,26 @@ export interface CreateUserInput {
  *
  * `POST /users` (operationId `createUser`). The result is unwrapped from `user`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = (input: Users.CreateUserInput) => Users.createUser(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createUser: (input: CreateUserInput, options?: CallOptions) => Effect.Effect<Schemas.User, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.createUser", method: "POST", path: "/users", pathParams: [], result: { ref: () => D.User } })
 
 /**
  * The input of {@link getUser} (`GET /users/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.GetUserInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -114,12 +149,26 @@ export interface GetUserInput {
  *
  * `GET /users/{id}` (operationId `getUser`). The result is unwrapped from `user`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.getUser({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getUser: (input: GetUserInput, options?: CallOptions) => Effect.Effect<Schemas.User, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.getUser", method: "GET", path: "/users/{id}", pathParams: ["id"], result: { ref: () => D.User } })
 
 /**
  * The input of {@link updateUser} (`PUT /users/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * declare const input: Users.UpdateUserInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -159,12 +208,26 @@ export interface UpdateUserInput {
  *
  * `PUT /users/{id}` (operationId `updateUser`). The result is unwrapped from `user`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = (input: Users.UpdateUserInput) => Users.updateUser(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateUser: (input: UpdateUserInput, options?: CallOptions) => Effect.Effect<Schemas.User, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.updateUser", method: "PUT", path: "/users/{id}", pathParams: ["id"], result: { ref: () => D.User } })
 
 /**
  * The input of {@link deleteUser} (`DELETE /users/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.DeleteUserInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -178,12 +241,26 @@ export interface DeleteUserInput {
  *
  * `DELETE /users/{id}` (operationId `deleteUser`).
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.deleteUser({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteUser: (input: DeleteUserInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.deleteUser", method: "DELETE", path: "/users/{id}", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link listUsersAuditRecords} (`GET /users/{id}/audit/records`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.ListUsersAuditRecordsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -201,12 +278,26 @@ export interface ListUsersAuditRecordsInput {
  *
  * `GET /users/{id}/audit/records` (operationId `listUsersAuditRecords`). Streams the items of `records`, every page, in the endpoint's paging style (cursor).
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.listUsersAuditRecords({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listUsersAuditRecords: (input: ListUsersAuditRecordsInput, options?: StreamOptions) => Stream.Stream<Schemas.AuditRecord, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Users.listUsersAuditRecords", method: "GET", path: "/users/{id}/audit/records", pathParams: ["id"], pagination: "cursor", result: { ref: () => D.AuditRecord } })
 
 /**
  * The input of {@link getUserContactMethods} (`GET /users/{id}/contact_methods`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.GetUserContactMethodsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -220,12 +311,26 @@ export interface GetUserContactMethodsInput {
  *
  * `GET /users/{id}/contact_methods` (operationId `getUserContactMethods`). The result is unwrapped from `contact_methods`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.getUserContactMethods({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getUserContactMethods: (input: GetUserContactMethodsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.PhoneContactMethod | Schemas.PushContactMethod | Schemas.EmailContactMethod | Schemas.WhatsAppContactMethod>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.getUserContactMethods", method: "GET", path: "/users/{id}/contact_methods", pathParams: ["id"], result: { array: { anyOf: [{ ref: () => D.PhoneContactMethod }, { ref: () => D.PushContactMethod }, { ref: () => D.EmailContactMethod }, { ref: () => D.WhatsAppContactMethod }] } } })
 
 /**
  * The input of {@link createUserContactMethod} (`POST /users/{id}/contact_methods`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * declare const input: Users.CreateUserContactMethodInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -243,12 +348,26 @@ export interface CreateUserContactMethodInput {
  *
  * `POST /users/{id}/contact_methods` (operationId `createUserContactMethod`). The result is unwrapped from `contact_method`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = (input: Users.CreateUserContactMethodInput) => Users.createUserContactMethod(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createUserContactMethod: (input: CreateUserContactMethodInput, options?: CallOptions) => Effect.Effect<Schemas.PhoneContactMethod | Schemas.PushContactMethod | Schemas.EmailContactMethod, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.createUserContactMethod", method: "POST", path: "/users/{id}/contact_methods", pathParams: ["id"], result: { anyOf: [{ ref: () => D.PhoneContactMethod }, { ref: () => D.PushContactMethod }, { ref: () => D.EmailContactMethod }] } })
 
 /**
  * The input of {@link getUserContactMethod} (`GET /users/{id}/contact_methods/{contact_method_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.GetUserContactMethodInput = { id: "PABC123", contact_method_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -264,12 +383,26 @@ export interface GetUserContactMethodInput {
  *
  * `GET /users/{id}/contact_methods/{contact_method_id}` (operationId `getUserContactMethod`). The result is unwrapped from `contact_method`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.getUserContactMethod({ id: "PABC123", contact_method_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getUserContactMethod: (input: GetUserContactMethodInput, options?: CallOptions) => Effect.Effect<Schemas.PhoneContactMethod | Schemas.PushContactMethod | Schemas.EmailContactMethod, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.getUserContactMethod", method: "GET", path: "/users/{id}/contact_methods/{contact_method_id}", pathParams: ["id", "contact_method_id"], result: { anyOf: [{ ref: () => D.PhoneContactMethod }, { ref: () => D.PushContactMethod }, { ref: () => D.EmailContactMethod }] } })
 
 /**
  * The input of {@link updateUserContactMethod} (`PUT /users/{id}/contact_methods/{contact_method_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * declare const input: Users.UpdateUserContactMethodInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -289,12 +422,26 @@ export interface UpdateUserContactMethodInput {
  *
  * `PUT /users/{id}/contact_methods/{contact_method_id}` (operationId `updateUserContactMethod`). The result is unwrapped from `contact_method`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = (input: Users.UpdateUserContactMethodInput) => Users.updateUserContactMethod(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateUserContactMethod: (input: UpdateUserContactMethodInput, options?: CallOptions) => Effect.Effect<Schemas.PhoneContactMethod | Schemas.PushContactMethod | Schemas.EmailContactMethod, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.updateUserContactMethod", method: "PUT", path: "/users/{id}/contact_methods/{contact_method_id}", pathParams: ["id", "contact_method_id"], result: { anyOf: [{ ref: () => D.PhoneContactMethod }, { ref: () => D.PushContactMethod }, { ref: () => D.EmailContactMethod }] } })
 
 /**
  * The input of {@link deleteUserContactMethod} (`DELETE /users/{id}/contact_methods/{contact_method_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.DeleteUserContactMethodInput = { id: "PABC123", contact_method_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -310,12 +457,26 @@ export interface DeleteUserContactMethodInput {
  *
  * `DELETE /users/{id}/contact_methods/{contact_method_id}` (operationId `deleteUserContactMethod`).
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.deleteUserContactMethod({ id: "PABC123", contact_method_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteUserContactMethod: (input: DeleteUserContactMethodInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.deleteUserContactMethod", method: "DELETE", path: "/users/{id}/contact_methods/{contact_method_id}", pathParams: ["id", "contact_method_id"], result: null })
 
 /**
  * The input of {@link listUserDelegations} (`GET /users/{id}/oauth_delegations`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.ListUserDelegationsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -333,12 +494,26 @@ export interface ListUserDelegationsInput {
  *
  * `GET /users/{id}/oauth_delegations` (operationId `listUserDelegations`). Streams the items of `oauth_delegations`, every page, in the endpoint's paging style (cursor).
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.listUserDelegations({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listUserDelegations: (input: ListUserDelegationsInput, options?: StreamOptions) => Stream.Stream<Schemas.OAuthDelegation, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Users.listUserDelegations", method: "GET", path: "/users/{id}/oauth_delegations", pathParams: ["id"], pagination: "cursor", result: { ref: () => D.OAuthDelegation } })
 
 /**
  * The input of {@link getUserDelegation} (`GET /users/{id}/oauth_delegations/{delegation_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.GetUserDelegationInput = { id: "PABC123", delegation_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -354,12 +529,26 @@ export interface GetUserDelegationInput {
  *
  * `GET /users/{id}/oauth_delegations/{delegation_id}` (operationId `getUserDelegation`).
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.getUserDelegation({ id: "PABC123", delegation_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getUserDelegation: (input: GetUserDelegationInput, options?: CallOptions) => Effect.Effect<Schemas.OAuthDelegation, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.getUserDelegation", method: "GET", path: "/users/{id}/oauth_delegations/{delegation_id}", pathParams: ["id", "delegation_id"], result: { ref: () => D.OAuthDelegation } })
 
 /**
  * The result of {@link getUserLicense}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * declare const result: Users.GetUserLicenseResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -378,6 +567,13 @@ export interface GetUserLicenseResult {
 /**
  * The input of {@link getUserLicense} (`GET /users/{id}/license`).
  *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.GetUserLicenseInput = { id: "PABC123" }
+ * ```
+ *
  * @since 0.2.0
  */
 export interface GetUserLicenseInput {
@@ -390,12 +586,26 @@ export interface GetUserLicenseInput {
  *
  * `GET /users/{id}/license` (operationId `getUserLicense`). The result is unwrapped from `license`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.getUserLicense({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getUserLicense: (input: GetUserLicenseInput, options?: CallOptions) => Effect.Effect<GetUserLicenseResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.getUserLicense", method: "GET", path: "/users/{id}/license", pathParams: ["id"], result: { object: { id: "string", description: "string", name: "string", valid_roles: { array: "string" }, role_group: "string", type: "string", self: "string", html_url: "string", summary: "string" }, required: ["id", "description", "name", "valid_roles"] } })
 
 /**
  * The input of {@link getUserNotificationRules} (`GET /users/{id}/notification_rules`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.GetUserNotificationRulesInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -413,12 +623,26 @@ export interface GetUserNotificationRulesInput {
  *
  * `GET /users/{id}/notification_rules` (operationId `getUserNotificationRules`). The result is unwrapped from `notification_rules`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.getUserNotificationRules({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getUserNotificationRules: (input: GetUserNotificationRulesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.NotificationRule>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.getUserNotificationRules", method: "GET", path: "/users/{id}/notification_rules", pathParams: ["id"], result: { array: { ref: () => D.NotificationRule } } })
 
 /**
  * The input of {@link createUserNotificationRule} (`POST /users/{id}/notification_rules`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * declare const input: Users.CreateUserNotificationRuleInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -436,12 +660,26 @@ export interface CreateUserNotificationRuleInput {
  *
  * `POST /users/{id}/notification_rules` (operationId `createUserNotificationRule`). The result is unwrapped from `notification_rule`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = (input: Users.CreateUserNotificationRuleInput) => Users.createUserNotificationRule(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createUserNotificationRule: (input: CreateUserNotificationRuleInput, options?: CallOptions) => Effect.Effect<Schemas.NotificationRule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.createUserNotificationRule", method: "POST", path: "/users/{id}/notification_rules", pathParams: ["id"], result: { ref: () => D.NotificationRule } })
 
 /**
  * The input of {@link getUserNotificationRule} (`GET /users/{id}/notification_rules/{notification_rule_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.GetUserNotificationRuleInput = { id: "PABC123", notification_rule_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -459,12 +697,26 @@ export interface GetUserNotificationRuleInput {
  *
  * `GET /users/{id}/notification_rules/{notification_rule_id}` (operationId `getUserNotificationRule`). The result is unwrapped from `notification_rule`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.getUserNotificationRule({ id: "PABC123", notification_rule_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getUserNotificationRule: (input: GetUserNotificationRuleInput, options?: CallOptions) => Effect.Effect<Schemas.NotificationRule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.getUserNotificationRule", method: "GET", path: "/users/{id}/notification_rules/{notification_rule_id}", pathParams: ["id", "notification_rule_id"], result: { ref: () => D.NotificationRule } })
 
 /**
  * The input of {@link updateUserNotificationRule} (`PUT /users/{id}/notification_rules/{notification_rule_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * declare const input: Users.UpdateUserNotificationRuleInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -484,12 +736,26 @@ export interface UpdateUserNotificationRuleInput {
  *
  * `PUT /users/{id}/notification_rules/{notification_rule_id}` (operationId `updateUserNotificationRule`). The result is unwrapped from `notification_rule`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = (input: Users.UpdateUserNotificationRuleInput) => Users.updateUserNotificationRule(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateUserNotificationRule: (input: UpdateUserNotificationRuleInput, options?: CallOptions) => Effect.Effect<Schemas.NotificationRule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.updateUserNotificationRule", method: "PUT", path: "/users/{id}/notification_rules/{notification_rule_id}", pathParams: ["id", "notification_rule_id"], result: { ref: () => D.NotificationRule } })
 
 /**
  * The input of {@link deleteUserNotificationRule} (`DELETE /users/{id}/notification_rules/{notification_rule_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.DeleteUserNotificationRuleInput = { id: "PABC123", notification_rule_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -505,12 +771,26 @@ export interface DeleteUserNotificationRuleInput {
  *
  * `DELETE /users/{id}/notification_rules/{notification_rule_id}` (operationId `deleteUserNotificationRule`).
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.deleteUserNotificationRule({ id: "PABC123", notification_rule_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteUserNotificationRule: (input: DeleteUserNotificationRuleInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.deleteUserNotificationRule", method: "DELETE", path: "/users/{id}/notification_rules/{notification_rule_id}", pathParams: ["id", "notification_rule_id"], result: null })
 
 /**
  * The item of {@link getUserNotificationSubscriptions}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * declare const item: Users.GetUserNotificationSubscriptionsItem
+ * ```
  *
  * @since 0.2.0
  */
@@ -521,6 +801,13 @@ export interface GetUserNotificationSubscriptionsItem {
 
 /**
  * The input of {@link getUserNotificationSubscriptions} (`GET /users/{id}/notification_subscriptions`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.GetUserNotificationSubscriptionsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -534,12 +821,26 @@ export interface GetUserNotificationSubscriptionsInput {
  *
  * `GET /users/{id}/notification_subscriptions` (operationId `getUserNotificationSubscriptions`). Streams the items of `subscriptions`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.getUserNotificationSubscriptions({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getUserNotificationSubscriptions: (input: GetUserNotificationSubscriptionsInput, options?: StreamOptions) => Stream.Stream<GetUserNotificationSubscriptionsItem, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Users.getUserNotificationSubscriptions", method: "GET", path: "/users/{id}/notification_subscriptions", pathParams: ["id"], pagination: "offset", result: { object: { subscription: { ref: () => D.NotificationSubscription }, subscribable_name: { nullable: "string" } } } })
 
 /**
  * The input of {@link createUserNotificationSubscriptions} (`POST /users/{id}/notification_subscriptions`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * declare const input: Users.CreateUserNotificationSubscriptionsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -557,12 +858,26 @@ export interface CreateUserNotificationSubscriptionsInput {
  *
  * `POST /users/{id}/notification_subscriptions` (operationId `createUserNotificationSubscriptions`). The result is unwrapped from `subscriptions`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = (input: Users.CreateUserNotificationSubscriptionsInput) => Users.createUserNotificationSubscriptions(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createUserNotificationSubscriptions: (input: CreateUserNotificationSubscriptionsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.NotificationSubscriptionWithContext>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.createUserNotificationSubscriptions", method: "POST", path: "/users/{id}/notification_subscriptions", pathParams: ["id"], result: { array: { ref: () => D.NotificationSubscriptionWithContext } } })
 
 /**
  * The result of {@link unsubscribeUserNotificationSubscriptions}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * declare const result: Users.UnsubscribeUserNotificationSubscriptionsResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -574,6 +889,13 @@ export interface UnsubscribeUserNotificationSubscriptionsResult {
 
 /**
  * The input of {@link unsubscribeUserNotificationSubscriptions} (`POST /users/{id}/notification_subscriptions/unsubscribe`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * declare const input: Users.UnsubscribeUserNotificationSubscriptionsInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -591,12 +913,26 @@ export interface UnsubscribeUserNotificationSubscriptionsInput {
  *
  * `POST /users/{id}/notification_subscriptions/unsubscribe` (operationId `unsubscribeUserNotificationSubscriptions`).
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = (input: Users.UnsubscribeUserNotificationSubscriptionsInput) => Users.unsubscribeUserNotificationSubscriptions(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const unsubscribeUserNotificationSubscriptions: (input: UnsubscribeUserNotificationSubscriptionsInput, options?: CallOptions) => Effect.Effect<UnsubscribeUserNotificationSubscriptionsResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.unsubscribeUserNotificationSubscriptions", method: "POST", path: "/users/{id}/notification_subscriptions/unsubscribe", pathParams: ["id"], result: { object: { deleted_count: "number", unauthorized_count: "number", non_existent_count: "number" }, required: ["deleted_count", "unauthorized_count", "non_existent_count"] } })
 
 /**
  * The input of {@link getUserHandoffNotificationRules} (`GET /users/{id}/oncall_handoff_notification_rules`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.GetUserHandoffNotificationRulesInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -610,12 +946,26 @@ export interface GetUserHandoffNotificationRulesInput {
  *
  * `GET /users/{id}/oncall_handoff_notification_rules` (operationId `getUserHandoffNotificationRules`). The result is unwrapped from `oncall_handoff_notification_rules`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.getUserHandoffNotificationRules({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getUserHandoffNotificationRules: (input: GetUserHandoffNotificationRulesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.HandoffNotificationRule>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.getUserHandoffNotificationRules", method: "GET", path: "/users/{id}/oncall_handoff_notification_rules", pathParams: ["id"], result: { array: { ref: () => D.HandoffNotificationRule } } })
 
 /**
  * The input of {@link createUserHandoffNotificationRule} (`POST /users/{id}/oncall_handoff_notification_rules`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * declare const input: Users.CreateUserHandoffNotificationRuleInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -633,12 +983,26 @@ export interface CreateUserHandoffNotificationRuleInput {
  *
  * `POST /users/{id}/oncall_handoff_notification_rules` (operationId `createUserHandoffNotificationRule`). The result is unwrapped from `oncall_handoff_notification_rule`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = (input: Users.CreateUserHandoffNotificationRuleInput) => Users.createUserHandoffNotificationRule(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createUserHandoffNotificationRule: (input: CreateUserHandoffNotificationRuleInput, options?: CallOptions) => Effect.Effect<Schemas.HandoffNotificationRule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.createUserHandoffNotificationRule", method: "POST", path: "/users/{id}/oncall_handoff_notification_rules", pathParams: ["id"], result: { ref: () => D.HandoffNotificationRule } })
 
 /**
  * The input of {@link getUserHandoffNotifiactionRule} (`GET /users/{id}/oncall_handoff_notification_rules/{oncall_handoff_notification_rule_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.GetUserHandoffNotifiactionRuleInput = { id: "PABC123", oncall_handoff_notification_rule_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -654,12 +1018,26 @@ export interface GetUserHandoffNotifiactionRuleInput {
  *
  * `GET /users/{id}/oncall_handoff_notification_rules/{oncall_handoff_notification_rule_id}` (operationId `getUserHandoffNotifiactionRule`). The result is unwrapped from `oncall_handoff_notification_rule`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.getUserHandoffNotifiactionRule({ id: "PABC123", oncall_handoff_notification_rule_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getUserHandoffNotifiactionRule: (input: GetUserHandoffNotifiactionRuleInput, options?: CallOptions) => Effect.Effect<Schemas.HandoffNotificationRule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.getUserHandoffNotifiactionRule", method: "GET", path: "/users/{id}/oncall_handoff_notification_rules/{oncall_handoff_notification_rule_id}", pathParams: ["id", "oncall_handoff_notification_rule_id"], result: { ref: () => D.HandoffNotificationRule } })
 
 /**
  * The input of {@link updateUserHandoffNotification} (`PUT /users/{id}/oncall_handoff_notification_rules/{oncall_handoff_notification_rule_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * declare const input: Users.UpdateUserHandoffNotificationInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -679,12 +1057,26 @@ export interface UpdateUserHandoffNotificationInput {
  *
  * `PUT /users/{id}/oncall_handoff_notification_rules/{oncall_handoff_notification_rule_id}` (operationId `updateUserHandoffNotification`). The result is unwrapped from `oncall_handoff_notification_rule`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = (input: Users.UpdateUserHandoffNotificationInput) => Users.updateUserHandoffNotification(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateUserHandoffNotification: (input: UpdateUserHandoffNotificationInput, options?: CallOptions) => Effect.Effect<Schemas.HandoffNotificationRule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.updateUserHandoffNotification", method: "PUT", path: "/users/{id}/oncall_handoff_notification_rules/{oncall_handoff_notification_rule_id}", pathParams: ["id", "oncall_handoff_notification_rule_id"], result: { ref: () => D.HandoffNotificationRule } })
 
 /**
  * The input of {@link deleteUserHandoffNotificationRule} (`DELETE /users/{id}/oncall_handoff_notification_rules/{oncall_handoff_notification_rule_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.DeleteUserHandoffNotificationRuleInput = { id: "PABC123", oncall_handoff_notification_rule_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -700,12 +1092,26 @@ export interface DeleteUserHandoffNotificationRuleInput {
  *
  * `DELETE /users/{id}/oncall_handoff_notification_rules/{oncall_handoff_notification_rule_id}` (operationId `deleteUserHandoffNotificationRule`).
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.deleteUserHandoffNotificationRule({ id: "PABC123", oncall_handoff_notification_rule_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteUserHandoffNotificationRule: (input: DeleteUserHandoffNotificationRuleInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.deleteUserHandoffNotificationRule", method: "DELETE", path: "/users/{id}/oncall_handoff_notification_rules/{oncall_handoff_notification_rule_id}", pathParams: ["id", "oncall_handoff_notification_rule_id"], result: null })
 
 /**
  * The input of {@link getUserSessions} (`GET /users/{id}/sessions`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.GetUserSessionsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -719,12 +1125,26 @@ export interface GetUserSessionsInput {
  *
  * `GET /users/{id}/sessions` (operationId `getUserSessions`). The result is unwrapped from `user_sessions`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.getUserSessions({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getUserSessions: (input: GetUserSessionsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.UserSession>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.getUserSessions", method: "GET", path: "/users/{id}/sessions", pathParams: ["id"], result: { array: { ref: () => D.UserSession } } })
 
 /**
  * The input of {@link deleteUserSessions} (`DELETE /users/{id}/sessions`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.DeleteUserSessionsInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -738,12 +1158,26 @@ export interface DeleteUserSessionsInput {
  *
  * `DELETE /users/{id}/sessions` (operationId `deleteUserSessions`).
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.deleteUserSessions({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteUserSessions: (input: DeleteUserSessionsInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.deleteUserSessions", method: "DELETE", path: "/users/{id}/sessions", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link getUserSession} (`GET /users/{id}/sessions/{type}/{session_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.GetUserSessionInput = { id: "PABC123", type: "PABC123", session_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -761,12 +1195,26 @@ export interface GetUserSessionInput {
  *
  * `GET /users/{id}/sessions/{type}/{session_id}` (operationId `getUserSession`). The result is unwrapped from `user_session`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.getUserSession({ id: "PABC123", type: "PABC123", session_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getUserSession: (input: GetUserSessionInput, options?: CallOptions) => Effect.Effect<Schemas.UserSession, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.getUserSession", method: "GET", path: "/users/{id}/sessions/{type}/{session_id}", pathParams: ["id", "type", "session_id"], result: { ref: () => D.UserSession } })
 
 /**
  * The input of {@link deleteUserSession} (`DELETE /users/{id}/sessions/{type}/{session_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.DeleteUserSessionInput = { id: "PABC123", type: "PABC123", session_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -784,12 +1232,26 @@ export interface DeleteUserSessionInput {
  *
  * `DELETE /users/{id}/sessions/{type}/{session_id}` (operationId `deleteUserSession`).
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.deleteUserSession({ id: "PABC123", type: "PABC123", session_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteUserSession: (input: DeleteUserSessionInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.deleteUserSession", method: "DELETE", path: "/users/{id}/sessions/{type}/{session_id}", pathParams: ["id", "type", "session_id"], result: null })
 
 /**
  * The input of {@link getUserStatusUpdateNotificationRules} (`GET /users/{id}/status_update_notification_rules`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.GetUserStatusUpdateNotificationRulesInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -805,12 +1267,26 @@ export interface GetUserStatusUpdateNotificationRulesInput {
  *
  * `GET /users/{id}/status_update_notification_rules` (operationId `getUserStatusUpdateNotificationRules`). The result is unwrapped from `status_update_notification_rules`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.getUserStatusUpdateNotificationRules({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getUserStatusUpdateNotificationRules: (input: GetUserStatusUpdateNotificationRulesInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.StatusUpdateNotificationRule>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.getUserStatusUpdateNotificationRules", method: "GET", path: "/users/{id}/status_update_notification_rules", pathParams: ["id"], result: { array: { ref: () => D.StatusUpdateNotificationRule } } })
 
 /**
  * The input of {@link createUserStatusUpdateNotificationRule} (`POST /users/{id}/status_update_notification_rules`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * declare const input: Users.CreateUserStatusUpdateNotificationRuleInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -828,12 +1304,26 @@ export interface CreateUserStatusUpdateNotificationRuleInput {
  *
  * `POST /users/{id}/status_update_notification_rules` (operationId `createUserStatusUpdateNotificationRule`). The result is unwrapped from `status_update_notification_rule`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = (input: Users.CreateUserStatusUpdateNotificationRuleInput) => Users.createUserStatusUpdateNotificationRule(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createUserStatusUpdateNotificationRule: (input: CreateUserStatusUpdateNotificationRuleInput, options?: CallOptions) => Effect.Effect<Schemas.StatusUpdateNotificationRule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.createUserStatusUpdateNotificationRule", method: "POST", path: "/users/{id}/status_update_notification_rules", pathParams: ["id"], result: { ref: () => D.StatusUpdateNotificationRule } })
 
 /**
  * The input of {@link getUserStatusUpdateNotificationRule} (`GET /users/{id}/status_update_notification_rules/{status_update_notification_rule_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.GetUserStatusUpdateNotificationRuleInput = { id: "PABC123", status_update_notification_rule_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -851,12 +1341,26 @@ export interface GetUserStatusUpdateNotificationRuleInput {
  *
  * `GET /users/{id}/status_update_notification_rules/{status_update_notification_rule_id}` (operationId `getUserStatusUpdateNotificationRule`). The result is unwrapped from `notification_rule`.
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.getUserStatusUpdateNotificationRule({ id: "PABC123", status_update_notification_rule_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getUserStatusUpdateNotificationRule: (input: GetUserStatusUpdateNotificationRuleInput, options?: CallOptions) => Effect.Effect<Schemas.StatusUpdateNotificationRule, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.getUserStatusUpdateNotificationRule", method: "GET", path: "/users/{id}/status_update_notification_rules/{status_update_notification_rule_id}", pathParams: ["id", "status_update_notification_rule_id"], result: { ref: () => D.StatusUpdateNotificationRule } })
 
 /**
  * The result of {@link updateUserStatusUpdateNotificationRule}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * declare const result: Users.UpdateUserStatusUpdateNotificationRuleResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -866,6 +1370,13 @@ export interface UpdateUserStatusUpdateNotificationRuleResult {
 
 /**
  * The input of {@link updateUserStatusUpdateNotificationRule} (`PUT /users/{id}/status_update_notification_rules/{status_update_notification_rule_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * declare const input: Users.UpdateUserStatusUpdateNotificationRuleInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -885,12 +1396,26 @@ export interface UpdateUserStatusUpdateNotificationRuleInput {
  *
  * `PUT /users/{id}/status_update_notification_rules/{status_update_notification_rule_id}` (operationId `updateUserStatusUpdateNotificationRule`).
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = (input: Users.UpdateUserStatusUpdateNotificationRuleInput) => Users.updateUserStatusUpdateNotificationRule(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateUserStatusUpdateNotificationRule: (input: UpdateUserStatusUpdateNotificationRuleInput, options?: CallOptions) => Effect.Effect<UpdateUserStatusUpdateNotificationRuleResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.updateUserStatusUpdateNotificationRule", method: "PUT", path: "/users/{id}/status_update_notification_rules/{status_update_notification_rule_id}", pathParams: ["id", "status_update_notification_rule_id"], result: { object: { notification_rule: { ref: () => D.StatusUpdateNotificationRule } } } })
 
 /**
  * The input of {@link deleteUserStatusUpdateNotificationRule} (`DELETE /users/{id}/status_update_notification_rules/{status_update_notification_rule_id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.DeleteUserStatusUpdateNotificationRuleInput = { id: "PABC123", status_update_notification_rule_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -906,12 +1431,26 @@ export interface DeleteUserStatusUpdateNotificationRuleInput {
  *
  * `DELETE /users/{id}/status_update_notification_rules/{status_update_notification_rule_id}` (operationId `deleteUserStatusUpdateNotificationRule`).
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.deleteUserStatusUpdateNotificationRule({ id: "PABC123", status_update_notification_rule_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteUserStatusUpdateNotificationRule: (input: DeleteUserStatusUpdateNotificationRuleInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.deleteUserStatusUpdateNotificationRule", method: "DELETE", path: "/users/{id}/status_update_notification_rules/{status_update_notification_rule_id}", pathParams: ["id", "status_update_notification_rule_id"], result: null })
 
 /**
  * The result of {@link regenerateUserPrivateUrlKey}, unwrapped.
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * declare const result: Users.RegenerateUserPrivateUrlKeyResult
+ * ```
  *
  * @since 0.2.0
  */
@@ -921,6 +1460,13 @@ export interface RegenerateUserPrivateUrlKeyResult {
 
 /**
  * The input of {@link regenerateUserPrivateUrlKey} (`POST /users/{id}/regenerate_private_url_key`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.RegenerateUserPrivateUrlKeyInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -934,12 +1480,26 @@ export interface RegenerateUserPrivateUrlKeyInput {
  *
  * `POST /users/{id}/regenerate_private_url_key` (operationId `regenerateUserPrivateUrlKey`).
  *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.regenerateUserPrivateUrlKey({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const regenerateUserPrivateUrlKey: (input: RegenerateUserPrivateUrlKeyInput, options?: CallOptions) => Effect.Effect<RegenerateUserPrivateUrlKeyResult, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Users.regenerateUserPrivateUrlKey", method: "POST", path: "/users/{id}/regenerate_private_url_key", pathParams: ["id"], result: { object: { private_url_key: "string" }, required: ["private_url_key"] } })
 
 /**
  * The input of {@link getCurrentUser} (`GET /users/me`).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "effect-pagerduty/api"
+ *
+ * const input: Users.GetCurrentUserInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -952,6 +1512,13 @@ export interface GetCurrentUserInput {
  * Get the current user
  *
  * `GET /users/me` (operationId `getCurrentUser`). The result is unwrapped from `user`.
+ *
+ * @example
+ * ```ts
+ * import { Users } from "effect-pagerduty/api"
+ *
+ * const program = Users.getCurrentUser()
+ * ```
  *
  * @since 0.2.0
  */

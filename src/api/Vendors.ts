@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listVendors} (`GET /vendors`).
  *
+ * @example
+ * ```ts
+ * import type { Vendors } from "effect-pagerduty/api"
+ *
+ * const input: Vendors.ListVendorsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListVendorsInput {
@@ -42,12 +49,26 @@ export interface ListVendorsInput {
  *
  * `GET /vendors` (operationId `listVendors`). Streams the items of `vendors`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Vendors } from "effect-pagerduty/api"
+ *
+ * const program = Vendors.listVendors()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listVendors: (input?: ListVendorsInput, options?: StreamOptions) => Stream.Stream<Schemas.Vendor, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Vendors.listVendors", method: "GET", path: "/vendors", pathParams: [], pagination: "offset", result: { ref: () => D.Vendor } })
 
 /**
  * The input of {@link getVendor} (`GET /vendors/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Vendors } from "effect-pagerduty/api"
+ *
+ * const input: Vendors.GetVendorInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -60,6 +81,13 @@ export interface GetVendorInput {
  * Get a vendor
  *
  * `GET /vendors/{id}` (operationId `getVendor`). The result is unwrapped from `vendor`.
+ *
+ * @example
+ * ```ts
+ * import { Vendors } from "effect-pagerduty/api"
+ *
+ * const program = Vendors.getVendor({ id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listWebhookSubscriptions} (`GET /webhook_subscriptions`).
  *
+ * @example
+ * ```ts
+ * import type { Webhooks } from "effect-pagerduty/api"
+ *
+ * const input: Webhooks.ListWebhookSubscriptionsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListWebhookSubscriptionsInput {
@@ -46,12 +53,26 @@ export interface ListWebhookSubscriptionsInput {
  *
  * `GET /webhook_subscriptions` (operationId `listWebhookSubscriptions`). Streams the items of `webhook_subscriptions`, every page, in the endpoint's paging style (offset).
  *
+ * @example
+ * ```ts
+ * import { Webhooks } from "effect-pagerduty/api"
+ *
+ * const program = Webhooks.listWebhookSubscriptions()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listWebhookSubscriptions: (input?: ListWebhookSubscriptionsInput, options?: StreamOptions) => Stream.Stream<Schemas.WebhookSubscription, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "Webhooks.listWebhookSubscriptions", method: "GET", path: "/webhook_subscriptions", pathParams: [], pagination: "offset", result: { ref: () => D.WebhookSubscription } })
 
 /**
  * The input of {@link createWebhookSubscription} (`POST /webhook_subscriptions`).
+ *
+ * @example
+ * ```ts
+ * import type { Webhooks } from "effect-pagerduty/api"
+ *
+ * declare const input: Webhooks.CreateWebhookSubscriptionInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -67,12 +88,26 @@ export interface CreateWebhookSubscriptionInput {
  *
  * `POST /webhook_subscriptions` (operationId `createWebhookSubscription`). The result is unwrapped from `webhook_subscription`.
  *
+ * @example
+ * ```ts
+ * import { Webhooks } from "effect-pagerduty/api"
+ *
+ * const program = (input: Webhooks.CreateWebhookSubscriptionInput) => Webhooks.createWebhookSubscription(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createWebhookSubscription: (input: CreateWebhookSubscriptionInput, options?: CallOptions) => Effect.Effect<Schemas.WebhookSubscription, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Webhooks.createWebhookSubscription", method: "POST", path: "/webhook_subscriptions", pathParams: [], result: { ref: () => D.WebhookSubscription } })
 
 /**
  * The input of {@link getWebhookSubscription} (`GET /webhook_subscriptions/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Webhooks } from "effect-pagerduty/api"
+ *
+ * const input: Webhooks.GetWebhookSubscriptionInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -86,12 +121,26 @@ export interface GetWebhookSubscriptionInput {
  *
  * `GET /webhook_subscriptions/{id}` (operationId `getWebhookSubscription`). The result is unwrapped from `webhook_subscription`.
  *
+ * @example
+ * ```ts
+ * import { Webhooks } from "effect-pagerduty/api"
+ *
+ * const program = Webhooks.getWebhookSubscription({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getWebhookSubscription: (input: GetWebhookSubscriptionInput, options?: CallOptions) => Effect.Effect<Schemas.WebhookSubscription, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Webhooks.getWebhookSubscription", method: "GET", path: "/webhook_subscriptions/{id}", pathParams: ["id"], result: { ref: () => D.WebhookSubscription } })
 
 /**
  * The input of {@link updateWebhookSubscription} (`PUT /webhook_subscriptions/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Webhooks } from "effect-pagerduty/api"
+ *
+ * const input: Webhooks.UpdateWebhookSubscriptionInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -107,12 +156,26 @@ export interface UpdateWebhookSubscriptionInput {
  *
  * `PUT /webhook_subscriptions/{id}` (operationId `updateWebhookSubscription`). The result is unwrapped from `webhook_subscription`.
  *
+ * @example
+ * ```ts
+ * import { Webhooks } from "effect-pagerduty/api"
+ *
+ * const program = Webhooks.updateWebhookSubscription({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateWebhookSubscription: (input: UpdateWebhookSubscriptionInput, options?: CallOptions) => Effect.Effect<Schemas.WebhookSubscription, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Webhooks.updateWebhookSubscription", method: "PUT", path: "/webhook_subscriptions/{id}", pathParams: ["id"], result: { ref: () => D.WebhookSubscription } })
 
 /**
  * The input of {@link deleteWebhookSubscription} (`DELETE /webhook_subscriptions/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Webhooks } from "effect-pagerduty/api"
+ *
+ * const input: Webhooks.DeleteWebhookSubscriptionInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -126,12 +189,26 @@ export interface DeleteWebhookSubscriptionInput {
  *
  * `DELETE /webhook_subscriptions/{id}` (operationId `deleteWebhookSubscription`).
  *
+ * @example
+ * ```ts
+ * import { Webhooks } from "effect-pagerduty/api"
+ *
+ * const program = Webhooks.deleteWebhookSubscription({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const deleteWebhookSubscription: (input: DeleteWebhookSubscriptionInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Webhooks.deleteWebhookSubscription", method: "DELETE", path: "/webhook_subscriptions/{id}", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link enableWebhookSubscription} (`POST /webhook_subscriptions/{id}/enable`).
+ *
+ * @example
+ * ```ts
+ * import type { Webhooks } from "effect-pagerduty/api"
+ *
+ * const input: Webhooks.EnableWebhookSubscriptionInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -145,12 +222,26 @@ export interface EnableWebhookSubscriptionInput {
  *
  * `POST /webhook_subscriptions/{id}/enable` (operationId `enableWebhookSubscription`). The result is unwrapped from `webhook_subscription`.
  *
+ * @example
+ * ```ts
+ * import { Webhooks } from "effect-pagerduty/api"
+ *
+ * const program = Webhooks.enableWebhookSubscription({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const enableWebhookSubscription: (input: EnableWebhookSubscriptionInput, options?: CallOptions) => Effect.Effect<Schemas.WebhookSubscription, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Webhooks.enableWebhookSubscription", method: "POST", path: "/webhook_subscriptions/{id}/enable", pathParams: ["id"], result: { ref: () => D.WebhookSubscription } })
 
 /**
  * The input of {@link testWebhookSubscription} (`POST /webhook_subscriptions/{id}/ping`).
+ *
+ * @example
+ * ```ts
+ * import type { Webhooks } from "effect-pagerduty/api"
+ *
+ * const input: Webhooks.TestWebhookSubscriptionInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -164,12 +255,26 @@ export interface TestWebhookSubscriptionInput {
  *
  * `POST /webhook_subscriptions/{id}/ping` (operationId `testWebhookSubscription`).
  *
+ * @example
+ * ```ts
+ * import { Webhooks } from "effect-pagerduty/api"
+ *
+ * const program = Webhooks.testWebhookSubscription({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const testWebhookSubscription: (input: TestWebhookSubscriptionInput, options?: CallOptions) => Effect.Effect<void, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Webhooks.testWebhookSubscription", method: "POST", path: "/webhook_subscriptions/{id}/ping", pathParams: ["id"], result: null })
 
 /**
  * The input of {@link listOauthClients} (`GET /webhook_subscriptions/oauth_clients`).
+ *
+ * @example
+ * ```ts
+ * import type { Webhooks } from "effect-pagerduty/api"
+ *
+ * const input: Webhooks.ListOauthClientsInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -181,12 +286,26 @@ export interface ListOauthClientsInput {
  *
  * `GET /webhook_subscriptions/oauth_clients` (operationId `listOauthClients`). The result is unwrapped from `oauth_clients`.
  *
+ * @example
+ * ```ts
+ * import { Webhooks } from "effect-pagerduty/api"
+ *
+ * const program = Webhooks.listOauthClients()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listOauthClients: (input?: ListOauthClientsInput, options?: CallOptions) => Effect.Effect<ReadonlyArray<Schemas.OAuthClient>, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Webhooks.listOauthClients", method: "GET", path: "/webhook_subscriptions/oauth_clients", pathParams: [], result: { array: { ref: () => D.OAuthClient } } })
 
 /**
  * The input of {@link createOauthClient} (`POST /webhook_subscriptions/oauth_clients`).
+ *
+ * @example
+ * ```ts
+ * import type { Webhooks } from "effect-pagerduty/api"
+ *
+ * declare const input: Webhooks.CreateOauthClientInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -200,12 +319,26 @@ export interface CreateOauthClientInput {
  *
  * `POST /webhook_subscriptions/oauth_clients` (operationId `createOauthClient`). The result is unwrapped from `oauth_client`.
  *
+ * @example
+ * ```ts
+ * import { Webhooks } from "effect-pagerduty/api"
+ *
+ * const program = (input: Webhooks.CreateOauthClientInput) => Webhooks.createOauthClient(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createOauthClient: (input: CreateOauthClientInput, options?: CallOptions) => Effect.Effect<Schemas.OAuthClient, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Webhooks.createOauthClient", method: "POST", path: "/webhook_subscriptions/oauth_clients", pathParams: [], result: { ref: () => D.OAuthClient } })
 
 /**
  * The input of {@link getOauthClient} (`GET /webhook_subscriptions/oauth_clients/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Webhooks } from "effect-pagerduty/api"
+ *
+ * const input: Webhooks.GetOauthClientInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -219,12 +352,26 @@ export interface GetOauthClientInput {
  *
  * `GET /webhook_subscriptions/oauth_clients/{id}` (operationId `getOauthClient`). The result is unwrapped from `oauth_client`.
  *
+ * @example
+ * ```ts
+ * import { Webhooks } from "effect-pagerduty/api"
+ *
+ * const program = Webhooks.getOauthClient({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getOauthClient: (input: GetOauthClientInput, options?: CallOptions) => Effect.Effect<Schemas.OAuthClient, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Webhooks.getOauthClient", method: "GET", path: "/webhook_subscriptions/oauth_clients/{id}", pathParams: ["id"], result: { ref: () => D.OAuthClient } })
 
 /**
  * The input of {@link updateOauthClient} (`PUT /webhook_subscriptions/oauth_clients/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Webhooks } from "effect-pagerduty/api"
+ *
+ * declare const input: Webhooks.UpdateOauthClientInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -240,12 +387,26 @@ export interface UpdateOauthClientInput {
  *
  * `PUT /webhook_subscriptions/oauth_clients/{id}` (operationId `updateOauthClient`). The result is unwrapped from `oauth_client`.
  *
+ * @example
+ * ```ts
+ * import { Webhooks } from "effect-pagerduty/api"
+ *
+ * const program = (input: Webhooks.UpdateOauthClientInput) => Webhooks.updateOauthClient(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateOauthClient: (input: UpdateOauthClientInput, options?: CallOptions) => Effect.Effect<Schemas.OAuthClient, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "Webhooks.updateOauthClient", method: "PUT", path: "/webhook_subscriptions/oauth_clients/{id}", pathParams: ["id"], result: { ref: () => D.OAuthClient } })
 
 /**
  * The input of {@link deleteOauthClient} (`DELETE /webhook_subscriptions/oauth_clients/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { Webhooks } from "effect-pagerduty/api"
+ *
+ * const input: Webhooks.DeleteOauthClientInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -258,6 +419,13 @@ export interface DeleteOauthClientInput {
  * Delete an OAuth client
  *
  * `DELETE /webhook_subscriptions/oauth_clients/{id}` (operationId `deleteOauthClient`).
+ *
+ * @example
+ * ```ts
+ * import { Webhooks } from "effect-pagerduty/api"
+ *
+ * const program = Webhooks.deleteOauthClient({ id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */

@@ -32,6 +32,13 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The input of {@link listWorkflowIntegrations} (`GET /workflows/integrations`).
  *
+ * @example
+ * ```ts
+ * import type { WorkflowIntegrations } from "effect-pagerduty/api"
+ *
+ * const input: WorkflowIntegrations.ListWorkflowIntegrationsInput = {}
+ * ```
+ *
  * @since 0.2.0
  */
 export interface ListWorkflowIntegrationsInput {
@@ -44,12 +51,26 @@ export interface ListWorkflowIntegrationsInput {
  *
  * `GET /workflows/integrations` (operationId `listWorkflowIntegrations`). Streams the items of `integrations`, every page, in the endpoint's paging style (cursor).
  *
+ * @example
+ * ```ts
+ * import { WorkflowIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = WorkflowIntegrations.listWorkflowIntegrations()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listWorkflowIntegrations: (input?: ListWorkflowIntegrationsInput, options?: StreamOptions) => Stream.Stream<Schemas.WorkflowIntegration, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "WorkflowIntegrations.listWorkflowIntegrations", method: "GET", path: "/workflows/integrations", pathParams: [], pagination: "cursor", result: { ref: () => D.WorkflowIntegration } })
 
 /**
  * The input of {@link getWorkflowIntegration} (`GET /workflows/integrations/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { WorkflowIntegrations } from "effect-pagerduty/api"
+ *
+ * const input: WorkflowIntegrations.GetWorkflowIntegrationInput = { id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -63,12 +84,26 @@ export interface GetWorkflowIntegrationInput {
  *
  * `GET /workflows/integrations/{id}` (operationId `getWorkflowIntegration`).
  *
+ * @example
+ * ```ts
+ * import { WorkflowIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = WorkflowIntegrations.getWorkflowIntegration({ id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getWorkflowIntegration: (input: GetWorkflowIntegrationInput, options?: CallOptions) => Effect.Effect<Schemas.WorkflowIntegration, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "WorkflowIntegrations.getWorkflowIntegration", method: "GET", path: "/workflows/integrations/{id}", pathParams: ["id"], result: { ref: () => D.WorkflowIntegration } })
 
 /**
  * The input of {@link listWorkflowIntegrationConnections} (`GET /workflows/integrations/connections`).
+ *
+ * @example
+ * ```ts
+ * import type { WorkflowIntegrations } from "effect-pagerduty/api"
+ *
+ * const input: WorkflowIntegrations.ListWorkflowIntegrationConnectionsInput = {}
+ * ```
  *
  * @since 0.2.0
  */
@@ -82,12 +117,26 @@ export interface ListWorkflowIntegrationConnectionsInput {
  *
  * `GET /workflows/integrations/connections` (operationId `listWorkflowIntegrationConnections`). Streams the items of `connections`, every page, in the endpoint's paging style (cursor).
  *
+ * @example
+ * ```ts
+ * import { WorkflowIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = WorkflowIntegrations.listWorkflowIntegrationConnections()
+ * ```
+ *
  * @since 0.2.0
  */
 export const listWorkflowIntegrationConnections: (input?: ListWorkflowIntegrationConnectionsInput, options?: StreamOptions) => Stream.Stream<Schemas.WorkflowIntegrationConnection, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "WorkflowIntegrations.listWorkflowIntegrationConnections", method: "GET", path: "/workflows/integrations/connections", pathParams: [], pagination: "cursor", result: { ref: () => D.WorkflowIntegrationConnection } })
 
 /**
  * The input of {@link listWorkflowIntegrationConnectionsByIntegration} (`GET /workflows/integrations/{integration_id}/connections`).
+ *
+ * @example
+ * ```ts
+ * import type { WorkflowIntegrations } from "effect-pagerduty/api"
+ *
+ * const input: WorkflowIntegrations.ListWorkflowIntegrationConnectionsByIntegrationInput = { integration_id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -103,12 +152,26 @@ export interface ListWorkflowIntegrationConnectionsByIntegrationInput {
  *
  * `GET /workflows/integrations/{integration_id}/connections` (operationId `listWorkflowIntegrationConnectionsByIntegration`). Streams the items of `connections`, every page, in the endpoint's paging style (cursor).
  *
+ * @example
+ * ```ts
+ * import { WorkflowIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = WorkflowIntegrations.listWorkflowIntegrationConnectionsByIntegration({ integration_id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const listWorkflowIntegrationConnectionsByIntegration: (input: ListWorkflowIntegrationConnectionsByIntegrationInput, options?: StreamOptions) => Stream.Stream<Schemas.WorkflowIntegrationConnection, RestApiError, RestApi> = /*#__PURE__*/ list({ name: "WorkflowIntegrations.listWorkflowIntegrationConnectionsByIntegration", method: "GET", path: "/workflows/integrations/{integration_id}/connections", pathParams: ["integration_id"], pagination: "cursor", result: { ref: () => D.WorkflowIntegrationConnection } })
 
 /**
  * The input of {@link createWorkflowIntegrationConnection} (`POST /workflows/integrations/{integration_id}/connections`).
+ *
+ * @example
+ * ```ts
+ * import type { WorkflowIntegrations } from "effect-pagerduty/api"
+ *
+ * declare const input: WorkflowIntegrations.CreateWorkflowIntegrationConnectionInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -153,12 +216,26 @@ export interface CreateWorkflowIntegrationConnectionInput {
  *
  * `POST /workflows/integrations/{integration_id}/connections` (operationId `createWorkflowIntegrationConnection`).
  *
+ * @example
+ * ```ts
+ * import { WorkflowIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: WorkflowIntegrations.CreateWorkflowIntegrationConnectionInput) => WorkflowIntegrations.createWorkflowIntegrationConnection(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const createWorkflowIntegrationConnection: (input: CreateWorkflowIntegrationConnectionInput, options?: CallOptions) => Effect.Effect<Schemas.WorkflowIntegrationConnection, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "WorkflowIntegrations.createWorkflowIntegrationConnection", method: "POST", path: "/workflows/integrations/{integration_id}/connections", pathParams: ["integration_id"], result: { ref: () => D.WorkflowIntegrationConnection } })
 
 /**
  * The input of {@link getWorkflowIntegrationConnection} (`GET /workflows/integrations/{integration_id}/connections/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { WorkflowIntegrations } from "effect-pagerduty/api"
+ *
+ * const input: WorkflowIntegrations.GetWorkflowIntegrationConnectionInput = { integration_id: "PABC123", id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -174,12 +251,26 @@ export interface GetWorkflowIntegrationConnectionInput {
  *
  * `GET /workflows/integrations/{integration_id}/connections/{id}` (operationId `getWorkflowIntegrationConnection`).
  *
+ * @example
+ * ```ts
+ * import { WorkflowIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = WorkflowIntegrations.getWorkflowIntegrationConnection({ integration_id: "PABC123", id: "PABC123" })
+ * ```
+ *
  * @since 0.2.0
  */
 export const getWorkflowIntegrationConnection: (input: GetWorkflowIntegrationConnectionInput, options?: CallOptions) => Effect.Effect<Schemas.WorkflowIntegrationConnection, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "WorkflowIntegrations.getWorkflowIntegrationConnection", method: "GET", path: "/workflows/integrations/{integration_id}/connections/{id}", pathParams: ["integration_id", "id"], result: { ref: () => D.WorkflowIntegrationConnection } })
 
 /**
  * The input of {@link updateWorkflowIntegrationConnection} (`PATCH /workflows/integrations/{integration_id}/connections/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { WorkflowIntegrations } from "effect-pagerduty/api"
+ *
+ * declare const input: WorkflowIntegrations.UpdateWorkflowIntegrationConnectionInput
+ * ```
  *
  * @since 0.2.0
  */
@@ -226,12 +317,26 @@ export interface UpdateWorkflowIntegrationConnectionInput {
  *
  * `PATCH /workflows/integrations/{integration_id}/connections/{id}` (operationId `updateWorkflowIntegrationConnection`).
  *
+ * @example
+ * ```ts
+ * import { WorkflowIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = (input: WorkflowIntegrations.UpdateWorkflowIntegrationConnectionInput) => WorkflowIntegrations.updateWorkflowIntegrationConnection(input)
+ * ```
+ *
  * @since 0.2.0
  */
 export const updateWorkflowIntegrationConnection: (input: UpdateWorkflowIntegrationConnectionInput, options?: CallOptions) => Effect.Effect<Schemas.WorkflowIntegrationConnection, RestApiError, RestApi> = /*#__PURE__*/ call({ name: "WorkflowIntegrations.updateWorkflowIntegrationConnection", method: "PATCH", path: "/workflows/integrations/{integration_id}/connections/{id}", pathParams: ["integration_id", "id"], result: { ref: () => D.WorkflowIntegrationConnection } })
 
 /**
  * The input of {@link deleteWorkflowIntegrationConnection} (`DELETE /workflows/integrations/{integration_id}/connections/{id}`).
+ *
+ * @example
+ * ```ts
+ * import type { WorkflowIntegrations } from "effect-pagerduty/api"
+ *
+ * const input: WorkflowIntegrations.DeleteWorkflowIntegrationConnectionInput = { integration_id: "PABC123", id: "PABC123" }
+ * ```
  *
  * @since 0.2.0
  */
@@ -246,6 +351,13 @@ export interface DeleteWorkflowIntegrationConnectionInput {
  * Delete Workflow Integration Connection
  *
  * `DELETE /workflows/integrations/{integration_id}/connections/{id}` (operationId `deleteWorkflowIntegrationConnection`).
+ *
+ * @example
+ * ```ts
+ * import { WorkflowIntegrations } from "effect-pagerduty/api"
+ *
+ * const program = WorkflowIntegrations.deleteWorkflowIntegrationConnection({ integration_id: "PABC123", id: "PABC123" })
+ * ```
  *
  * @since 0.2.0
  */
