@@ -5,7 +5,7 @@
  */
 import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Clock, Effect, Layer, Logger, Metric, Stream, TestClock } from "effect"
+import { Chunk, Clock, Effect, Either, Fiber, Layer, Logger, Metric, Stream, TestClock } from "effect"
 import { ChangeEventsApi, EventsApi, PagerDuty, RestApi } from "effect-pagerduty"
 import { runToEnd } from "./support/clock.js"
 import type { Reply } from "./support/paginationClient.js"
@@ -90,6 +90,92 @@ describe("one gate per PagerDuty.layer", () => {
         yield* runToEnd(fiber)
       }).pipe(Effect.provide(live))
       assert.deepStrictEqual(times, [0, 20_000])
+    }))
+})
+
+describe("the call that goes first after a hold", () => {
+  /**
+   * One layer whose 429s are final (`retry: { 429: 0 }`), so the order is fixed: a first call gets a 429 with
+   * `ratelimit-reset: 1` and ends; two calls started then (`/users/PB`, `/users/PC`) wait out the hold, one goes first
+   * and gets `next` (request 1), the other waits for it; every later request gets a 200. Returns how each of the two
+   * ended and when (virtual ms), and the paths sent.
+   */
+  const afterHold = (
+    next: ReturnType<typeof json> | { readonly hang: true },
+    interruptFirst: boolean
+  ) =>
+    Effect.gen(function*() {
+      const { layer, requests } = yield* scripted((_request, index) =>
+        index === 0
+          ? json(429, { error: { message: "Rate Limit Exceeded", code: 2020 } }, { "ratelimit-reset": "1" })
+          : index === 1
+          ? next
+          : json(200, { user: { id: "P1" } }, { "ratelimit-remaining": "10", "ratelimit-reset": "1" })
+      )
+      const live = PagerDuty.layer({ apiKey: "k-123456", retry: { retry: { 429: 0 } } }).pipe(Layer.provide(layer))
+      return yield* Effect.gen(function*() {
+        const api = yield* RestApi
+        const throttled = yield* Effect.flip(api.jget("/users/PA"))
+        assert.strictEqual(throttled._tag === "PDHTTPError" && throttled.status, 429)
+        const timed = (path: string) =>
+          Effect.fork(
+            Effect.zip(Effect.either(api.jget(path)), Clock.currentTimeMillis, { concurrent: false })
+          )
+        const b = yield* timed("/users/PB")
+        const c = yield* timed("/users/PC")
+        if (interruptFirst) {
+          // Until the call that goes first has sent its request, then interrupt that call.
+          for (let jump = 0; jump < 1_000 && (yield* requests).length < 2; jump++) {
+            yield* Effect.yieldNow()
+            const sleeps = yield* TestClock.sleeps()
+            if (!Chunk.isEmpty(sleeps)) yield* TestClock.setTime(Math.min(...Chunk.toReadonlyArray(sleeps)))
+          }
+          const first = (yield* requests)[1]
+          assert.isDefined(first)
+          yield* Fiber.interrupt(first.url.pathname === "/users/PB" ? b : c)
+          const other = yield* runToEnd(first.url.pathname === "/users/PB" ? c : b)
+          return { ended: [other], paths: (yield* requests).map((r) => r.url.pathname) }
+        }
+        const ended = [yield* runToEnd(b), yield* runToEnd(c)]
+        return { ended, paths: (yield* requests).map((r) => r.url.pathname) }
+      }).pipe(Effect.provide(live))
+    })
+
+  it.effect("its answer spends the window (200, ratelimit-remaining: 0): the other goes when the hold ends", () =>
+    Effect.gen(function*() {
+      const { ended, paths } = yield* afterHold(
+        json(200, { user: { id: "P1" } }, { "ratelimit-remaining": "0", "ratelimit-reset": "1" }),
+        false
+      )
+      assert.strictEqual(paths.length, 3)
+      for (const [result, at] of ended) {
+        assert.isTrue(Either.isRight(result))
+        // The hold of the first 429 (1 s, plus the spread), then the hold of the spent window (1 s).
+        assert.isAtMost(at, 2_500)
+      }
+    }))
+
+  it.effect("it fails on its own 429 (not retried): the other goes when the hold ends", () =>
+    Effect.gen(function*() {
+      const { ended, paths } = yield* afterHold(
+        json(429, { error: { message: "Rate Limit Exceeded", code: 2020 } }, { "ratelimit-reset": "1" }),
+        false
+      )
+      assert.strictEqual(paths.length, 3)
+      const statuses = ended.map(([result]) =>
+        Either.isRight(result) ? 200 : result.left._tag === "PDHTTPError" ? result.left.status : result.left._tag
+      ).sort()
+      assert.deepStrictEqual(statuses, [200, 429])
+      for (const [, at] of ended) assert.isAtMost(at, 2_500)
+    }))
+
+  it.effect("it is interrupted while its request is in flight: the other goes at once", () =>
+    Effect.gen(function*() {
+      const { ended, paths } = yield* afterHold({ hang: true }, true)
+      assert.strictEqual(paths.length, 3)
+      const [[result, at]] = ended
+      assert.isTrue(Either.isRight(result))
+      assert.isAtMost(at, 1_500)
     }))
 })
 
