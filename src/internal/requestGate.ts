@@ -113,11 +113,18 @@ export const makeRequestGate: Effect.Effect<RequestGateService> = Effect.sync(()
       return Deferred.succeed(previous, undefined)
     })
 
-  const awaitTurn = (ticket: GateTicket, limitMs: number): Effect.Effect<Turn> => {
-    const state = lanes.get(ticket.lane)
-    // The fast path, on every request: this lane was never held.
-    if (state === undefined || (!state.gated && state.holdUntil === 0)) return Effect.succeed(go0)
-    return Effect.gen(function*() {
+  // Every hook reads the state when it RUNS, not when it is called: `Effect.ensuring(gate.leave(ticket))` builds the
+  // effect before the call starts, when the call is never the one going first.
+  const awaitTurn = (ticket: GateTicket, limitMs: number): Effect.Effect<Turn> =>
+    Effect.suspend(() => {
+      const state = lanes.get(ticket.lane)
+      // The fast path, on every request: this lane was never held.
+      if (state === undefined || (!state.gated && state.holdUntil === 0)) return Effect.succeed(go0)
+      return waitTurn(state, ticket, limitMs)
+    })
+
+  const waitTurn = (state: LaneState, ticket: GateTicket, limitMs: number): Effect.Effect<Turn> =>
+    Effect.gen(function*() {
       const started = yield* Clock.currentTimeMillis
       while (true) {
         const now = yield* Clock.currentTimeMillis
@@ -143,9 +150,11 @@ export const makeRequestGate: Effect.Effect<RequestGateService> = Effect.sync(()
         }
       }
     })
-  }
 
-  const observe = (ticket: GateTicket, answer: GateAnswer | undefined): Effect.Effect<void> => {
+  const observe = (ticket: GateTicket, answer: GateAnswer | undefined): Effect.Effect<void> =>
+    Effect.suspend(() => observeNow(ticket, answer))
+
+  const observeNow = (ticket: GateTicket, answer: GateAnswer | undefined): Effect.Effect<void> => {
     const state = lanes.get(ticket.lane)
     const hold = answer === undefined ? undefined : holdMillis(answer.status, answer.headers)
     if (hold === undefined && answer?.status !== 429) {
@@ -164,16 +173,20 @@ export const makeRequestGate: Effect.Effect<RequestGateService> = Effect.sync(()
       const lane = laneOf(ticket.lane)
       if (hold !== undefined) lane.holdUntil = Math.max(lane.holdUntil, now + hold)
       lane.gated = true
+      // The call that went first got an answer that is not a 429 (a 200 with `ratelimit-remaining: 0`): its turn is
+      // over; after this hold, another call goes first.
+      if (answer?.status !== 429 && lane.leader === ticket.call) lane.leader = undefined
       return wake(lane)
     })
   }
 
-  const leave = (ticket: GateTicket): Effect.Effect<void> => {
-    const state = lanes.get(ticket.lane)
-    if (state === undefined || state.leader !== ticket.call) return Effect.void
-    state.leader = undefined
-    return wake(state)
-  }
+  const leave = (ticket: GateTicket): Effect.Effect<void> =>
+    Effect.suspend(() => {
+      const state = lanes.get(ticket.lane)
+      if (state === undefined || state.leader !== ticket.call) return Effect.void
+      state.leader = undefined
+      return wake(state)
+    })
 
   return {
     awaitTurn,
