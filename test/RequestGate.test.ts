@@ -5,8 +5,9 @@
  */
 import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Clock, Effect, Either, Fiber, Layer, Logger, Metric, Stream, TestClock } from "effect"
+import { Chunk, Clock, Duration, Effect, Either, Fiber, Layer, Logger, Metric, Stream, TestClock } from "effect"
 import { ChangeEventsApi, EventsApi, PagerDuty, RestApi } from "effect-pagerduty"
+import { FakePagerDuty } from "effect-pagerduty/testing"
 import { runToEnd } from "./support/clock.js"
 import type { Reply } from "./support/paginationClient.js"
 import { intParam, layerFor, makeFake, offsetPage, users } from "./support/paginationClient.js"
@@ -177,6 +178,48 @@ describe("the call that goes first after a hold", () => {
       assert.isTrue(Either.isRight(result))
       assert.isAtMost(at, 1_500)
     }))
+})
+
+describe("a fleet sharing one key, without the RateLimit layer", () => {
+  // bench/rateLimit.ts's fleet, in memory: 4 layers (4 gates, as 4 processes) list 2,000 users each, 100 per page with
+  // concurrency 8, with one key, against one fake with a budget of 20 requests per 2 s. Each worker needs 20 pages:
+  // 80 accepted requests, 4 windows at best (0, 2, 4 and 6 s). Before the gate let go of a first call whose answer
+  // spent the window, a worker's other calls waited maxServerWait (5 min) and failed with 429.
+  for (const latency of [0, 10, 50]) {
+    it.effect(`every listing ends within a few windows (latency ${latency} ms)`, () =>
+      Effect.gen(function*() {
+        const fake = yield* FakePagerDuty.make({
+          budget: { limit: 20, window: "2 seconds" },
+          seed: { users: users(2_000).map(({ email, name }) => ({ name, email })) },
+          latency: Duration.millis(latency)
+        })
+        let rateLimited = 0
+        const client = HttpClient.tap(FakePagerDuty.httpClient(fake), (response) =>
+          Effect.sync(() => {
+            if (response.status === 429) rateLimited += 1
+          }))
+        const workers = Array.from(
+          { length: 4 },
+          () =>
+            PagerDuty.layer({ apiKey: "fleet-key" }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client)))
+        )
+        const listing = Effect.flatMap(RestApi, (api) => Stream.runCount(api.iterAll("/users", { concurrency: 8 })))
+        const fiber = yield* Effect.fork(
+          Effect.forEach(
+            workers,
+            (layer) => Effect.zip(Effect.provide(listing, layer), Clock.currentTimeMillis, { concurrent: false }),
+            { concurrency: "unbounded" }
+          )
+        )
+        const ended = yield* runToEnd(fiber, 100_000)
+        const requests = (yield* fake.requests).length
+        assert.deepStrictEqual(ended.map(([listed]) => listed), [2_000, 2_000, 2_000, 2_000])
+        // Measured: 6.4 to 7.2 s, 94 to 119 requests, 14 to 39 of them answered 429.
+        for (const [, at] of ended) assert.isAtMost(at, 10_000)
+        assert.strictEqual(requests - rateLimited, 80)
+        assert.isAtMost(requests, 160)
+      }).pipe(Effect.scoped))
+  }
 })
 
 describe("server-directed waits through the executor", () => {
