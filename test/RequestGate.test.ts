@@ -170,6 +170,33 @@ describe("the call that goes first after a hold", () => {
       for (const [, at] of ended) assert.isAtMost(at, 2_500)
     }))
 
+  it.effect("a storm of short holds longer than maxServerWait: the call waiting behind it waits within its budget", () =>
+    Effect.gen(function*() {
+      // 429s with `ratelimit-reset: 10` for 6 minutes: each wait is 10 s (under maxServerWait, 5 min), the total is
+      // under rateLimitBudget (15 min). A call alone waits it out; so must one waiting behind the call that goes first.
+      const { layer } = yield* scripted(() =>
+        Effect.map(Clock.currentTimeMillis, (now) =>
+          now < 360_000
+            ? json(429, { error: { message: "Rate Limit Exceeded", code: 2020 } }, { "ratelimit-reset": "10" })
+            : json(200, { user: { id: "P1" } }))
+      )
+      const live = PagerDuty.layer({ apiKey: "k-123456" }).pipe(Layer.provide(layer))
+      const ended = yield* Effect.gen(function*() {
+        const api = yield* RestApi
+        const timed = (path: string) =>
+          Effect.fork(Effect.zip(Effect.either(api.jget(path)), Clock.currentTimeMillis, { concurrent: false }))
+        const b = yield* timed("/users/PB")
+        const c = yield* timed("/users/PC")
+        return [yield* runToEnd(b, 100_000), yield* runToEnd(c, 100_000)]
+      }).pipe(Effect.provide(live))
+      for (const [result, at] of ended) {
+        assert.strictEqual(Either.isLeft(result) ? result.left.message : "ok", "ok")
+        assert.isAtLeast(at, 360_000)
+        // The last hold (10 s) and its spread (at most 250 ms + 10 %).
+        assert.isAtMost(at, 371_250)
+      }
+    }))
+
   it.effect("it is interrupted while its request is in flight: the other goes at once", () =>
     Effect.gen(function*() {
       const { ended, paths } = yield* afterHold({ hang: true }, true)
