@@ -119,9 +119,10 @@ export interface RetryPolicyOptions {
    */
   readonly maxServerWait?: Duration.DurationInput | undefined
   /**
-   * The most one call may spend waiting for rate limits in all: waits after 429s, server-directed waits and
-   * rate-limit holds. A wait that would pass it is not waited: the call fails at once with a `PDHTTPError` (the
-   * status seen, or 429). Default 15 minutes.
+   * The most one call may spend waiting for rate limits in all: waits after 429s, server-directed waits, rate-limit
+   * holds and the wait for the call that goes first after one (however many short holds a storm of 429s brings). A
+   * wait that would pass it is not waited: the call fails at once with a `PDHTTPError` (the status seen, or 429).
+   * Default 15 minutes.
    */
   readonly rateLimitBudget?: Duration.DurationInput | undefined
   /**

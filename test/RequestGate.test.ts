@@ -5,8 +5,9 @@
  */
 import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Clock, Effect, Layer, Logger, Metric, Stream, TestClock } from "effect"
+import { Chunk, Clock, Duration, Effect, Either, Fiber, Layer, Logger, Metric, Stream, TestClock } from "effect"
 import { ChangeEventsApi, EventsApi, PagerDuty, RestApi } from "effect-pagerduty"
+import { FakePagerDuty } from "effect-pagerduty/testing"
 import { runToEnd } from "./support/clock.js"
 import type { Reply } from "./support/paginationClient.js"
 import { intParam, layerFor, makeFake, offsetPage, users } from "./support/paginationClient.js"
@@ -91,6 +92,161 @@ describe("one gate per PagerDuty.layer", () => {
       }).pipe(Effect.provide(live))
       assert.deepStrictEqual(times, [0, 20_000])
     }))
+})
+
+describe("the call that goes first after a hold", () => {
+  /**
+   * One layer whose 429s are final (`retry: { 429: 0 }`), so the order is fixed: a first call gets a 429 with
+   * `ratelimit-reset: 1` and ends; two calls started then (`/users/PB`, `/users/PC`) wait out the hold, one goes first
+   * and gets `next` (request 1), the other waits for it; every later request gets a 200. Returns how each of the two
+   * ended and when (virtual ms), and the paths sent.
+   */
+  const afterHold = (
+    next: ReturnType<typeof json> | { readonly hang: true },
+    interruptFirst: boolean
+  ) =>
+    Effect.gen(function*() {
+      const { layer, requests } = yield* scripted((_request, index) =>
+        index === 0
+          ? json(429, { error: { message: "Rate Limit Exceeded", code: 2020 } }, { "ratelimit-reset": "1" })
+          : index === 1
+          ? next
+          : json(200, { user: { id: "P1" } }, { "ratelimit-remaining": "10", "ratelimit-reset": "1" })
+      )
+      const live = PagerDuty.layer({ apiKey: "k-123456", retry: { retry: { 429: 0 } } }).pipe(Layer.provide(layer))
+      return yield* Effect.gen(function*() {
+        const api = yield* RestApi
+        const throttled = yield* Effect.flip(api.jget("/users/PA"))
+        assert.strictEqual(throttled._tag === "PDHTTPError" && throttled.status, 429)
+        const timed = (path: string) =>
+          Effect.fork(
+            Effect.zip(Effect.either(api.jget(path)), Clock.currentTimeMillis, { concurrent: false })
+          )
+        const b = yield* timed("/users/PB")
+        const c = yield* timed("/users/PC")
+        if (interruptFirst) {
+          // Until the call that goes first has sent its request, then interrupt that call.
+          for (let jump = 0; jump < 1_000 && (yield* requests).length < 2; jump++) {
+            yield* Effect.yieldNow()
+            const sleeps = yield* TestClock.sleeps()
+            if (!Chunk.isEmpty(sleeps)) yield* TestClock.setTime(Math.min(...Chunk.toReadonlyArray(sleeps)))
+          }
+          const first = (yield* requests)[1]
+          assert.isDefined(first)
+          yield* Fiber.interrupt(first.url.pathname === "/users/PB" ? b : c)
+          const other = yield* runToEnd(first.url.pathname === "/users/PB" ? c : b)
+          return { ended: [other], paths: (yield* requests).map((r) => r.url.pathname) }
+        }
+        const ended = [yield* runToEnd(b), yield* runToEnd(c)]
+        return { ended, paths: (yield* requests).map((r) => r.url.pathname) }
+      }).pipe(Effect.provide(live))
+    })
+
+  it.effect("its answer spends the window (200, ratelimit-remaining: 0): the other goes when the hold ends", () =>
+    Effect.gen(function*() {
+      const { ended, paths } = yield* afterHold(
+        json(200, { user: { id: "P1" } }, { "ratelimit-remaining": "0", "ratelimit-reset": "1" }),
+        false
+      )
+      assert.strictEqual(paths.length, 3)
+      for (const [result, at] of ended) {
+        assert.isTrue(Either.isRight(result))
+        // The hold of the first 429 (1 s, plus the spread), then the hold of the spent window (1 s).
+        assert.isAtMost(at, 2_500)
+      }
+    }))
+
+  it.effect("it fails on its own 429 (not retried): the other goes when the hold ends", () =>
+    Effect.gen(function*() {
+      const { ended, paths } = yield* afterHold(
+        json(429, { error: { message: "Rate Limit Exceeded", code: 2020 } }, { "ratelimit-reset": "1" }),
+        false
+      )
+      assert.strictEqual(paths.length, 3)
+      const statuses = ended.map(([result]) =>
+        Either.isRight(result) ? 200 : result.left._tag === "PDHTTPError" ? result.left.status : result.left._tag
+      ).sort()
+      assert.deepStrictEqual(statuses, [200, 429])
+      for (const [, at] of ended) assert.isAtMost(at, 2_500)
+    }))
+
+  it.effect("a storm of short holds longer than maxServerWait: the call waiting behind it waits within its budget", () =>
+    Effect.gen(function*() {
+      // 429s with `ratelimit-reset: 10` for 6 minutes: each wait is 10 s (under maxServerWait, 5 min), the total is
+      // under rateLimitBudget (15 min). A call alone waits it out; so must one waiting behind the call that goes first.
+      const { layer } = yield* scripted(() =>
+        Effect.map(Clock.currentTimeMillis, (now) =>
+          now < 360_000
+            ? json(429, { error: { message: "Rate Limit Exceeded", code: 2020 } }, { "ratelimit-reset": "10" })
+            : json(200, { user: { id: "P1" } }))
+      )
+      const live = PagerDuty.layer({ apiKey: "k-123456" }).pipe(Layer.provide(layer))
+      const ended = yield* Effect.gen(function*() {
+        const api = yield* RestApi
+        const timed = (path: string) =>
+          Effect.fork(Effect.zip(Effect.either(api.jget(path)), Clock.currentTimeMillis, { concurrent: false }))
+        const b = yield* timed("/users/PB")
+        const c = yield* timed("/users/PC")
+        return [yield* runToEnd(b, 100_000), yield* runToEnd(c, 100_000)]
+      }).pipe(Effect.provide(live))
+      for (const [result, at] of ended) {
+        assert.strictEqual(Either.isLeft(result) ? result.left.message : "ok", "ok")
+        assert.isAtLeast(at, 360_000)
+        // The last hold (10 s) and its spread (at most 250 ms + 10 %).
+        assert.isAtMost(at, 371_250)
+      }
+    }))
+
+  it.effect("it is interrupted while its request is in flight: the other goes at once", () =>
+    Effect.gen(function*() {
+      const { ended, paths } = yield* afterHold({ hang: true }, true)
+      assert.strictEqual(paths.length, 3)
+      const [[result, at]] = ended
+      assert.isTrue(Either.isRight(result))
+      assert.isAtMost(at, 1_500)
+    }))
+})
+
+describe("a fleet sharing one key, without the RateLimit layer", () => {
+  // bench/rateLimit.ts's fleet, in memory: 4 layers (4 gates, as 4 processes) list 2,000 users each, 100 per page with
+  // concurrency 8, with one key, against one fake with a budget of 20 requests per 2 s. Each worker needs 20 pages:
+  // 80 accepted requests, 4 windows at best (0, 2, 4 and 6 s). Before the gate let go of a first call whose answer
+  // spent the window, a worker's other calls waited maxServerWait (5 min) and failed with 429.
+  for (const latency of [0, 10, 50]) {
+    it.effect(`every listing ends within a few windows (latency ${latency} ms)`, () =>
+      Effect.gen(function*() {
+        const fake = yield* FakePagerDuty.make({
+          budget: { limit: 20, window: "2 seconds" },
+          seed: { users: users(2_000).map(({ email, name }) => ({ name, email })) },
+          latency: Duration.millis(latency)
+        })
+        let rateLimited = 0
+        const client = HttpClient.tap(FakePagerDuty.httpClient(fake), (response) =>
+          Effect.sync(() => {
+            if (response.status === 429) rateLimited += 1
+          }))
+        const workers = Array.from(
+          { length: 4 },
+          () =>
+            PagerDuty.layer({ apiKey: "fleet-key" }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client)))
+        )
+        const listing = Effect.flatMap(RestApi, (api) => Stream.runCount(api.iterAll("/users", { concurrency: 8 })))
+        const fiber = yield* Effect.fork(
+          Effect.forEach(
+            workers,
+            (layer) => Effect.zip(Effect.provide(listing, layer), Clock.currentTimeMillis, { concurrent: false }),
+            { concurrency: "unbounded" }
+          )
+        )
+        const ended = yield* runToEnd(fiber, 100_000)
+        const requests = (yield* fake.requests).length
+        assert.deepStrictEqual(ended.map(([listed]) => listed), [2_000, 2_000, 2_000, 2_000])
+        // Measured: 6.4 to 7.2 s, 94 to 119 requests, 14 to 39 of them answered 429.
+        for (const [, at] of ended) assert.isAtMost(at, 10_000)
+        assert.strictEqual(requests - rateLimited, 80)
+        assert.isAtMost(requests, 160)
+      }).pipe(Effect.scoped))
+  }
 })
 
 describe("server-directed waits through the executor", () => {

@@ -11,7 +11,7 @@ import {
   mayRetry,
   refused,
   serverWaitMillis,
-  turnLimitMs
+  turnLimits
 } from "../src/internal/retryDecision.js"
 
 const policy: DecisionPolicy = {
@@ -275,10 +275,10 @@ describe("delayFor: how long to wait", () => {
 })
 
 describe("the gate's limit and refusals", () => {
-  it("the turn limit is the single-wait cap, or what is left of the budget", () => {
-    expect(turnLimitMs(policy, state())).toBe(300_000)
-    expect(turnLimitMs(policy, state({ rateLimitWaitedMs: 800_000 }))).toBe(100_000)
-    expect(turnLimitMs(policy, state({ rateLimitWaitedMs: 950_000 }))).toBe(0)
+  it("a single hold is capped by maxServerWait, the whole wait at the gate by what is left of the budget", () => {
+    expect(turnLimits(policy, state())).toEqual({ holdMs: 300_000, totalMs: 900_000 })
+    expect(turnLimits(policy, state({ rateLimitWaitedMs: 800_000 }))).toEqual({ holdMs: 300_000, totalMs: 100_000 })
+    expect(turnLimits(policy, state({ rateLimitWaitedMs: 950_000 }))).toEqual({ holdMs: 300_000, totalMs: 0 })
   })
 
   it("a hold longer than maxServerWait is refused naming maxServerWait; a long wait for the first call, the budget", () => {

@@ -42,7 +42,7 @@ import type {
   PendingRetry,
   ScheduleVerdict
 } from "./retryDecision.js"
-import { decide, delayFor, initialState, mayRetry, refused, turnLimitMs } from "./retryDecision.js"
+import { decide, delayFor, initialState, mayRetry, refused, turnLimits } from "./retryDecision.js"
 import { scrubCause, scrubText } from "./scrub.js"
 
 /** @internal */
@@ -463,7 +463,7 @@ export const makeExecutor = (options: ExecutorOptions): Effect.Effect<Executor> 
 
         attempts: while (true) {
           // Hook 1: the shared gate (rate-limit hold; after one, one call goes first).
-          const turn = yield* gate.awaitTurn(ticket, turnLimitMs(decisions, state))
+          const turn = yield* gate.awaitTurn(ticket, turnLimits(decisions, state))
           if (turn._tag === "Refused") {
             return yield* failWith(
               request,

@@ -27,6 +27,7 @@ import * as FiberId from "effect/FiberId"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { holdMillis } from "./retryDecision.js"
+import type { TurnLimits } from "./retryDecision.js"
 
 /** The lanes PagerDuty limits separately. @internal */
 export type GateLane = "rest" | "events" | "oauth"
@@ -51,8 +52,9 @@ export type Turn =
   /** Send now. `waitedMs`: time spent waiting at the gate (it counts toward the call's rate-limit budget). */
   | { readonly _tag: "Go"; readonly waitedMs: number }
   /**
-   * Waiting would pass `limitMs`: do not send. `holdMs` is the hold still to wait when that is what is too long,
-   * `undefined` when the wait for the call that went first ran past the limit.
+   * Waiting would pass the limits: do not send. `holdMs` is the hold still to wait when that is what is too long
+   * (longer than `limits.holdMs`, or past `limits.totalMs`), `undefined` when the wait for the call that went first
+   * ran past `limits.totalMs`.
    */
   | { readonly _tag: "Refused"; readonly holdMs: number | undefined; readonly waitedMs: number }
 
@@ -60,10 +62,10 @@ export type Turn =
 export interface RequestGateService {
   /**
    * HOOK 1, right before each attempt is sent: waits out the lane's rate-limit hold and, after one, for this call's
-   * turn (one call goes first; the others wait for its answer). Never waits more than `limitMs` in all: it refuses
-   * at once when the hold is longer, or when the wait for the first call runs past it.
+   * turn (one call goes first; the others wait for its answer). Refuses at once a hold longer than `limits.holdMs`
+   * (`maxServerWait`), and never waits more than `limits.totalMs` (what is left of the call's budget) in all.
    */
-  readonly awaitTurn: (ticket: GateTicket, limitMs: number) => Effect.Effect<Turn>
+  readonly awaitTurn: (ticket: GateTicket, limits: TurnLimits) => Effect.Effect<Turn>
   /**
    * HOOK 2, after each attempt: the answer's status and headers (`ratelimit-remaining`, `ratelimit-reset`), or
    * `undefined` when no answer came. A 429 or a spent window sets the hold; an answer that is not a 429 to the call
@@ -113,18 +115,27 @@ export const makeRequestGate: Effect.Effect<RequestGateService> = Effect.sync(()
       return Deferred.succeed(previous, undefined)
     })
 
-  const awaitTurn = (ticket: GateTicket, limitMs: number): Effect.Effect<Turn> => {
-    const state = lanes.get(ticket.lane)
-    // The fast path, on every request: this lane was never held.
-    if (state === undefined || (!state.gated && state.holdUntil === 0)) return Effect.succeed(go0)
-    return Effect.gen(function*() {
+  // Every hook reads the state when it RUNS, not when it is called: `Effect.ensuring(gate.leave(ticket))` builds the
+  // effect before the call starts, when the call is never the one going first.
+  const awaitTurn = (ticket: GateTicket, limits: TurnLimits): Effect.Effect<Turn> =>
+    Effect.suspend(() => {
+      const state = lanes.get(ticket.lane)
+      // The fast path, on every request: this lane was never held.
+      if (state === undefined || (!state.gated && state.holdUntil === 0)) return Effect.succeed(go0)
+      return waitTurn(state, ticket, limits)
+    })
+
+  const waitTurn = (state: LaneState, ticket: GateTicket, limits: TurnLimits): Effect.Effect<Turn> =>
+    Effect.gen(function*() {
       const started = yield* Clock.currentTimeMillis
       while (true) {
         const now = yield* Clock.currentTimeMillis
         const waited = now - started
         if (state.holdUntil > now) {
           const hold = state.holdUntil - now
-          if (waited + hold > limitMs) return { _tag: "Refused", holdMs: hold, waitedMs: waited } as const
+          if (hold > limits.holdMs || waited + hold > limits.totalMs) {
+            return { _tag: "Refused", holdMs: hold, waitedMs: waited } as const
+          }
           yield* Effect.sleep(Duration.millis(hold))
           continue
         }
@@ -135,7 +146,7 @@ export const makeRequestGate: Effect.Effect<RequestGateService> = Effect.sync(()
         }
         // Another call went first: wait for its answer (or for it to leave), within what is left of the limit.
         const woken = yield* Deferred.await(state.changed).pipe(
-          Effect.timeout(Duration.millis(Math.max(0, limitMs - waited))),
+          Effect.timeout(Duration.millis(Math.max(0, limits.totalMs - waited))),
           Effect.option
         )
         if (Option.isNone(woken)) {
@@ -143,9 +154,11 @@ export const makeRequestGate: Effect.Effect<RequestGateService> = Effect.sync(()
         }
       }
     })
-  }
 
-  const observe = (ticket: GateTicket, answer: GateAnswer | undefined): Effect.Effect<void> => {
+  const observe = (ticket: GateTicket, answer: GateAnswer | undefined): Effect.Effect<void> =>
+    Effect.suspend(() => observeNow(ticket, answer))
+
+  const observeNow = (ticket: GateTicket, answer: GateAnswer | undefined): Effect.Effect<void> => {
     const state = lanes.get(ticket.lane)
     const hold = answer === undefined ? undefined : holdMillis(answer.status, answer.headers)
     if (hold === undefined && answer?.status !== 429) {
@@ -164,16 +177,20 @@ export const makeRequestGate: Effect.Effect<RequestGateService> = Effect.sync(()
       const lane = laneOf(ticket.lane)
       if (hold !== undefined) lane.holdUntil = Math.max(lane.holdUntil, now + hold)
       lane.gated = true
+      // The call that went first got an answer that is not a 429 (a 200 with `ratelimit-remaining: 0`): its turn is
+      // over; after this hold, another call goes first.
+      if (answer?.status !== 429 && lane.leader === ticket.call) lane.leader = undefined
       return wake(lane)
     })
   }
 
-  const leave = (ticket: GateTicket): Effect.Effect<void> => {
-    const state = lanes.get(ticket.lane)
-    if (state === undefined || state.leader !== ticket.call) return Effect.void
-    state.leader = undefined
-    return wake(state)
-  }
+  const leave = (ticket: GateTicket): Effect.Effect<void> =>
+    Effect.suspend(() => {
+      const state = lanes.get(ticket.lane)
+      if (state === undefined || state.leader !== ticket.call) return Effect.void
+      state.leader = undefined
+      return wake(state)
+    })
 
   return {
     awaitTurn,

@@ -394,14 +394,27 @@ export const delayFor = (
   return { delay: { _tag: "Wait", ms }, state: { ...counted, rateLimitWaitedMs: state.rateLimitWaitedMs + ms } }
 }
 
+/** How long a call may wait at the gate. @internal */
+export interface TurnLimits {
+  /** The longest single rate-limit hold it waits out (`maxServerWait`): a longer one is refused at once. */
+  readonly holdMs: number
+  /**
+   * The most it may wait at the gate in all, holds and the wait for the request that goes first after one: what is
+   * left of its `rateLimitBudget`. A storm of short holds is waited out within the budget, however many holds.
+   */
+  readonly totalMs: number
+}
+
 /**
- * The longest this call may wait for its turn at the gate (a rate-limit hold, or the request that goes first after
- * one): the single-wait cap, or what is left of the budget.
+ * The limits of this call's wait for its turn at the gate: a single hold is capped by `maxServerWait`, the whole wait
+ * by what is left of the budget.
  *
  * @internal
  */
-export const turnLimitMs = (policy: DecisionPolicy, state: LoopState): number =>
-  Math.max(0, Math.min(policy.maxServerWaitMs, policy.rateLimitBudgetMs - state.rateLimitWaitedMs))
+export const turnLimits = (policy: DecisionPolicy, state: LoopState): TurnLimits => ({
+  holdMs: policy.maxServerWaitMs,
+  totalMs: Math.max(0, policy.rateLimitBudgetMs - state.rateLimitWaitedMs)
+})
 
 /** The gate refused this call its turn: the hold (or the wait for the first request) is longer than allowed. */
 export interface Refusal {
