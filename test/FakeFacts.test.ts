@@ -3,7 +3,7 @@
  * request example of the document, and giving records created through the API the keys of the document's example of
  * the same create operation. Spec-dependent: skipped with the reason where the documents are absent.
  */
-import { assert, describe, expect, it } from "@effect/vitest"
+import { assert, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { FakePagerDuty } from "effect-pagerduty/testing"
 import * as fs from "node:fs"
@@ -11,13 +11,13 @@ import { factsOutputPath, generateFactsSource } from "../scripts/generate-fake-f
 import { createdDefaults } from "../src/internal/fake/facts.generated.js"
 import { parseRequest } from "../src/internal/fake/request.js"
 import { validateRequest } from "../src/internal/fake/validate.js"
-import { readRestSpec, restSpecFile, specAbsence, specSuite } from "./support/fakeOpenapi.js"
+import { describeWithOpenApi, openApiPresent, restSpecPath as restSpecFile } from "./support/openapi.js"
 
 type Json = Record<string, unknown>
 
 const isObject = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
 
-const spec: unknown = specAbsence === undefined ? readRestSpec() : {}
+const spec: unknown = openApiPresent ? JSON.parse(fs.readFileSync(restSpecFile, "utf8")) : {}
 
 /** A node with its `$ref`s followed. */
 const resolve = (node: unknown): unknown => {
@@ -89,7 +89,7 @@ const referencedRecords = (value: unknown, out: Map<string, Set<string>>): Map<s
   return out
 }
 
-describe.skipIf(specAbsence !== undefined)(specSuite("the fake's spec-derived facts"), () => {
+describeWithOpenApi("the fake's spec-derived facts", () => {
   it("facts.generated.ts is the generator's output for the document (run `npm run generate`)", () => {
     expect(generateFactsSource(restSpecFile) === fs.readFileSync(factsOutputPath, "utf8")).toBe(true)
   })

@@ -3,7 +3,7 @@
  * operation it documents (the whole path: `RestApi`, unwrapping, paging, decoding) and decodes, except the documented
  * overrides below. Spec-dependent: skipped with a reason where the document is absent.
  */
-import { describe, expect, it } from "@effect/vitest"
+import { expect, it } from "@effect/vitest"
 import { Effect, Either, Layer, Schema, Stream } from "effect"
 import * as fs from "node:fs"
 import { buildModel, type IR, type OperationModel } from "../scripts/generate-api.js"
@@ -15,8 +15,8 @@ import { PagerDutyConfig } from "../src/PagerDutyConfig.js"
 import type { RestApiError } from "../src/RestApi.js"
 import { RestApi } from "../src/RestApi.js"
 import { RetryPolicy } from "../src/RetryPolicy.js"
+import { describeWithOpenApi, openApiPresent, restSpecPath } from "./support/openapi.js"
 import { json, scripted } from "./support/scriptedClient.js"
-import { restSpecPath, restSpecPresent, skipReason } from "./support/typedSpec.js"
 
 const arrayForObject = "the examples are arrays of the entity; the schema (and PagerDuty's answers) are one object"
 const wrongWrapper =
@@ -63,8 +63,7 @@ export const exampleOverrides: Readonly<Record<string, string>> = {
 type JsonObject = { readonly [key: string]: unknown }
 const isObject = (u: unknown): u is JsonObject => typeof u === "object" && u !== null && !Array.isArray(u)
 
-const reason = skipReason()
-const spec: JsonObject = restSpecPresent ? JSON.parse(fs.readFileSync(restSpecPath, "utf8")) : {}
+const spec: JsonObject = openApiPresent ? JSON.parse(fs.readFileSync(restSpecPath, "utf8")) : {}
 
 const resolve = (node: unknown): unknown => {
   let current = node
@@ -161,10 +160,10 @@ const run = (example: Example): Effect.Effect<unknown, RestApiError, RestApi> =>
   return Stream.runCollect(Stream.take((fn as AnyList)(input), Math.max(count, 1)))
 }
 
-describe.skipIf(reason !== undefined)(
-  `typed operations vs the document's examples${reason ? ` (skipped: ${reason})` : ""}`,
+describeWithOpenApi(
+  "typed operations vs the document's examples",
   () => {
-    const model = restSpecPresent ? buildModel(spec) : undefined
+    const model = openApiPresent ? buildModel(spec) : undefined
 
     it("every operation of the document has a typed function, or is listed in the report", () => {
       const operations = model?.operations ?? []

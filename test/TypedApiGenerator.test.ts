@@ -1,18 +1,17 @@
 /**
  * The generated typed operations are fresh (the generator's output for the spec, byte for byte), and the generator's
- * rules hold on the spec. Spec-dependent: skipped with a reason where the document is absent (see typedSpec.ts).
+ * rules hold on the spec. Spec-dependent: skipped with a reason where the document is absent (see support/openapi.ts).
  */
-import { describe, expect, it } from "@effect/vitest"
+import { expect, it } from "@effect/vitest"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { generateApiFiles, HAND_WRITTEN, rootDir } from "../scripts/generate-api.js"
 import { deriveEndpoints, loadSpec } from "../scripts/generate-endpoints.js"
-import { restSpecPath, restSpecPresent, skipReason } from "./support/typedSpec.js"
+import { describeWithOpenApi, openApiPresent, restSpecPath } from "./support/openapi.js"
 
-const reason = skipReason()
-const loaded = restSpecPresent ? loadSpec(restSpecPath) : undefined
+const loaded = openApiPresent ? loadSpec(restSpecPath) : undefined
 
-describe.skipIf(reason !== undefined)(`generate-api${reason ? ` (skipped: ${reason})` : ""}`, () => {
+describeWithOpenApi("generate-api", () => {
   it("every checked-in generated file is the generator's output, byte for byte; no stale file is left", () => {
     const files = generateApiFiles(loaded?.spec, loaded!.source)
     const stale = [...files].filter(([file, text]) => {

@@ -11,12 +11,16 @@
  * Spec-dependent: skipped with the reason where the documents are absent (fails instead with
  * `PAGERDUTY_OPENAPI_REQUIRED=1`).
  */
-import { assert, describe, it } from "@effect/vitest"
+import { assert, it } from "@effect/vitest"
 import { Effect, Layer, Stream } from "effect"
 import { ChangeEventsApi, EventsApi, PagerDutyConfig, RestApi, RetryPolicy } from "effect-pagerduty"
 import { FakePagerDuty } from "effect-pagerduty/testing"
 import { FakePagerDutyServer } from "effect-pagerduty/testing/server"
-import { eventsSpecFile, restSpecFile, specAbsence, specSuite } from "../support/fakeOpenapi.js"
+import {
+  describeWithOpenApi,
+  eventsSpecPath as eventsSpecFile,
+  restSpecPath as restSpecFile
+} from "../support/openapi.js"
 import type { Exchange, Violation } from "./prism.js"
 import { adjustEventsSpec, adjustRestSpec, describeExchange, makeRecorder, startPrism } from "./prism.js"
 
@@ -165,7 +169,7 @@ const violationsOf = (exchanges: ReadonlyArray<Exchange>, side: "request" | "res
     }))
   )
 
-describe.skipIf(specAbsence !== undefined)(specSuite("the fake behind Prism's validating proxy"), () => {
+describeWithOpenApi("the fake behind Prism's validating proxy", () => {
   it.live(
     "a workload through the library: 0 request violations, 0 response violations but the allow-list",
     () =>
