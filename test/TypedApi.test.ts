@@ -193,6 +193,61 @@ describe("typed operations", () => {
     }
     expect(typeof check).toBe("function")
   })
+
+  it("types: the pagination methods' items come from the schema, never from a bare type argument", () => {
+    const window = { since: "2026-01-01T00:00:00Z", until: "2026-02-01T00:00:00Z" }
+    const check = (api: RestApiService) => {
+      type Users = Stream.Stream<Schemas.User, RestApiError>
+      const schema = Schemas.User
+      expectTypeOf(api.iterAll("/users", { schema })).toEqualTypeOf<Users>()
+      expectTypeOf(api.iterCursor("/audit/records", { schema })).toEqualTypeOf<Users>()
+      expectTypeOf(api.iterAnalytics("/analytics/raw/incidents", { json: {}, schema })).toEqualTypeOf<Users>()
+      expectTypeOf(api.iterHistory("/log_entries", { ...window, schema })).toEqualTypeOf<Users>()
+      expectTypeOf(api.listAll("/users", { schema, concurrency: 2 })).toEqualTypeOf<
+        Effect.Effect<ReadonlyArray<Schemas.User>, RestApiError>
+      >()
+      expectTypeOf(api.dictAll("/users", { schema, by: "email" })).toEqualTypeOf<
+        Effect.Effect<ReadonlyMap<string, Schemas.User>, RestApiError>
+      >()
+
+      expectTypeOf(api.iterAll("/users")).toEqualTypeOf<Stream.Stream<unknown, RestApiError>>()
+      expectTypeOf(api.iterAll("/users", { dedupe: true })).toEqualTypeOf<Stream.Stream<unknown, RestApiError>>()
+      expectTypeOf(api.iterCursor("/audit/records")).toEqualTypeOf<Stream.Stream<unknown, RestApiError>>()
+      expectTypeOf(api.iterAnalytics("/analytics/raw/incidents")).toEqualTypeOf<Stream.Stream<unknown, RestApiError>>()
+      expectTypeOf(api.iterHistory("/log_entries", window)).toEqualTypeOf<Stream.Stream<unknown, RestApiError>>()
+      expectTypeOf(api.listAll("/users")).toEqualTypeOf<Effect.Effect<ReadonlyArray<unknown>, RestApiError>>()
+      expectTypeOf(api.dictAll("/users")).toEqualTypeOf<Effect.Effect<ReadonlyMap<string, unknown>, RestApiError>>()
+
+      // @ts-expect-error: a type argument without a schema would be an unchecked claim
+      api.iterAll<Schemas.User>("/users")
+      // @ts-expect-error: a type argument without a schema would be an unchecked claim
+      api.iterAll<Schemas.User>("/users", { pageSize: 10 })
+      // @ts-expect-error: a type argument without a schema would be an unchecked claim
+      api.iterCursor<Schemas.User>("/audit/records")
+      // @ts-expect-error: a type argument without a schema would be an unchecked claim
+      api.iterAnalytics<Schemas.User>("/analytics/raw/incidents")
+      // @ts-expect-error: a type argument without a schema would be an unchecked claim
+      api.iterHistory<Schemas.User>("/log_entries", window)
+      // @ts-expect-error: a type argument without a schema would be an unchecked claim
+      api.listAll<Schemas.User>("/users")
+      // @ts-expect-error: a type argument without a schema would be an unchecked claim
+      api.dictAll<Schemas.User>("/users")
+      // @ts-expect-error: the type argument must be the schema's type
+      api.iterAll<Schemas.Team>("/users", { schema })
+    }
+    expect(typeof check).toBe("function")
+  })
+
+  it.effect("the pagination methods decode each item with the schema", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakePagerDuty
+      yield* fake.seed("users", [{ name: "Ada Lovelace", email: "ada@example.com" }])
+      const api = yield* RestApi
+      const users = yield* api.listAll("/users", { schema: Schemas.User })
+      const byEmail = yield* api.dictAll("/users", { schema: Schemas.User, by: "email" })
+      expect(users.map((user) => user.name)).toContain("Ada Lovelace")
+      expect(byEmail.get("ada@example.com")?.name).toBe("Ada Lovelace")
+    }).pipe(Effect.provide(TestLayer)))
 })
 
 describe("typed operations: every paged list without path parameters, against the fake", () => {
