@@ -13,8 +13,14 @@ import * as Api from "../src/api/index.js"
 import { operationOf } from "../src/internal/api/operation.js"
 
 const TestLayer = PagerDuty.layer({ apiKey: "u+typed", defaultFrom: "ada@example.com" }).pipe(
-  Layer.provideMerge(FakePagerDuty.layer())
+  // The key is Ada's own (a user key), so `GET /users/me` answers her; an account-level key gets a 400 there.
+  Layer.provideMerge(FakePagerDuty.layer({ userApiKeys: { "u+typed": "ada@example.com" } }))
 )
+
+/** The query parameters a paged list requires (PagerDuty, and the fake, answer 400 without them). */
+const requiredInputs: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  "Notifications.listNotifications": { since: "2026-01-01T00:00:00Z", until: "2026-02-01T00:00:00Z" }
+}
 
 describe("typed operations", () => {
   it.effect("a typed call is decoded and unwrapped: getUser returns the User", () =>
@@ -261,7 +267,8 @@ describe("typed operations: every paged list without path parameters, against th
           const op = operationOf(fn)
           if (op?.pagination === undefined || op.pathParams.length > 0) continue
           lists++
-          const stream = (fn as (input: unknown) => Stream.Stream<unknown, RestApiError, RestApi>)({})
+          const input = requiredInputs[`${module}.${name}`] ?? {}
+          const stream = (fn as (input: unknown) => Stream.Stream<unknown, RestApiError, RestApi>)(input)
           const result = yield* Effect.either(Stream.runCollect(Stream.take(stream, 5)))
           if (result._tag === "Left") failures.push(`${module}.${name}: ${result.left.message}`)
         }
