@@ -1,7 +1,8 @@
 /**
  * The typed operations (`effect-pagerduty/api`) against the fake PagerDuty (in memory): typed calls and streams,
  * open enums, unknown keys kept, decode failures naming the operation and the field, decoding off per call and per
- * layer, and every answer of the fake decoding for the operations exercised.
+ * layer, the pagination methods' types, and every paged list without path parameters served by the fake (the tour of
+ * the fake's other answers is in `TypedApiFake.test.ts`).
  */
 import { assert, describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Chunk, Effect, Layer, Stream } from "effect"
