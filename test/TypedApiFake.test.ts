@@ -3,7 +3,12 @@
  * fake's collections through the typed operations, in memory, with decoding on. Each create, get, update and list
  * of users, contact methods, teams, escalation policies, services and their integrations, schedules and their
  * overrides, on-calls, priorities, abilities, webhook subscriptions, maintenance windows, business services, tags,
- * vendors, extensions, add-ons, rulesets, incidents and their alerts, notes and log entries.
+ * vendors, extensions, add-ons, rulesets, incidents and their alerts, notes and log entries; then every GET without
+ * path parameters.
+ *
+ * Not in the tour, because the fake does not serve them beyond storage: `mergeIncidents` (`PUT /incidents/{id}/merge`
+ * answers 404) and the service dependencies (`POST /service_dependencies/associate` takes an array of relationships;
+ * the fake's generic create takes one object).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Layer, Stream } from "effect"
@@ -432,7 +437,26 @@ describe("every answer of the fake decodes", () => {
         body: { channel: { type: "web_trigger", details: "Updated" } }
       })
 
+      yield* call(Schedules.createSchedulePreview, {
+        since: "2026-01-01T00:00:00Z",
+        until: "2026-01-15T00:00:00Z",
+        body: { schedule: { type: "schedule", name: "Preview", time_zone: "Etc/UTC" } }
+      })
+      yield* call(Tags.createEntityTypeByIdChangeTags, {
+        entity_type: "teams",
+        id: teamId,
+        body: { add: [{ type: "tag", label: "payments" }] }
+      })
+      yield* list(Tags.getEntityTypeByIdTags, { entity_type: "teams", id: teamId })
+      yield* call(Teams.updateTeamEscalationPolicy, { id: teamId, escalation_policy_id: policyId })
+      yield* call(Webhooks.testWebhookSubscription, { id: subscriptionId })
+
       // Deletes: PagerDuty answers 204, and the result is `undefined`.
+      yield* call(Schedules.deleteScheduleOverride, {
+        id: scheduleId,
+        override_id: String(overrides[0]?.override.id)
+      })
+      yield* call(Teams.deleteTeamEscalationPolicy, { id: teamId, escalation_policy_id: policyId })
       yield* call(Incidents.deleteIncidentNote, {
         id: incidentId,
         note_id: String((yield* call(Incidents.listIncidentNotes, { id: incidentId }))[0]?.id)
@@ -451,7 +475,7 @@ describe("every answer of the fake decodes", () => {
       expect(failures).toEqual([])
       // The list of known mismatches stays current: each one still happens.
       expect([...knownMismatches.keys()].filter((name) => !stillMismatched.has(name))).toEqual([])
-      expect(called.size).toBeGreaterThan(90)
+      expect(called.size).toBeGreaterThan(100)
     }).pipe(Effect.provide(TestLayer)))
 
   it.effect("every typed GET without path parameters that the fake answers with a 2xx decodes", () =>
