@@ -336,7 +336,7 @@ export interface EntityVerb {
     url: ResourceUrl,
     options: EntityOptions<A, I> & { readonly schema: Schema.Schema<A, I> }
   ): Effect.Effect<A, RestApiError>
-  (url: ResourceUrl, options?: RequestOptions & { readonly schema?: undefined }): Effect.Effect<unknown, RestApiError>
+  (url: ResourceUrl, options?: EntityOptions): Effect.Effect<unknown, RestApiError>
 }
 
 /**
@@ -363,7 +363,7 @@ export interface PageStream<Options extends PageOptions> {
     url: ResourceUrl,
     options: Omit<Options, "schema"> & { readonly schema: Schema.Schema<A, I> }
   ): Stream.Stream<A, RestApiError>
-  (url: ResourceUrl, options?: Options & { readonly schema?: undefined }): Stream.Stream<unknown, RestApiError>
+  (url: ResourceUrl, options?: Options): Stream.Stream<unknown, RestApiError>
 }
 
 /**
@@ -425,7 +425,7 @@ export interface RestApiService {
     (
       resource: ResourceUrl,
       query: string | number,
-      options?: FindOptions & { readonly schema?: undefined }
+      options?: FindOptions
     ): Effect.Effect<Option.Option<unknown>, RestApiError>
   }
 
@@ -444,7 +444,7 @@ export interface RestApiService {
       resource: ResourceUrl,
       attribute: string,
       values: Readonly<Record<string, unknown>>,
-      options?: PersistOptions & { readonly schema?: undefined }
+      options?: PersistOptions
     ): Effect.Effect<unknown, RestApiError>
   }
 
@@ -478,7 +478,7 @@ export interface RestApiService {
     ): Stream.Stream<A, RestApiError>
     (
       url: ResourceUrl,
-      options: IterHistoryOptions & { readonly schema?: undefined }
+      options: IterHistoryOptions
     ): Stream.Stream<unknown, RestApiError>
   }
   /** {@link iterAll} collected; an error part-way fails the whole effect. */
@@ -489,7 +489,7 @@ export interface RestApiService {
     ): Effect.Effect<ReadonlyArray<A>, RestApiError>
     (
       url: ResourceUrl,
-      options?: IterAllOptions & { readonly schema?: undefined }
+      options?: IterAllOptions
     ): Effect.Effect<ReadonlyArray<unknown>, RestApiError>
   }
   /** {@link iterAll} collected into a map keyed by `by` (default `id`). */
@@ -500,7 +500,7 @@ export interface RestApiService {
     ): Effect.Effect<ReadonlyMap<string, A>, RestApiError>
     (
       url: ResourceUrl,
-      options?: IterAllOptions & { readonly by?: string | undefined; readonly schema?: undefined }
+      options?: IterAllOptions & { readonly by?: string | undefined }
     ): Effect.Effect<ReadonlyMap<string, unknown>, RestApiError>
   }
   /** The collection's `total` (one request with `total=true&limit=1`). */

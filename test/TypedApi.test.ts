@@ -6,7 +6,7 @@
  */
 import { assert, describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Chunk, Effect, Layer, Stream } from "effect"
-import type { RestApiError, RestApiService } from "effect-pagerduty"
+import type { EntityOptions, IterAllOptions, RestApiError, RestApiService } from "effect-pagerduty"
 import { PagerDuty, RestApi } from "effect-pagerduty"
 import { Incidents, LogEntries, Schemas, Services, Teams, TypedDecoding, Users } from "effect-pagerduty/api"
 import { FakePagerDuty } from "effect-pagerduty/testing"
@@ -224,6 +224,13 @@ describe("typed operations", () => {
       expectTypeOf(api.iterHistory("/log_entries", window)).toEqualTypeOf<Stream.Stream<unknown, RestApiError>>()
       expectTypeOf(api.listAll("/users")).toEqualTypeOf<Effect.Effect<ReadonlyArray<unknown>, RestApiError>>()
       expectTypeOf(api.dictAll("/users")).toEqualTypeOf<Effect.Effect<ReadonlyMap<string, unknown>, RestApiError>>()
+
+      // Options held in a variable of the public options type (no schema's type to infer): `unknown` items.
+      const options: IterAllOptions = { concurrency: 2 }
+      expectTypeOf(api.iterAll("/users", options)).toEqualTypeOf<Stream.Stream<unknown, RestApiError>>()
+      expectTypeOf(api.listAll("/users", options)).toEqualTypeOf<Effect.Effect<ReadonlyArray<unknown>, RestApiError>>()
+      const entityOptions: EntityOptions = { params: { include: ["teams"] } }
+      expectTypeOf(api.rget("/users/X", entityOptions)).toEqualTypeOf<Effect.Effect<unknown, RestApiError>>()
 
       // @ts-expect-error: a type argument without a schema would be an unchecked claim
       api.iterAll<Schemas.User>("/users")
