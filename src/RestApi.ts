@@ -336,7 +336,34 @@ export interface EntityVerb {
     url: ResourceUrl,
     options: EntityOptions<A, I> & { readonly schema: Schema.Schema<A, I> }
   ): Effect.Effect<A, RestApiError>
-  (url: ResourceUrl, options?: RequestOptions & { readonly schema?: undefined }): Effect.Effect<unknown, RestApiError>
+  (url: ResourceUrl, options?: EntityOptions): Effect.Effect<unknown, RestApiError>
+}
+
+/**
+ * A pagination stream (`iterAll`, `iterCursor`, `iterAnalytics`): its items are what the `schema` decodes to; without
+ * a schema they are `unknown` (a type argument alone, `iterAll<User>(...)`, does not compile: nothing would check it).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Schema, Stream } from "effect"
+ * import { RestApi } from "effect-pagerduty"
+ *
+ * const User = Schema.Struct({ id: Schema.String, name: Schema.String })
+ * // Stream<{ readonly id: string; readonly name: string }, RestApiError>
+ * const users = Stream.unwrap(Effect.map(RestApi, (api) => api.iterAll("/users", { schema: User })))
+ * // Stream<unknown, RestApiError>
+ * const raw = Stream.unwrap(Effect.map(RestApi, (api) => api.iterAll("/users")))
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PageStream<Options extends PageOptions> {
+  <A, I>(
+    url: ResourceUrl,
+    options: Omit<Options, "schema"> & { readonly schema: Schema.Schema<A, I> }
+  ): Stream.Stream<A, RestApiError>
+  (url: ResourceUrl, options?: Options): Stream.Stream<unknown, RestApiError>
 }
 
 /**
@@ -398,7 +425,7 @@ export interface RestApiService {
     (
       resource: ResourceUrl,
       query: string | number,
-      options?: FindOptions & { readonly schema?: undefined }
+      options?: FindOptions
     ): Effect.Effect<Option.Option<unknown>, RestApiError>
   }
 
@@ -417,7 +444,7 @@ export interface RestApiService {
       resource: ResourceUrl,
       attribute: string,
       values: Readonly<Record<string, unknown>>,
-      options?: PersistOptions & { readonly schema?: undefined }
+      options?: PersistOptions
     ): Effect.Effect<unknown, RestApiError>
   }
 
@@ -428,45 +455,54 @@ export interface RestApiService {
    * cursor seen before fails it with a `PDClientError` (reason `Pagination`); the 10,000 ceiling is never a silent
    * truncation (see `onCeiling`).
    */
-  readonly iterAll: <A = unknown, I = unknown>(
-    url: ResourceUrl,
-    options?: IterAllOptions<A, I>
-  ) => Stream.Stream<A, RestApiError>
+  readonly iterAll: PageStream<IterAllOptions>
   /**
    * Cursor paging (`cursor` / `next_cursor`; a null cursor ends the stream, a cursor already sent fails it with a
    * `PDClientError`, reason `Pagination`, after the items received).
    */
-  readonly iterCursor: <A = unknown, I = unknown>(
-    url: ResourceUrl,
-    options?: PageOptions<A, I>
-  ) => Stream.Stream<A, RestApiError>
+  readonly iterCursor: PageStream<PageOptions>
   /**
    * The analytics endpoints that page inside the POST body (`POST /analytics/raw/incidents`, …). A page with
    * `more: true` that cannot advance (empty, or a `last` already started after) fails the stream with a
    * `PDClientError` (reason `Pagination`) after the items received.
    */
-  readonly iterAnalytics: <A = unknown, I = unknown>(
-    url: ResourceUrl,
-    options?: IterAnalyticsOptions<A, I>
-  ) => Stream.Stream<A, RestApiError>
+  readonly iterAnalytics: PageStream<IterAnalyticsOptions>
   /**
    * Every record of a time-ranged collection (`/log_entries`, `/incidents`, …) between `since` and `until`, past the
    * 10,000 ceiling: a window whose `total` is at the ceiling is split in halves, recursively; each record once.
    */
-  readonly iterHistory: <A = unknown, I = unknown>(
-    url: ResourceUrl,
-    options: IterHistoryOptions<A, I>
-  ) => Stream.Stream<A, RestApiError>
+  readonly iterHistory: {
+    <A, I>(
+      url: ResourceUrl,
+      options: IterHistoryOptions<A, I> & { readonly schema: Schema.Schema<A, I> }
+    ): Stream.Stream<A, RestApiError>
+    (
+      url: ResourceUrl,
+      options: IterHistoryOptions
+    ): Stream.Stream<unknown, RestApiError>
+  }
   /** {@link iterAll} collected; an error part-way fails the whole effect. */
-  readonly listAll: <A = unknown, I = unknown>(
-    url: ResourceUrl,
-    options?: IterAllOptions<A, I>
-  ) => Effect.Effect<ReadonlyArray<A>, RestApiError>
+  readonly listAll: {
+    <A, I>(
+      url: ResourceUrl,
+      options: IterAllOptions<A, I> & { readonly schema: Schema.Schema<A, I> }
+    ): Effect.Effect<ReadonlyArray<A>, RestApiError>
+    (
+      url: ResourceUrl,
+      options?: IterAllOptions
+    ): Effect.Effect<ReadonlyArray<unknown>, RestApiError>
+  }
   /** {@link iterAll} collected into a map keyed by `by` (default `id`). */
-  readonly dictAll: <A = unknown, I = unknown>(
-    url: ResourceUrl,
-    options?: IterAllOptions<A, I> & { readonly by?: string | undefined }
-  ) => Effect.Effect<ReadonlyMap<string, A>, RestApiError>
+  readonly dictAll: {
+    <A, I>(
+      url: ResourceUrl,
+      options: IterAllOptions<A, I> & { readonly by?: string | undefined; readonly schema: Schema.Schema<A, I> }
+    ): Effect.Effect<ReadonlyMap<string, A>, RestApiError>
+    (
+      url: ResourceUrl,
+      options?: IterAllOptions & { readonly by?: string | undefined }
+    ): Effect.Effect<ReadonlyMap<string, unknown>, RestApiError>
+  }
   /** The collection's `total` (one request with `total=true&limit=1`). */
   readonly total: (url: ResourceUrl, options?: PageOptions) => Effect.Effect<number, RestApiError>
 

@@ -1,11 +1,12 @@
 /**
  * The typed operations (`effect-pagerduty/api`) against the fake PagerDuty (in memory): typed calls and streams,
  * open enums, unknown keys kept, decode failures naming the operation and the field, decoding off per call and per
- * layer, and every answer of the fake decoding for the operations exercised.
+ * layer, the pagination methods' types, and every paged list without path parameters served by the fake (the tour of
+ * the fake's other answers is in `TypedApiFake.test.ts`).
  */
 import { assert, describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Chunk, Effect, Layer, Stream } from "effect"
-import type { RestApiError, RestApiService } from "effect-pagerduty"
+import type { EntityOptions, IterAllOptions, RestApiError, RestApiService } from "effect-pagerduty"
 import { PagerDuty, RestApi } from "effect-pagerduty"
 import { Incidents, LogEntries, Schemas, Services, Teams, TypedDecoding, Users } from "effect-pagerduty/api"
 import { FakePagerDuty } from "effect-pagerduty/testing"
@@ -13,8 +14,14 @@ import * as Api from "../src/api/index.js"
 import { operationOf } from "../src/internal/api/operation.js"
 
 const TestLayer = PagerDuty.layer({ apiKey: "u+typed", defaultFrom: "ada@example.com" }).pipe(
-  Layer.provideMerge(FakePagerDuty.layer())
+  // The key is Ada's own (a user key), so `GET /users/me` answers her; an account-level key gets a 400 there.
+  Layer.provideMerge(FakePagerDuty.layer({ userApiKeys: { "u+typed": "ada@example.com" } }))
 )
+
+/** The query parameters a paged list requires (PagerDuty, and the fake, answer 400 without them). */
+const requiredInputs: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  "Notifications.listNotifications": { since: "2026-01-01T00:00:00Z", until: "2026-02-01T00:00:00Z" }
+}
 
 describe("typed operations", () => {
   it.effect("a typed call is decoded and unwrapped: getUser returns the User", () =>
@@ -193,6 +200,68 @@ describe("typed operations", () => {
     }
     expect(typeof check).toBe("function")
   })
+
+  it("types: the pagination methods' items come from the schema, never from a bare type argument", () => {
+    const window = { since: "2026-01-01T00:00:00Z", until: "2026-02-01T00:00:00Z" }
+    const check = (api: RestApiService) => {
+      type Users = Stream.Stream<Schemas.User, RestApiError>
+      const schema = Schemas.User
+      expectTypeOf(api.iterAll("/users", { schema })).toEqualTypeOf<Users>()
+      expectTypeOf(api.iterCursor("/audit/records", { schema })).toEqualTypeOf<Users>()
+      expectTypeOf(api.iterAnalytics("/analytics/raw/incidents", { json: {}, schema })).toEqualTypeOf<Users>()
+      expectTypeOf(api.iterHistory("/log_entries", { ...window, schema })).toEqualTypeOf<Users>()
+      expectTypeOf(api.listAll("/users", { schema, concurrency: 2 })).toEqualTypeOf<
+        Effect.Effect<ReadonlyArray<Schemas.User>, RestApiError>
+      >()
+      expectTypeOf(api.dictAll("/users", { schema, by: "email" })).toEqualTypeOf<
+        Effect.Effect<ReadonlyMap<string, Schemas.User>, RestApiError>
+      >()
+
+      expectTypeOf(api.iterAll("/users")).toEqualTypeOf<Stream.Stream<unknown, RestApiError>>()
+      expectTypeOf(api.iterAll("/users", { dedupe: true })).toEqualTypeOf<Stream.Stream<unknown, RestApiError>>()
+      expectTypeOf(api.iterCursor("/audit/records")).toEqualTypeOf<Stream.Stream<unknown, RestApiError>>()
+      expectTypeOf(api.iterAnalytics("/analytics/raw/incidents")).toEqualTypeOf<Stream.Stream<unknown, RestApiError>>()
+      expectTypeOf(api.iterHistory("/log_entries", window)).toEqualTypeOf<Stream.Stream<unknown, RestApiError>>()
+      expectTypeOf(api.listAll("/users")).toEqualTypeOf<Effect.Effect<ReadonlyArray<unknown>, RestApiError>>()
+      expectTypeOf(api.dictAll("/users")).toEqualTypeOf<Effect.Effect<ReadonlyMap<string, unknown>, RestApiError>>()
+
+      // Options held in a variable of the public options type (no schema's type to infer): `unknown` items.
+      const options: IterAllOptions = { concurrency: 2 }
+      expectTypeOf(api.iterAll("/users", options)).toEqualTypeOf<Stream.Stream<unknown, RestApiError>>()
+      expectTypeOf(api.listAll("/users", options)).toEqualTypeOf<Effect.Effect<ReadonlyArray<unknown>, RestApiError>>()
+      const entityOptions: EntityOptions = { params: { include: ["teams"] } }
+      expectTypeOf(api.rget("/users/X", entityOptions)).toEqualTypeOf<Effect.Effect<unknown, RestApiError>>()
+
+      // @ts-expect-error: a type argument without a schema would be an unchecked claim
+      api.iterAll<Schemas.User>("/users")
+      // @ts-expect-error: a type argument without a schema would be an unchecked claim
+      api.iterAll<Schemas.User>("/users", { pageSize: 10 })
+      // @ts-expect-error: a type argument without a schema would be an unchecked claim
+      api.iterCursor<Schemas.User>("/audit/records")
+      // @ts-expect-error: a type argument without a schema would be an unchecked claim
+      api.iterAnalytics<Schemas.User>("/analytics/raw/incidents")
+      // @ts-expect-error: a type argument without a schema would be an unchecked claim
+      api.iterHistory<Schemas.User>("/log_entries", window)
+      // @ts-expect-error: a type argument without a schema would be an unchecked claim
+      api.listAll<Schemas.User>("/users")
+      // @ts-expect-error: a type argument without a schema would be an unchecked claim
+      api.dictAll<Schemas.User>("/users")
+      // @ts-expect-error: the type argument must be the schema's type
+      api.iterAll<Schemas.Team>("/users", { schema })
+    }
+    expect(typeof check).toBe("function")
+  })
+
+  it.effect("the pagination methods decode each item with the schema", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakePagerDuty
+      yield* fake.seed("users", [{ name: "Ada Lovelace", email: "ada@example.com" }])
+      const api = yield* RestApi
+      const users = yield* api.listAll("/users", { schema: Schemas.User })
+      const byEmail = yield* api.dictAll("/users", { schema: Schemas.User, by: "email" })
+      expect(users.map((user) => user.name)).toContain("Ada Lovelace")
+      expect(byEmail.get("ada@example.com")?.name).toBe("Ada Lovelace")
+    }).pipe(Effect.provide(TestLayer)))
 })
 
 describe("typed operations: every paged list without path parameters, against the fake", () => {
@@ -206,7 +275,8 @@ describe("typed operations: every paged list without path parameters, against th
           const op = operationOf(fn)
           if (op?.pagination === undefined || op.pathParams.length > 0) continue
           lists++
-          const stream = (fn as (input: unknown) => Stream.Stream<unknown, RestApiError, RestApi>)({})
+          const input = requiredInputs[`${module}.${name}`] ?? {}
+          const stream = (fn as (input: unknown) => Stream.Stream<unknown, RestApiError, RestApi>)(input)
           const result = yield* Effect.either(Stream.runCollect(Stream.take(stream, 5)))
           if (result._tag === "Left") failures.push(`${module}.${name}: ${result.left.message}`)
         }

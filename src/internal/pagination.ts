@@ -44,9 +44,43 @@ export type PaginationMethods = Pick<
   "iterAll" | "iterCursor" | "iterAnalytics" | "iterHistory" | "listAll" | "dictAll" | "total"
 >
 
+/**
+ * The implementation's shape of the pagination methods: the items are what the schema decodes to, `unknown` without
+ * one (the public overloads in `RestApi.ts` say so; these generic signatures satisfy both).
+ *
+ * @internal
+ */
+export interface LoosePaginationMethods {
+  readonly iterAll: <A = unknown, I = unknown>(
+    url: ResourceUrl,
+    options?: IterAllOptions<A, I>
+  ) => Stream.Stream<A, RestApiError>
+  readonly iterCursor: <A = unknown, I = unknown>(
+    url: ResourceUrl,
+    options?: PageOptions<A, I>
+  ) => Stream.Stream<A, RestApiError>
+  readonly iterAnalytics: <A = unknown, I = unknown>(
+    url: ResourceUrl,
+    options?: IterAnalyticsOptions<A, I>
+  ) => Stream.Stream<A, RestApiError>
+  readonly iterHistory: <A = unknown, I = unknown>(
+    url: ResourceUrl,
+    options: IterHistoryOptions<A, I>
+  ) => Stream.Stream<A, RestApiError>
+  readonly listAll: <A = unknown, I = unknown>(
+    url: ResourceUrl,
+    options?: IterAllOptions<A, I>
+  ) => Effect.Effect<ReadonlyArray<A>, RestApiError>
+  readonly dictAll: <A = unknown, I = unknown>(
+    url: ResourceUrl,
+    options?: IterAllOptions<A, I> & { readonly by?: string | undefined }
+  ) => Effect.Effect<ReadonlyMap<string, A>, RestApiError>
+  readonly total: RestApiService["total"]
+}
+
 /** @internal */
-export const makePaginationCore = (core: RestCore): PaginationMethods => {
-  const iterAll: RestApiService["iterAll"] = <A, I>(url: ResourceUrl, options?: IterAllOptions<A, I>) =>
+export const makePaginationCore = (core: RestCore): LoosePaginationMethods => {
+  const iterAll: LoosePaginationMethods["iterAll"] = <A, I>(url: ResourceUrl, options?: IterAllOptions<A, I>) =>
     Stream.unwrap(Effect.gen(function*() {
       const c = yield* resolveCollection(core, "GET", url, "iterAll")
       const opts = options as IterAllOptions<unknown, unknown> | undefined
@@ -69,7 +103,7 @@ export const makePaginationCore = (core: RestCore): PaginationMethods => {
       }
     }))
 
-  const iterCursor: RestApiService["iterCursor"] = <A, I>(url: ResourceUrl, options?: PageOptions<A, I>) =>
+  const iterCursor: LoosePaginationMethods["iterCursor"] = <A, I>(url: ResourceUrl, options?: PageOptions<A, I>) =>
     Stream.unwrap(Effect.gen(function*() {
       const c = yield* resolveCollection(core, "GET", url, "iterCursor")
       if (c.style !== null && c.style !== "cursor") {
@@ -83,7 +117,7 @@ export const makePaginationCore = (core: RestCore): PaginationMethods => {
       return finish(c, cursorStream(core, c, opts, {}, CURSOR, "RestApi.iterCursor"), options)
     }))
 
-  const iterAnalytics: RestApiService["iterAnalytics"] = <A, I>(
+  const iterAnalytics: LoosePaginationMethods["iterAnalytics"] = <A, I>(
     url: ResourceUrl,
     options?: IterAnalyticsOptions<A, I>
   ) =>
@@ -95,7 +129,10 @@ export const makePaginationCore = (core: RestCore): PaginationMethods => {
       return finish(c, analyticsStream(core, c, options as IterAnalyticsOptions<unknown, unknown> | undefined), options)
     }))
 
-  const iterHistory: RestApiService["iterHistory"] = <A, I>(url: ResourceUrl, options: IterHistoryOptions<A, I>) =>
+  const iterHistory: LoosePaginationMethods["iterHistory"] = <A, I>(
+    url: ResourceUrl,
+    options: IterHistoryOptions<A, I>
+  ) =>
     Stream.unwrap(Effect.gen(function*() {
       const c = yield* resolveCollection(core, "GET", url, "iterHistory")
       const raw = yield* historyStream(core, c, options as IterHistoryOptions<unknown, unknown>)
@@ -108,10 +145,10 @@ export const makePaginationCore = (core: RestCore): PaginationMethods => {
       (c) => totalOf(core, c, { ...c.query, ...options?.params }, options)
     )
 
-  const listAll: RestApiService["listAll"] = (url, options) =>
+  const listAll: LoosePaginationMethods["listAll"] = (url, options) =>
     Effect.map(Stream.runCollect(iterAll(url, options)), Chunk.toReadonlyArray)
 
-  const dictAll: RestApiService["dictAll"] = <A, I>(
+  const dictAll: LoosePaginationMethods["dictAll"] = <A, I>(
     url: ResourceUrl,
     options?: IterAllOptions<A, I> & { readonly by?: string | undefined }
   ) => {

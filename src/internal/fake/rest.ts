@@ -129,6 +129,14 @@ const validateNew = (state: EngineState, key: string, entity: JsonObject): FakeR
 // Generic operations
 // ---------------------------------------------------------------------------------------------------------------------
 
+/**
+ * Whether a collection's GET answers one entity in its wrapper rather than a list: its name says so (`user` or
+ * `users`), except for the two wrappers whose name misleads (PagerDuty's document answers one object in
+ * `paused_incident_reporting_counts` and a list in `enrichment_data`).
+ */
+const isSingleEntity = (wrapper: string): boolean =>
+  wrapper === "paused_incident_reporting_counts" || (wrapper !== "enrichment_data" && !isPlural(wrapper))
+
 const getGeneric: Handler = (context) => {
   const { entry, state } = context
   if (isItem(context)) {
@@ -161,7 +169,7 @@ const getGeneric: Handler = (context) => {
     case "after":
       return listAfter(input)
     default: {
-      if (wrapper !== null) return listAll(input, !isPlural(wrapper))
+      if (wrapper !== null) return listAll(input, isSingleEntity(wrapper))
       const collection = state.store.peek(key)
       return collection === undefined || collection.size === 0 ?
         notFound() :
