@@ -119,27 +119,6 @@ const KNOWN_FAKE_DEFECTS: ReadonlyArray<
   { readonly defect: string; readonly matches: (exchange: Exchange, v: Violation) => boolean }
 > = [
   {
-    defect: "success status: the fake answers 201 (or 200) where the document says 200 (or 202): POST " +
-      "/business_services, POST /webhook_subscriptions, POST /schedules/preview, POST /incidents/{id}/status_updates, " +
-      "POST /{entity_type}/{id}/change_tags, PUT /log_entries/{id}/channel",
-    matches: (exchange, v) =>
-      v.location.length === 1 && /^Unable to match the returned status code/.test(v.message) &&
-      exchange.status >= 200 && exchange.status < 300 && exchange.method !== "GET"
-  },
-  {
-    defect: "`maintenance_window.created_by` is not a user reference object",
-    matches: (_, v) => v.location.at(-1) === "created_by" && /must be object$/.test(v.message)
-  },
-  {
-    defect: "`webhook_subscription.description` is not a string (the document types it `string`)",
-    matches: (_, v) => v.location.at(-1) === "description" && /^webhook_subscriptions?$/.test(v.location[2] ?? "")
-  },
-  {
-    defect: "`ruleset.type` is not `global` or `default_global`",
-    matches: (_, v) =>
-      v.code === "enum" && v.location.at(-1) === "type" && /allowed values: global, default_global$/.test(v.message)
-  },
-  {
     defect: "`GET /status_dashboards` is cursor-paged in the document (`limit`, `next_cursor` required); the fake " +
       "answers without them",
     matches: (exchange, v) => exchange.url.includes("/status_dashboards") && v.location.length === 2

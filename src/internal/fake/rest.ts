@@ -234,6 +234,11 @@ const postGeneric: Handler = (context) => {
   const invalid = validateNew(state, key, entity)
   if (invalid !== undefined) return invalid
   const fields: JsonObject = { ...createdDefaultsFor(`POST ${entry.path}`, now), ...withoutServerFields(entity) }
+  // The user who created it (a maintenance window's `created_by`): the `From` header's user, as PagerDuty does.
+  const creator = request.headers.from === undefined ? undefined : state.findUserByEmail(request.headers.from)
+  if (fields.created_by === null && creator !== undefined) {
+    fields.created_by = state.reference("users", creator, request.origin)
+  }
   // What a POST creates has an id and a type, even in a collection the API does not address by id.
   if (!state.meta(key).identifiable && entry.responseWrapper !== null) {
     fields.id = state.nextId()
@@ -610,6 +615,18 @@ const special: ReadonlyMap<string, Handler> = new Map<string, Handler>([
 ])
 
 /**
+ * The operations whose success status in the document is not the one the generic handlers answer (201 for a POST,
+ * 200 for a PUT): the document's status wins.
+ */
+const documentedSuccess: ReadonlyMap<string, number> = new Map([
+  ["POST /business_services", 200],
+  ["POST /schedules/preview", 200],
+  ["POST /incidents/{id}/status_updates", 200],
+  ["POST /{entity_type}/{id}/change_tags", 200],
+  ["PUT /log_entries/{id}/channel", 202]
+])
+
+/**
  * Serves a REST request (authentication and rate limiting are done by the caller).
  *
  * @internal
@@ -635,5 +652,10 @@ export const handleRest = (state: EngineState, request: ParsedRequest, now: numb
   }
   const context: RestContext = { state, request, now, entry, templateSegments, segments }
   const handler = special.get(`${entry.method} ${template}`) ?? generic[entry.method]
-  return handler === undefined ? notFound() : handler(context)
+  if (handler === undefined) return notFound()
+  const response = handler(context)
+  const documented = documentedSuccess.get(`${entry.method} ${entry.path}`)
+  return documented !== undefined && response.status >= 200 && response.status < 300 ?
+    { ...response, status: documented } :
+    response
 }

@@ -420,7 +420,8 @@ export class WebhookDispatcher implements FakeWebhooks {
     const record = state.insert(SUBSCRIPTIONS, {
       type: "webhook_subscription",
       active: true,
-      description: asString(entity.description) ?? null,
+      // The document types it a string, not nullable.
+      description: asString(entity.description) ?? "",
       events,
       filter,
       delivery_method: {
@@ -435,7 +436,8 @@ export class WebhookDispatcher implements FakeWebhooks {
     this.secrets.set(record.id as string, secret)
     const shown = state.present(SUBSCRIPTIONS, record, request.origin)
     const deliveryMethod = isObject(shown.delivery_method) ? shown.delivery_method : {}
-    return jsonReply(201, { webhook_subscription: { ...shown, delivery_method: { ...deliveryMethod, secret } } })
+    // The document's status for this operation is 200.
+    return jsonReply(200, { webhook_subscription: { ...shown, delivery_method: { ...deliveryMethod, secret } } })
   }
 
   readonly customHeaders = new Map<string, ReadonlyArray<JsonObject>>()
