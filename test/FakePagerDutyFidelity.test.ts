@@ -233,6 +233,59 @@ describe("FakePagerDuty fidelity (loopback)", () => {
       assert.strictEqual(at(team.body, "team.description"), "") // the document: a string, not nullable
     }).pipe(Effect.provide(serverLayer())))
 
+  it.live("4b. the document's success statuses and field types (found by the proxy contract test)", () =>
+    Effect.gen(function*() {
+      yield* seedOnCall
+      // The document answers these with 200 (or 202), not 201.
+      const business = yield* call("POST", "/business_services", { business_service: { name: "Payments" } })
+      assert.strictEqual(business.status, 200)
+      const preview = yield* call(
+        "POST",
+        "/schedules/preview?since=2026-01-01T00:00:00Z&until=2026-01-02T00:00:00Z",
+        { schedule: { type: "schedule", name: "Preview", time_zone: "Etc/UTC" } }
+      )
+      assert.strictEqual(preview.status, 200)
+      const team = yield* call("POST", "/teams", { team: { type: "team", name: "SRE" } })
+      const tags = yield* call("POST", `/teams/${String(at(team.body, "team.id"))}/change_tags`, {
+        add: [{ type: "tag", label: "x" }]
+      })
+      assert.strictEqual(tags.status, 200)
+      const incident = yield* call("POST", "/incidents", newIncident("Disk full"))
+      const incidentId = String(at(incident.body, "incident.id"))
+      const update = yield* call("POST", `/incidents/${incidentId}/status_updates`, { message: "Investigating" })
+      assert.strictEqual(update.status, 200)
+      const entries = yield* call("GET", `/incidents/${incidentId}/log_entries`)
+      const entryId = String(at(entries.body, "log_entries.0.id"))
+      const channel = yield* call("PUT", `/log_entries/${entryId}/channel`, {
+        channel: { type: "web_trigger", details: "Updated" }
+      })
+      assert.strictEqual(channel.status, 202)
+      const subscription = yield* call("POST", "/webhook_subscriptions", {
+        webhook_subscription: {
+          type: "webhook_subscription",
+          delivery_method: { type: "http_delivery_method", url: "https://example.com/hook" },
+          events: ["incident.triggered"],
+          filter: { type: "account_reference" }
+        }
+      })
+      assert.strictEqual(subscription.status, 200)
+      assert.strictEqual(at(subscription.body, "webhook_subscription.description"), "") // a string, not nullable
+
+      // The creator is the `From` header's user; a ruleset created through the API is a global one.
+      const window = yield* call("POST", "/maintenance_windows", {
+        maintenance_window: {
+          type: "maintenance_window",
+          start_time: "2026-03-01T00:00:00Z",
+          end_time: "2026-03-01T02:00:00Z",
+          services: [ref("PSVC001", "service_reference")]
+        }
+      })
+      assert.strictEqual(at(window.body, "maintenance_window.created_by.id"), "PADA001")
+      assert.strictEqual(at(window.body, "maintenance_window.created_by.type"), "user_reference")
+      const ruleset = yield* call("POST", "/rulesets", { ruleset: { name: "Routing" } })
+      assert.strictEqual(at(ruleset.body, "ruleset.type"), "global")
+    }).pipe(Effect.provide(serverLayer())))
+
   it.live("5. strict input: 400 with PagerDuty's error body for what PagerDuty refuses", () =>
     Effect.gen(function*() {
       yield* seedOnCall
