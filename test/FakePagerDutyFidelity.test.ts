@@ -284,6 +284,11 @@ describe("FakePagerDuty fidelity (loopback)", () => {
       assert.strictEqual(at(window.body, "maintenance_window.created_by.type"), "user_reference")
       const ruleset = yield* call("POST", "/rulesets", { ruleset: { name: "Routing" } })
       assert.strictEqual(at(ruleset.body, "ruleset.type"), "global")
+      // A cursor page, as the document answers it.
+      const dashboards = yield* call("GET", "/status_dashboards")
+      assert.strictEqual(at(dashboards.body, "limit"), 100)
+      assert.strictEqual(at(dashboards.body, "next_cursor"), null)
+      assert.deepStrictEqual(at(dashboards.body, "status_dashboards"), [])
     }).pipe(Effect.provide(serverLayer())))
 
   it.live("5. strict input: 400 with PagerDuty's error body for what PagerDuty refuses", () =>

@@ -18,9 +18,6 @@
  * fake does not serve them beyond storage: `PUT /incidents/{id}/merge` and `POST /service_dependencies/associate`.
  * No operation the fake serves is kept from Prism's proxy by Prism itself.
  *
- * Response violations that are the fake's own are listed apart (`KNOWN_FAKE_DEFECTS`, each asserted to still
- * happen): they are not defects of the document.
- *
  * Spec-dependent: skipped with the reason where the documents are absent (fails instead with
  * `PAGERDUTY_OPENAPI_REQUIRED=1`).
  */
@@ -108,20 +105,6 @@ const ALLOWED_RESPONSE_VIOLATIONS: ReadonlyArray<
     reason: "`Alert.body.details` is described as \"an arbitrary JSON object or string\" but typed `object`: an " +
       "alert triggered without custom details has a string",
     matches: (v) => v.code === "type" && v.location.at(-1) === "details" && v.location.at(-2) === "body"
-  }
-]
-
-/**
- * Response violations that are the FAKE's fault, not yet fixed: each must still happen (the test fails when one is
- * fixed, so this list only shrinks). Not defects of the document: do not move them to the allow-list.
- */
-const KNOWN_FAKE_DEFECTS: ReadonlyArray<
-  { readonly defect: string; readonly matches: (exchange: Exchange, v: Violation) => boolean }
-> = [
-  {
-    defect: "`GET /status_dashboards` is cursor-paged in the document (`limit`, `next_cursor` required); the fake " +
-      "answers without them",
-    matches: (exchange, v) => exchange.url.includes("/status_dashboards") && v.location.length === 2
   }
 ]
 
@@ -317,7 +300,8 @@ describeWithOpenApi("the fake behind Prism's validating proxy", () => {
         assert.isAbove(tour.called.size, 100)
         assert.deepStrictEqual(sweep.failures, [], context)
         yield* Effect.logInfo(
-          `through the proxy: ${tour.called.size} operations in the tour, ${sweep.called.length} in the sweep ` +
+          `through the proxy: ${new Set([...tour.called, ...sweep.called]).size} operations, ` +
+            `${tour.called.size} in the tour, ${sweep.called.length} in the sweep ` +
             `(${sweep.answered.length} answered), ${exchanges.length} exchanges`
         )
         const requestViolations = violationsOf(exchanges, "request").map(({ exchange, violation }) =>
@@ -335,25 +319,13 @@ describeWithOpenApi("the fake behind Prism's validating proxy", () => {
           assert.strictEqual(exchange.method, "GET", `${describeExchange(exchange)}\n${context}`)
         }
         const served = unexpected.filter(({ exchange }) => exchange.status >= 200 && exchange.status < 300)
-        const fakeDefects = new Set<string>()
-        const unexplained = served.filter(({ exchange, violation }) => {
-          const known = KNOWN_FAKE_DEFECTS.find((entry) => entry.matches(exchange, violation))
-          if (known !== undefined) fakeDefects.add(known.defect)
-          return known === undefined
-        })
-        const unexplainedLines = unexplained.map(({ exchange, violation }) =>
+        const servedLines = served.map(({ exchange, violation }) =>
           `${exchange.method} ${exchange.url}: ${violation.location.join(".")} ${violation.message}`
         )
         yield* Effect.logInfo(
-          `not served (404): ${notServed.map((exchange) => `${exchange.method} ${exchange.url}`).join(", ")}; ` +
-            `known fake defects: ${fakeDefects.size}`
+          `not served (404): ${notServed.map((exchange) => `${exchange.method} ${exchange.url}`).join(", ")}`
         )
-        assert.deepStrictEqual(unexplainedLines, [], `${unexplainedLines.join("\n")}\n${context}`)
-        // The list of the fake's known defects stays current: each one still happens.
-        assert.deepStrictEqual(
-          KNOWN_FAKE_DEFECTS.map((entry) => entry.defect).filter((defect) => !fakeDefects.has(defect)),
-          []
-        )
+        assert.deepStrictEqual(servedLines, [], `${servedLines.join("\n")}\n${context}`)
       }).pipe(
         Effect.scoped,
         Effect.provide(FakePagerDutyServer.layer({

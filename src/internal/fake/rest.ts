@@ -602,6 +602,11 @@ const special: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ["GET /abilities", abilitiesRoute],
   ["GET /abilities/{id}", abilityRoute],
   ["GET /oncalls", onCallsRoute],
+  // The document answers it with a cursor page (`limit` and `next_cursor` required) though it takes no `cursor`.
+  [
+    "GET /status_dashboards",
+    (context) => getGeneric({ ...context, entry: { ...context.entry, pagination: "cursor" } })
+  ],
   ["POST /schedules/{id}/overrides", createOverridesRoute],
   ["POST /incidents", createIncidentRoute],
   ["PUT /incidents", updateIncidentsRoute],
