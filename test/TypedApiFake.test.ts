@@ -55,7 +55,7 @@ const knownMismatches: ReadonlyMap<string, string> = new Map([
   ]
 ])
 
-const ref = (id: string, type: string) => ({ id, type })
+const ref = <const Type extends string>(id: string, type: Type) => ({ id, type })
 
 describe("every answer of the fake decodes", () => {
   it.effect("a tour of the fake's collections through the typed operations", () =>
@@ -406,7 +406,7 @@ describe("every answer of the fake decodes", () => {
       yield* call(Incidents.updateIncidentAlert, {
         id: alertedId,
         alert_id: alertId,
-        body: { alert: { type: "alert", status: "resolved" } }
+        body: { alert: { status: "resolved" } }
       })
       yield* call(Users.updateUserContactMethod, {
         id: adaId,
