@@ -13,8 +13,11 @@
  *
  * - `$ref` to a component schema is a reference by name (a lazy thunk in the descriptor: cycles are fine);
  * - `allOf` of objects is merged (properties and `required`); `oneOf` / `anyOf` is a union; `nullable` adds `null`;
- * - string enums are open in the types (`"a" | "b" | (string & {})`) and plain strings when decoding, except query
- *   parameters, whose enums are closed literal unions (a wrong value is a compile error);
+ * - string enums are open in the types (`"a" | "b" | (string & {})`) and plain strings when decoding, except in
+ *   inputs (path and query parameters, request bodies), whose enums are closed literal unions (a wrong value is a
+ *   compile error). A component reachable from an input that holds an enum (itself or through its references) gets a
+ *   twin interface `<Name>Input` in `Schemas.ts`, the same shape with closed enums, which the input types use; the
+ *   component interface itself stays open (results);
  * - `additionalProperties` alone is a record; beside properties it adds an index signature of `unknown`;
  * - unknown keys are kept when decoding (`onExcessProperty: "preserve"`);
  * - a result is unwrapped with the endpoint table's `responseWrapper` (for a paged list: the items of that array).
@@ -272,7 +275,11 @@ interface PrintContext {
   readonly descriptorQualifier: string
   /** Closed enums (inputs) or open (components, results). */
   readonly closedEnums: boolean
+  /** An optional property may be `null` (default: with open enums, i.e. components and results, not inline inputs). */
+  readonly nullOptionals?: boolean
   readonly componentNames: ReadonlyMap<string, string>
+  /** With closed enums: the `<Name>Input` twin to reference instead of a component (see `ApiModel.inputNames`). */
+  readonly inputNames?: ReadonlyMap<string, string>
 }
 
 const paren = (text: string): string => (/^[\w$."]+$|^ReadonlyArray<.*>$|^\{.*\}$/s.test(text) ? text : `(${text})`)
@@ -302,7 +309,9 @@ export const printType = (ir: IR, ctx: PrintContext, indent = ""): string => {
       return members.join(" | ")
     }
     case "ref":
-      return `${ctx.typeQualifier}${ctx.componentNames.get(ir.name) ?? "unknown"}`
+      return `${ctx.typeQualifier}${
+        (ctx.closedEnums ? ctx.inputNames?.get(ir.name) : undefined) ?? ctx.componentNames.get(ir.name) ?? "unknown"
+      }`
     case "object":
       return printObjectBody(ir, ctx, indent)
   }
@@ -315,7 +324,9 @@ const printObjectBody = (ir: Extract<IR, { k: "object" }>, ctx: PrintContext, in
   const inner = `${indent}  `
   const lines = ir.props.map((p) =>
     `${inner}readonly ${key(p.name)}${p.required ? "" : "?"}: ${
-      p.required || ctx.closedEnums ? printType(p.ir, ctx, inner) : orNull(printType(p.ir, ctx, inner))
+      p.required || !(ctx.nullOptionals ?? !ctx.closedEnums)
+        ? printType(p.ir, ctx, inner)
+        : orNull(printType(p.ir, ctx, inner))
     }`
   )
   if (ir.rest !== null || ir.props.length === 0) {
@@ -390,6 +401,11 @@ export interface ApiModel {
     { readonly name: string; readonly identifier: string; readonly ir: IR; readonly description: string }
   >
   readonly componentNames: ReadonlyMap<string, string>
+  /**
+   * The components that get an input twin (closed enums), by name → the twin's identifier: those reachable from an
+   * operation's input (path, query, body) that hold an enum, directly or through their references.
+   */
+  readonly inputNames: ReadonlyMap<string, string>
   readonly operations: ReadonlyArray<OperationModel>
   readonly skipped: ReadonlyArray<ReportEntry>
   readonly report: ReadonlyArray<ReportEntry>
@@ -627,10 +643,81 @@ export const buildModel = (
   return {
     components,
     componentNames,
+    inputNames: inputTwins(components, operations, usedIdentifiers),
     operations,
     skipped,
     report: normalizer.report
   }
+}
+
+/** Visits an IR's nodes (not through references). */
+const walkIR = (ir: IR, visit: (node: IR) => void): void => {
+  visit(ir)
+  switch (ir.k) {
+    case "array":
+      return walkIR(ir.items, visit)
+    case "nullable":
+      return walkIR(ir.inner, visit)
+    case "union":
+      return ir.members.forEach((m) => walkIR(m, visit))
+    case "object":
+      ir.props.forEach((p) => walkIR(p.ir, visit))
+      if (ir.rest !== null && ir.rest !== "any") walkIR(ir.rest, visit)
+  }
+}
+
+const refsIn = (ir: IR): ReadonlyArray<string> => {
+  const out: Array<string> = []
+  walkIR(ir, (node) => node.k === "ref" && out.push(node.name))
+  return out
+}
+
+/** The components that need an input twin (see `ApiModel.inputNames`), with identifiers not already taken. */
+const inputTwins = (
+  components: ApiModel["components"],
+  operations: ReadonlyArray<OperationModel>,
+  usedIdentifiers: Set<string>
+): ReadonlyMap<string, string> => {
+  const byName = new Map(components.map((c) => [c.name, c]))
+  const reachable = new Set<string>()
+  const queue = operations.flatMap((op) => [
+    ...op.pathParams.flatMap((p) => refsIn(p.ir)),
+    ...op.queryParams.flatMap((p) => refsIn(p.ir)),
+    ...(op.body === null ? [] : refsIn(op.body.ir))
+  ])
+  while (queue.length > 0) {
+    const name = queue.pop()!
+    const c = byName.get(name)
+    if (reachable.has(name) || c === undefined) continue
+    reachable.add(name)
+    queue.push(...refsIn(c.ir))
+  }
+  const withEnum = new Set<string>()
+  for (const c of components) {
+    walkIR(c.ir, (node) => {
+      if ((node.k === "string" || node.k === "number") && node.enum !== undefined && node.enum.length > 0) {
+        withEnum.add(c.name)
+      }
+    })
+  }
+  for (let changed = true; changed;) {
+    changed = false
+    for (const c of components) {
+      if (!withEnum.has(c.name) && refsIn(c.ir).some((r) => withEnum.has(r))) {
+        withEnum.add(c.name)
+        changed = true
+      }
+    }
+  }
+  const twins = new Map<string, string>()
+  for (const c of components) {
+    if (!reachable.has(c.name) || !withEnum.has(c.name)) continue
+    let identifier = `${c.identifier}Input`
+    while (usedIdentifiers.has(identifier)) identifier = `${identifier}_`
+    usedIdentifiers.add(identifier)
+    twins.set(c.name, identifier)
+  }
+  return twins
 }
 
 const requiresSomething = (ir: IR, components: ReadonlyMap<string, IR>, depth = 0): boolean => {
@@ -682,7 +769,9 @@ export const renderDescriptors = (model: ApiModel, source: SpecSource): string =
     typeQualifier: "",
     descriptorQualifier: "",
     closedEnums: false,
-    componentNames: model.componentNames
+    nullOptionals: true,
+    componentNames: model.componentNames,
+    inputNames: model.inputNames
   }
   return [
     "/**",
@@ -714,8 +803,11 @@ export const renderSchemas = (model: ApiModel, source: SpecSource): string => {
     typeQualifier: "",
     descriptorQualifier: "D.",
     closedEnums: false,
-    componentNames: model.componentNames
+    nullOptionals: true,
+    componentNames: model.componentNames,
+    inputNames: model.inputNames
   }
+  const inputCtx: PrintContext = { ...ctx, closedEnums: true }
   const out: Array<string> = [
     "/**",
     ...header(
@@ -763,6 +855,27 @@ export const renderSchemas = (model: ApiModel, source: SpecSource): string => {
     if (c.ir.k === "object") out.push(`export interface ${c.identifier} ${printObjectBody(c.ir, ctx, "")}`)
     else out.push(`export type ${c.identifier} = ${printType(c.ir, ctx)}`)
     out.push("")
+    const twin = model.inputNames.get(c.name)
+    if (twin !== undefined) {
+      out.push(
+        "/**",
+        ` * A \`${c.identifier}\` as a request takes it: the same shape with closed enums (a wrong value is a compile`,
+        " * error; results keep them open).",
+        ...exampleBlock([
+          "import type { Schemas } from \"effect-pagerduty/api\"",
+          "",
+          `declare const value: Schemas.${twin}`
+        ]),
+        " *",
+        ` * @since ${SINCE}`,
+        " * @category models",
+        " */",
+        c.ir.k === "object"
+          ? `export interface ${twin} ${printObjectBody(c.ir, inputCtx, "")}`
+          : `export type ${twin} = ${printType(c.ir, inputCtx)}`,
+        ""
+      )
+    }
     out.push(
       "/**",
       ` * Decodes a \`${c.identifier}\` (open enums, unknown keys kept).`,
@@ -820,9 +933,11 @@ export const renderTagModule = (
     typeQualifier: "Schemas.",
     descriptorQualifier: "D.",
     closedEnums: true,
-    componentNames: model.componentNames
+    nullOptionals: false,
+    componentNames: model.componentNames,
+    inputNames: model.inputNames
   }
-  const resultCtx: PrintContext = { ...typeCtx, closedEnums: false }
+  const resultCtx: PrintContext = { ...typeCtx, closedEnums: false, nullOptionals: true }
   const example = operations.find((op) => op.method === "GET" && !op.paged) ?? operations[0]
   const exampleArgs = example.pathParams.length > 0
     ? `{ ${example.pathParams.map((p) => `${key(p.name)}: ${exampleValue(p.ir)}`).join(", ")} }`
@@ -965,7 +1080,7 @@ export const renderTagModule = (
       : `(input${
         optionalInput ? "?" : ""
       }: ${input}, options?: CallOptions) => Effect.Effect<${resultType}, RestApiError, RestApi>`
-    const descriptorCtx: PrintContext = { ...typeCtx, closedEnums: false }
+    const descriptorCtx: PrintContext = { ...typeCtx, closedEnums: false, nullOptionals: true }
     const data = [
       `name: ${JSON.stringify(`${op.module}.${op.functionName}`)}`,
       `method: ${JSON.stringify(op.method)}`,

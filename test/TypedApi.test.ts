@@ -201,6 +201,38 @@ describe("typed operations", () => {
     expect(typeof check).toBe("function")
   })
 
+  it("types: enums in request bodies are closed, also those from component schemas; results keep them open", () => {
+    const check = () => {
+      const service = { id: "PSVC123", type: "service_reference" } as const
+      Incidents.createIncident({ body: { incident: { type: "incident", title: "Disk full", service } } })
+      Incidents.createIncident({
+        // @ts-expect-error: `service` is a `ServiceReference` (a component): its `type` enum is closed in a body
+        body: { incident: { type: "incident", title: "Disk full", service: { id: "PSVC123", type: "service" } } }
+      })
+      Incidents.createIncident({
+        // @ts-expect-error: an inline body enum is closed too
+        body: { incident: { type: "incident", title: "Disk full", service, urgency: "medium" } }
+      })
+      Incidents.updateIncidentAlert({ id: "PINC123", alert_id: "PALR123", body: { alert: { status: "resolved" } } })
+      Incidents.updateIncidentAlert({
+        id: "PINC123",
+        alert_id: "PALR123",
+        // @ts-expect-error: `alert` is an `AlertUpdate` (a component): its `status` enum is closed in a body
+        body: { alert: { status: "sleeping" } }
+      })
+      expectTypeOf<Schemas.AlertUpdateInput>().toMatchTypeOf<Schemas.AlertUpdate>()
+      // Results (and the component interfaces) keep their enums open: a value PagerDuty adds later still types.
+      expectTypeOf(Incidents.getIncident({ id: "PINC123" })).toEqualTypeOf<
+        Effect.Effect<Schemas.Incident, RestApiError, RestApi>
+      >()
+      expectTypeOf<"snoozed_forever">().toMatchTypeOf<NonNullable<Schemas.Incident["status"]>>()
+      expectTypeOf<"service">().toMatchTypeOf<NonNullable<Schemas.ServiceReference["type"]>>()
+      expectTypeOf<"sleeping">().toMatchTypeOf<NonNullable<Schemas.AlertUpdate["status"]>>()
+      expectTypeOf<"sleeping">().not.toMatchTypeOf<NonNullable<Schemas.AlertUpdateInput["status"]>>()
+    }
+    expect(typeof check).toBe("function")
+  })
+
   it("types: the pagination methods' items come from the schema, never from a bare type argument", () => {
     const window = { since: "2026-01-01T00:00:00Z", until: "2026-02-01T00:00:00Z" }
     const check = (api: RestApiService) => {

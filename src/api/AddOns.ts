@@ -81,7 +81,7 @@ export const listAddon: (input?: ListAddonInput, options?: StreamOptions) => Str
 export interface CreateAddonInput {
   /** The JSON request body. */
   readonly body: {
-    readonly addon: Schemas.Addon
+    readonly addon: Schemas.AddonInput
   }
 }
 
@@ -151,7 +151,7 @@ export interface UpdateAddonInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly addon: Schemas.Addon
+    readonly addon: Schemas.AddonInput
   }
 }
 

@@ -77,7 +77,7 @@ export const listAlertGroupingSettings: (input?: ListAlertGroupingSettingsInput,
 export interface PostAlertGroupingSettingsInput {
   /** The JSON request body. */
   readonly body: {
-    readonly alert_grouping_setting: Schemas.AlertGroupingSetting
+    readonly alert_grouping_setting: Schemas.AlertGroupingSettingInput
   }
 }
 
@@ -147,7 +147,7 @@ export interface PutAlertGroupingSettingInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly alert_grouping_setting: Schemas.AlertGroupingSetting
+    readonly alert_grouping_setting: Schemas.AlertGroupingSettingInput
   }
 }
 

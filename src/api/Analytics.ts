@@ -116,7 +116,7 @@ export interface GetAnalyticsMetricsIncidentsAllResult {
  */
 export interface GetAnalyticsMetricsIncidentsAllInput {
   /** The JSON request body. */
-  readonly body?: Schemas.AnalyticsModel
+  readonly body?: Schemas.AnalyticsModelInput
 }
 
 /**
@@ -184,7 +184,7 @@ export interface GetAnalyticsMetricsIncidentsEscalationPolicyResult {
  */
 export interface GetAnalyticsMetricsIncidentsEscalationPolicyInput {
   /** The JSON request body. */
-  readonly body?: Schemas.AnalyticsModel
+  readonly body?: Schemas.AnalyticsModelInput
 }
 
 /**
@@ -252,7 +252,7 @@ export interface GetAnalyticsMetricsIncidentsEscalationPolicyAllResult {
  */
 export interface GetAnalyticsMetricsIncidentsEscalationPolicyAllInput {
   /** The JSON request body. */
-  readonly body?: Schemas.AnalyticsModel
+  readonly body?: Schemas.AnalyticsModelInput
 }
 
 /**
@@ -320,7 +320,7 @@ export interface GetAnalyticsMetricsIncidentsServiceResult {
  */
 export interface GetAnalyticsMetricsIncidentsServiceInput {
   /** The JSON request body. */
-  readonly body?: Schemas.AnalyticsModel
+  readonly body?: Schemas.AnalyticsModelInput
 }
 
 /**
@@ -388,7 +388,7 @@ export interface GetAnalyticsMetricsIncidentsServiceAllResult {
  */
 export interface GetAnalyticsMetricsIncidentsServiceAllInput {
   /** The JSON request body. */
-  readonly body?: Schemas.AnalyticsModel
+  readonly body?: Schemas.AnalyticsModelInput
 }
 
 /**
@@ -456,7 +456,7 @@ export interface GetAnalyticsMetricsIncidentsTeamResult {
  */
 export interface GetAnalyticsMetricsIncidentsTeamInput {
   /** The JSON request body. */
-  readonly body?: Schemas.AnalyticsModel
+  readonly body?: Schemas.AnalyticsModelInput
 }
 
 /**
@@ -524,7 +524,7 @@ export interface GetAnalyticsMetricsIncidentsTeamAllResult {
  */
 export interface GetAnalyticsMetricsIncidentsTeamAllInput {
   /** The JSON request body. */
-  readonly body?: Schemas.AnalyticsModel
+  readonly body?: Schemas.AnalyticsModelInput
 }
 
 /**
@@ -596,7 +596,7 @@ export interface GetAnalyticsMetricsPdAdvanceUsageFeaturesResult {
  */
 export interface GetAnalyticsMetricsPdAdvanceUsageFeaturesInput {
   /** The JSON request body. */
-  readonly body?: Schemas.AnalyticsPdAdvanceUsageFilter
+  readonly body?: Schemas.AnalyticsPdAdvanceUsageFilterInput
 }
 
 /**
@@ -657,7 +657,7 @@ export interface GetAnalyticsMetricsRespondersAllResult {
  */
 export interface GetAnalyticsMetricsRespondersAllInput {
   /** The JSON request body. */
-  readonly body?: Schemas.AnalyticsResponderFilter
+  readonly body?: Schemas.AnalyticsResponderFilterInput
 }
 
 /**
@@ -718,7 +718,7 @@ export interface GetAnalyticsMetricsRespondersTeamResult {
  */
 export interface GetAnalyticsMetricsRespondersTeamInput {
   /** The JSON request body. */
-  readonly body?: Schemas.AnalyticsResponderFilter
+  readonly body?: Schemas.AnalyticsResponderFilterInput
 }
 
 /**
@@ -773,7 +773,7 @@ export interface GetAnalyticsMetricsUsersAllResult {
  */
 export interface GetAnalyticsMetricsUsersAllInput {
   /** The JSON request body. */
-  readonly body?: Schemas.AnalyticsUserFilter
+  readonly body?: Schemas.AnalyticsUserFilterInput
 }
 
 /**
@@ -999,7 +999,7 @@ export const getAnalyticsResponderIncidents: (input: GetAnalyticsResponderIncide
  */
 export interface GetAnalyticsUsersInput {
   /** The JSON request body. */
-  readonly body?: Schemas.AnalyticsUserFilter
+  readonly body?: Schemas.AnalyticsUserFilterInput
 }
 
 /**

@@ -47,7 +47,7 @@ export interface GetAllAutomationActionsInput {
   /** Filters results to include the ones linked to the specified runner. Specifying the value `any` filters results to include the ones linked to runners only, th... */
   readonly runner_id?: string
   /** Filters results to include the ones matching the specified classification (aka category) */
-  readonly classification?: Schemas.AutomationActionsActionClassificationEnum
+  readonly classification?: Schemas.AutomationActionsActionClassificationEnumInput
   /** Filters results to include the ones associated with the specified team. */
   readonly team_id?: string
   /** Filters results to include the ones associated with the specified service */
@@ -87,7 +87,7 @@ export const getAllAutomationActions: (input?: GetAllAutomationActionsInput, opt
 export interface CreateAutomationActionInput {
   /** The JSON request body. */
   readonly body: {
-    readonly action: Schemas.AutomationActionsScriptActionPostBody | Schemas.AutomationActionsProcessAutomationJobActionPostBody
+    readonly action: Schemas.AutomationActionsScriptActionPostBodyInput | Schemas.AutomationActionsProcessAutomationJobActionPostBodyInput
   }
 }
 
@@ -157,7 +157,7 @@ export interface UpdateAutomationActionInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly action: Schemas.AutomationActionsScriptActionPutBody | Schemas.AutomationActionsProcessAutomationJobActionPutBody
+    readonly action: Schemas.AutomationActionsScriptActionPutBodyInput | Schemas.AutomationActionsProcessAutomationJobActionPutBodyInput
   }
 }
 
@@ -348,7 +348,7 @@ export interface CreateAutomationActionServiceAssocationInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly service: Schemas.ServiceReference
+    readonly service: Schemas.ServiceReferenceInput
   }
 }
 
@@ -488,7 +488,7 @@ export interface CreateAutomationActionTeamAssociationInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly team: Schemas.TeamReference
+    readonly team: Schemas.TeamReferenceInput
   }
 }
 
@@ -743,7 +743,7 @@ export interface CreateAutomationActionsRunnerResult {
 export interface CreateAutomationActionsRunnerInput {
   /** The JSON request body. */
   readonly body: {
-    readonly runner: Schemas.AutomationActionsRunnerSidecarPostBody | Schemas.AutomationActionsRunnerRunbookPostBody
+    readonly runner: Schemas.AutomationActionsRunnerSidecarPostBodyInput | Schemas.AutomationActionsRunnerRunbookPostBodyInput
   }
 }
 
@@ -916,7 +916,7 @@ export interface CreateAutomationActionsRunnerTeamAssociationInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly team: Schemas.TeamReference
+    readonly team: Schemas.TeamReferenceInput
   }
 }
 

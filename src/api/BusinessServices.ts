@@ -344,7 +344,7 @@ export interface CreateBusinessServiceNotificationSubscribersInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly subscribers: ReadonlyArray<Schemas.NotificationSubscriber>
+    readonly subscribers: ReadonlyArray<Schemas.NotificationSubscriberInput>
   }
 }
 
@@ -436,7 +436,7 @@ export interface RemoveBusinessServiceNotificationSubscriberInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly subscribers: ReadonlyArray<Schemas.NotificationSubscriber>
+    readonly subscribers: ReadonlyArray<Schemas.NotificationSubscriberInput>
   }
 }
 

@@ -149,7 +149,7 @@ export interface UpdateChangeEventInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly change_event: Schemas.ChangeEvent
+    readonly change_event: Schemas.ChangeEventInput
   }
 }
 

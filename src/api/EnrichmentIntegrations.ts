@@ -76,7 +76,7 @@ export interface CreateServiceNowIntegrationInput {
   readonly body: {
     readonly name: string
     readonly description?: string
-    readonly cmdb_tables: ReadonlyArray<Schemas.ServiceNowTableInput>
+    readonly cmdb_tables: ReadonlyArray<Schemas.ServiceNowTableInputInput>
   }
 }
 
@@ -179,7 +179,7 @@ export interface AddServiceNowTableInput {
   readonly integration_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly cmdb_table: Schemas.ServiceNowTableInput
+    readonly cmdb_table: Schemas.ServiceNowTableInputInput
   }
 }
 
@@ -218,7 +218,7 @@ export interface UpdateServiceNowTableInput {
   readonly table_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly cmdb_table: Schemas.ServiceNowTableInput
+    readonly cmdb_table: Schemas.ServiceNowTableInputInput
   }
 }
 

@@ -85,7 +85,7 @@ export const listEscalationPolicies: (input?: ListEscalationPoliciesInput, optio
 export interface CreateEscalationPolicyInput {
   /** The JSON request body. */
   readonly body: {
-    readonly escalation_policy: Schemas.EscalationPolicy
+    readonly escalation_policy: Schemas.EscalationPolicyInput
   }
   /** The `From` header: the email address of a PagerDuty user. */
   readonly from?: string
@@ -159,7 +159,7 @@ export interface UpdateEscalationPolicyInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly escalation_policy: Schemas.EscalationPolicy
+    readonly escalation_policy: Schemas.EscalationPolicyInput
   }
 }
 

@@ -77,7 +77,7 @@ export const listEventEnrichments: (input?: ListEventEnrichmentsInput, options?:
 export interface CreateEventEnrichmentInput {
   /** The JSON request body. */
   readonly body: {
-    readonly event_enrichment: Schemas.EventEnrichment
+    readonly event_enrichment: Schemas.EventEnrichmentInput
   }
 }
 
@@ -220,7 +220,7 @@ export interface UpdateEventEnrichmentInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly event_enrichment: Schemas.EventEnrichment
+    readonly event_enrichment: Schemas.EventEnrichmentInput
   }
 }
 
@@ -350,7 +350,7 @@ export interface AddEventEnrichmentAssociationsInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly associations: ReadonlyArray<Schemas.EventEnrichmentAssociation>
+    readonly associations: ReadonlyArray<Schemas.EventEnrichmentAssociationInput>
   }
 }
 
@@ -412,7 +412,7 @@ export interface DeleteEventEnrichmentAssociationsInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly associations: ReadonlyArray<Schemas.EventEnrichmentAssociation>
+    readonly associations: ReadonlyArray<Schemas.EventEnrichmentAssociationInput>
   }
 }
 
@@ -482,7 +482,7 @@ export interface UpdateEventEnrichmentRulesInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly orchestration_path: Schemas.EventEnrichmentOrchestrationPath
+    readonly orchestration_path: Schemas.EventEnrichmentOrchestrationPathInput
   }
 }
 

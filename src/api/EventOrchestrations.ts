@@ -734,7 +734,7 @@ export interface UpdateOrchPathGlobalInput {
   /** The ID of an Event Orchestration. */
   readonly id: string
   /** The JSON request body. */
-  readonly body: Schemas.OrchestrationGlobal
+  readonly body: Schemas.OrchestrationGlobalInput
 }
 
 /**
@@ -879,7 +879,7 @@ export interface UpdateOrchPathRouterInput {
   /** The ID of an Event Orchestration. */
   readonly id: string
   /** The JSON request body. */
-  readonly body: Schemas.OrchestrationRouter
+  readonly body: Schemas.OrchestrationRouterInput
 }
 
 /**
@@ -1076,7 +1076,7 @@ export interface UpdateOrchPathUnroutedInput {
   /** The ID of an Event Orchestration. */
   readonly id: string
   /** The JSON request body. */
-  readonly body: Schemas.OrchestrationUnrouted
+  readonly body: Schemas.OrchestrationUnroutedInput
 }
 
 /**
@@ -1409,7 +1409,7 @@ export interface UpdateOrchPathServiceInput {
   /** The service ID */
   readonly service_id: string
   /** The JSON request body. */
-  readonly body: Schemas.ServiceOrchestration
+  readonly body: Schemas.ServiceOrchestrationInput
 }
 
 /**
@@ -1580,7 +1580,7 @@ export interface CreateCacheVarOnGlobalOrchInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly cache_variable: Schemas.OrchestrationCacheVariableRecentValue | Schemas.OrchestrationCacheVariableTriggerEventCount | Schemas.OrchestrationCacheVariableExternalData
+    readonly cache_variable: Schemas.OrchestrationCacheVariableRecentValueInput | Schemas.OrchestrationCacheVariableTriggerEventCountInput | Schemas.OrchestrationCacheVariableExternalDataInput
   }
 }
 
@@ -1654,7 +1654,7 @@ export interface UpdateCacheVarOnGlobalOrchInput {
   readonly cache_variable_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly cache_variable: Schemas.OrchestrationCacheVariableRecentValue | Schemas.OrchestrationCacheVariableTriggerEventCount | Schemas.OrchestrationCacheVariableExternalData
+    readonly cache_variable: Schemas.OrchestrationCacheVariableRecentValueInput | Schemas.OrchestrationCacheVariableTriggerEventCountInput | Schemas.OrchestrationCacheVariableExternalDataInput
   }
 }
 
@@ -1921,7 +1921,7 @@ export interface CreateCacheVarOnServiceOrchInput {
   readonly service_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly cache_variable: Schemas.OrchestrationCacheVariableRecentValue | Schemas.OrchestrationCacheVariableTriggerEventCount | Schemas.OrchestrationCacheVariableExternalData
+    readonly cache_variable: Schemas.OrchestrationCacheVariableRecentValueInput | Schemas.OrchestrationCacheVariableTriggerEventCountInput | Schemas.OrchestrationCacheVariableExternalDataInput
   }
 }
 
@@ -1995,7 +1995,7 @@ export interface UpdateCacheVarOnServiceOrchInput {
   readonly cache_variable_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly cache_variable: Schemas.OrchestrationCacheVariableRecentValue | Schemas.OrchestrationCacheVariableTriggerEventCount | Schemas.OrchestrationCacheVariableExternalData
+    readonly cache_variable: Schemas.OrchestrationCacheVariableRecentValueInput | Schemas.OrchestrationCacheVariableTriggerEventCountInput | Schemas.OrchestrationCacheVariableExternalDataInput
   }
 }
 

@@ -83,7 +83,7 @@ export const listExtensions: (input?: ListExtensionsInput, options?: StreamOptio
 export interface CreateExtensionInput {
   /** The JSON request body. */
   readonly body: {
-    readonly extension: Schemas.Extension
+    readonly extension: Schemas.ExtensionInput
   }
 }
 
@@ -155,7 +155,7 @@ export interface UpdateExtensionInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly extension: Schemas.Extension
+    readonly extension: Schemas.ExtensionInput
   }
 }
 

@@ -77,7 +77,7 @@ export const listIpAllowLists: (input: ListIpAllowListsInput, options?: CallOpti
 export interface CreateIpAllowListInput {
   /** The JSON request body. */
   readonly body: {
-    readonly ip_allow_list: Schemas.IpAllowList
+    readonly ip_allow_list: Schemas.IpAllowListInput
   }
   /** Headers the operation declares. */
   readonly headers: { readonly "X-EARLY-ACCESS": string }
@@ -151,7 +151,7 @@ export interface UpdateIpAllowListInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly ip_allow_list: Schemas.IpAllowList
+    readonly ip_allow_list: Schemas.IpAllowListInput
   }
   /** Headers the operation declares. */
   readonly headers: { readonly "X-EARLY-ACCESS": string }

@@ -76,7 +76,7 @@ export const listCustomFieldsFields: (input?: ListCustomFieldsFieldsInput, optio
 export interface CreateCustomFieldsFieldInput {
   /** The JSON request body. */
   readonly body: {
-    readonly field: Schemas.CustomFieldsFieldWithOptions
+    readonly field: Schemas.CustomFieldsFieldWithOptionsInput
   }
 }
 
@@ -251,7 +251,7 @@ export interface CreateCustomFieldsFieldOptionInput {
   readonly field_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly field_option: Schemas.CustomFieldsFieldOption
+    readonly field_option: Schemas.CustomFieldsFieldOptionInput
   }
 }
 
@@ -290,7 +290,7 @@ export interface UpdateCustomFieldsFieldOptionInput {
   readonly field_option_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly field_option: Schemas.CustomFieldsEditableFieldOption
+    readonly field_option: Schemas.CustomFieldsEditableFieldOptionInput
   }
 }
 

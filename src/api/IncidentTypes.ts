@@ -236,7 +236,7 @@ export interface CreateIncidentTypeCustomFieldInput {
       readonly description?: string
       readonly enabled?: boolean
       readonly default_value?: string
-      readonly field_options?: ReadonlyArray<Schemas.CustomFieldsFieldOption>
+      readonly field_options?: ReadonlyArray<Schemas.CustomFieldsFieldOptionInput>
     }
   }
 }
@@ -318,7 +318,7 @@ export interface UpdateIncidentTypeCustomFieldInput {
       readonly enabled?: boolean
       readonly default_value?: string
       readonly description?: string
-      readonly field_options?: ReadonlyArray<Schemas.CustomFieldsFieldOption>
+      readonly field_options?: ReadonlyArray<Schemas.CustomFieldsFieldOptionInput>
     }
   }
 }

@@ -79,7 +79,7 @@ export const listIncidentWorkflows: (input?: ListIncidentWorkflowsInput, options
 export interface PostIncidentWorkflowInput {
   /** The JSON request body. */
   readonly body: {
-    readonly incident_workflow: Schemas.IncidentWorkflow
+    readonly incident_workflow: Schemas.IncidentWorkflowInput
   }
 }
 
@@ -149,7 +149,7 @@ export interface PutIncidentWorkflowInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly incident_workflow: Schemas.IncidentWorkflow
+    readonly incident_workflow: Schemas.IncidentWorkflowInput
   }
 }
 

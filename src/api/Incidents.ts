@@ -102,16 +102,16 @@ export interface CreateIncidentInput {
     readonly incident: {
       readonly type: "incident"
       readonly title: string
-      readonly service: Schemas.ServiceReference
-      readonly priority?: Schemas.PriorityReference
+      readonly service: Schemas.ServiceReferenceInput
+      readonly priority?: Schemas.PriorityReferenceInput
       readonly urgency?: "high" | "low"
       readonly body?: Schemas.IncidentBody
       readonly incident_key?: string
       readonly assignments?: ReadonlyArray<{
-        readonly assignee?: Schemas.UserReference
+        readonly assignee?: Schemas.UserReferenceInput
       }>
       readonly incident_type?: Schemas.IncidentTypeReference
-      readonly escalation_policy?: Schemas.EscalationPolicyReference
+      readonly escalation_policy?: Schemas.EscalationPolicyReferenceInput
       readonly conference_bridge?: Schemas.ConferenceBridge
     }
   }
@@ -169,10 +169,10 @@ export interface UpdateIncidentsInput {
       } | string
       readonly escalation_level?: number
       readonly assignments?: ReadonlyArray<{
-        readonly assignee?: Schemas.UserReference
+        readonly assignee?: Schemas.UserReferenceInput
       }>
       readonly incident_type?: Schemas.IncidentTypeReference
-      readonly escalation_policy?: Schemas.EscalationPolicyReference
+      readonly escalation_policy?: Schemas.EscalationPolicyReferenceInput
       readonly urgency?: "high" | "low"
       readonly conference_bridge?: Schemas.ConferenceBridge
     }>
@@ -261,10 +261,10 @@ export interface UpdateIncidentInput {
       readonly title?: string
       readonly escalation_level?: number
       readonly assignments?: ReadonlyArray<{
-        readonly assignee?: Schemas.UserReference
+        readonly assignee?: Schemas.UserReferenceInput
       }>
       readonly incident_type?: Schemas.IncidentTypeReference
-      readonly escalation_policy?: Schemas.EscalationPolicyReference
+      readonly escalation_policy?: Schemas.EscalationPolicyReferenceInput
       readonly urgency?: "high" | "low"
       readonly conference_bridge?: Schemas.ConferenceBridge
       readonly service?: {
@@ -357,7 +357,7 @@ export interface UpdateIncidentAlertsInput {
   readonly total?: boolean
   /** The JSON request body. */
   readonly body: {
-    readonly alerts: ReadonlyArray<Schemas.AlertUpdate>
+    readonly alerts: ReadonlyArray<Schemas.AlertUpdateInput>
   }
   /** The `From` header: the email address of a PagerDuty user (required by PagerDuty; default: the configuration's `defaultFrom`). */
   readonly from?: string
@@ -433,7 +433,7 @@ export interface UpdateIncidentAlertInput {
   readonly alert_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly alert: Schemas.AlertUpdate
+    readonly alert: Schemas.AlertUpdateInput
   }
   /** The `From` header: the email address of a PagerDuty user (required by PagerDuty; default: the configuration's `defaultFrom`). */
   readonly from?: string
@@ -673,7 +673,7 @@ export interface MergeIncidentsInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly source_incidents: ReadonlyArray<Schemas.IncidentReference>
+    readonly source_incidents: ReadonlyArray<Schemas.IncidentReferenceInput>
   }
   /** The `From` header: the email address of a PagerDuty user (required by PagerDuty; default: the configuration's `defaultFrom`). */
   readonly from?: string
@@ -1038,7 +1038,7 @@ export interface CreateIncidentResponderRequestInput {
   readonly body: {
     readonly requester_id: string
     readonly message: string
-    readonly responder_request_targets: ReadonlyArray<Schemas.ResponderRequestTargetReference>
+    readonly responder_request_targets: ReadonlyArray<Schemas.ResponderRequestTargetReferenceInput>
   }
 }
 
@@ -1247,7 +1247,7 @@ export interface CreateIncidentNotificationSubscribersInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly subscribers: ReadonlyArray<Schemas.NotificationSubscriber>
+    readonly subscribers: ReadonlyArray<Schemas.NotificationSubscriberInput>
   }
 }
 
@@ -1302,7 +1302,7 @@ export interface RemoveIncidentNotificationSubscribersInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly subscribers: ReadonlyArray<Schemas.NotificationSubscriber>
+    readonly subscribers: ReadonlyArray<Schemas.NotificationSubscriberInput>
   }
 }
 

@@ -85,7 +85,7 @@ export const listMaintenanceWindows: (input?: ListMaintenanceWindowsInput, optio
 export interface CreateMaintenanceWindowInput {
   /** The JSON request body. */
   readonly body: {
-    readonly maintenance_window: Schemas.MaintenanceWindow
+    readonly maintenance_window: Schemas.MaintenanceWindowInput
   }
   /** The `From` header: the email address of a PagerDuty user (required by PagerDuty; default: the configuration's `defaultFrom`). */
   readonly from?: string
@@ -159,7 +159,7 @@ export interface UpdateMaintenanceWindowInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly maintenance_window: Schemas.MaintenanceWindow
+    readonly maintenance_window: Schemas.MaintenanceWindowInput
   }
 }
 

@@ -103,7 +103,7 @@ export interface DismissRecommendedRuleInput {
   /** The recommendation ID (rule instance hash). */
   readonly recommendation_id: string
   /** The JSON request body. */
-  readonly body: Schemas.RecommendedRuleDecision
+  readonly body: Schemas.RecommendedRuleDecisionInput
 }
 
 /**

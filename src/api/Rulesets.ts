@@ -168,7 +168,7 @@ export interface UpdateRulesetInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly ruleset: Schemas.Ruleset
+    readonly ruleset: Schemas.RulesetInput
   }
 }
 
@@ -271,7 +271,7 @@ export interface CreateRulesetEventRuleInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly rule: Schemas.EventRule
+    readonly rule: Schemas.EventRuleInput
   }
 }
 
@@ -345,7 +345,7 @@ export interface UpdateRulesetEventRuleInput {
   readonly rule_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly rule?: Schemas.EventRule
+    readonly rule?: Schemas.EventRuleInput
     readonly rule_id: string
   }
 }

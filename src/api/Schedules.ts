@@ -91,7 +91,7 @@ export interface CreateScheduleInput {
   readonly overflow?: boolean
   /** The JSON request body. */
   readonly body: {
-    readonly schedule: Schemas.Schedule
+    readonly schedule: Schemas.ScheduleInput
   }
 }
 
@@ -173,7 +173,7 @@ export interface UpdateScheduleInput {
   readonly overflow?: boolean
   /** The JSON request body. */
   readonly body: {
-    readonly schedule: Schemas.Schedule
+    readonly schedule: Schemas.ScheduleInput
   }
 }
 
@@ -339,7 +339,7 @@ export interface CreateScheduleOverrideInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly overrides?: ReadonlyArray<Schemas.Override>
+    readonly overrides?: ReadonlyArray<Schemas.OverrideInput>
   }
 }
 
@@ -452,7 +452,7 @@ export interface CreateSchedulePreviewInput {
   readonly overflow?: boolean
   /** The JSON request body. */
   readonly body: {
-    readonly schedule: Schemas.Schedule
+    readonly schedule: Schemas.ScheduleInput
   }
 }
 

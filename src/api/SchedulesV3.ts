@@ -107,7 +107,7 @@ export interface CreateScheduleV3Result {
  */
 export interface CreateScheduleV3Input {
   /** The JSON request body. */
-  readonly body: Schemas.CreateScheduleRequest
+  readonly body: Schemas.CreateScheduleRequestInput
 }
 
 /**
@@ -389,7 +389,7 @@ export interface CreateCustomShiftsInput {
   /** The ID of the schedule. */
   readonly id: string
   /** The JSON request body. */
-  readonly body: Schemas.CreateCustomShiftsRequest
+  readonly body: Schemas.CreateCustomShiftsRequestInput
 }
 
 /**
@@ -461,7 +461,7 @@ export interface UpdateCustomShiftInput {
   /** The ID of the custom shift. */
   readonly custom_shift_id: string
   /** The JSON request body. */
-  readonly body: Schemas.UpdateCustomShiftRequest
+  readonly body: Schemas.UpdateCustomShiftRequestInput
 }
 
 /**
@@ -572,7 +572,7 @@ export interface CreateOverridesInput {
   /** The ID of the schedule. */
   readonly id: string
   /** The JSON request body. */
-  readonly body: Schemas.CreateOverridesRequest
+  readonly body: Schemas.CreateOverridesRequestInput
 }
 
 /**
@@ -644,7 +644,7 @@ export interface UpdateOverrideInput {
   /** The ID of the override. */
   readonly override_id: string
   /** The JSON request body. */
-  readonly body: Schemas.UpdateOverrideRequest
+  readonly body: Schemas.UpdateOverrideRequestInput
 }
 
 /**
@@ -895,7 +895,7 @@ export interface CreateEventInput {
   /** The ID of the rotation. */
   readonly rotation_id: string
   /** The JSON request body. */
-  readonly body: Schemas.CreateEventRequest
+  readonly body: Schemas.CreateEventRequestInput
 }
 
 /**
@@ -975,7 +975,7 @@ export interface UpdateEventInput {
   /** The ID of the event. */
   readonly event_id: string
   /** The JSON request body. */
-  readonly body: Schemas.UpdateEventRequest
+  readonly body: Schemas.UpdateEventRequestInput
 }
 
 /**

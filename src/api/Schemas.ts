@@ -206,6 +206,30 @@ export interface Addon {
 }
 
 /**
+ * A `Addon` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AddonInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AddonInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type: "full_page_addon" | "incident_show_addon"
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly name: string
+  readonly src: string
+}
+
+/**
  * Decodes a `Addon` (open enums, unknown keys kept).
  *
  * @example
@@ -238,6 +262,30 @@ export interface AddonReference {
   readonly id?: string | null
   readonly summary?: string | null
   readonly type?: "full_page_addon_reference" | "incident_show_addon_reference" | (string & {}) | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly src?: string | null
+  readonly name?: string | null
+}
+
+/**
+ * A `AddonReference` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AddonReferenceInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AddonReferenceInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: "full_page_addon_reference" | "incident_show_addon_reference" | null
   readonly self?: string | null
   readonly html_url?: string | null
   readonly src?: string | null
@@ -404,6 +452,25 @@ export interface AlertGroupingParameters {
 }
 
 /**
+ * A `AlertGroupingParameters` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AlertGroupingParametersInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AlertGroupingParametersInput {
+  readonly type?: ("time" | "intelligent" | "content_based") | null
+  readonly config?: FlexibleTimeWindowIntelligentAlertGroupingConfig | TimeBasedAlertGroupingConfiguration | ContentBasedAlertGroupingConfigurationInput | null
+}
+
+/**
  * Decodes a `AlertGroupingParameters` (open enums, unknown keys kept).
  *
  * @example
@@ -445,6 +512,37 @@ export interface AlertGroupingSetting {
     readonly iag_fields?: ReadonlyArray<string> | null
   } | null
   readonly services?: ReadonlyArray<ServiceReference> | null
+  readonly created_at?: string | null
+  readonly updated_at?: string | null
+}
+
+/**
+ * A `AlertGroupingSetting` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AlertGroupingSettingInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AlertGroupingSettingInput {
+  readonly id?: string | null
+  readonly name?: string | null
+  readonly description?: string | null
+  readonly type?: "content_based" | "content_based_intelligent" | "intelligent" | "time" | null
+  readonly config?: ContentBasedAlertGroupingConfigurationInput | ContentBasedIntelligentAlertGroupingConfigurationInput | {
+    readonly timeout?: number | null
+  } | {
+    readonly time_window?: number | null
+    readonly recommended_time_window?: number | null
+    readonly iag_fields?: ReadonlyArray<string> | null
+  } | null
+  readonly services?: ReadonlyArray<ServiceReferenceInput> | null
   readonly created_at?: string | null
   readonly updated_at?: string | null
 }
@@ -521,6 +619,25 @@ export interface AlertUpdate {
 }
 
 /**
+ * A `AlertUpdate` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AlertUpdateInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AlertUpdateInput {
+  readonly status?: "resolved" | "triggered" | null
+  readonly incident?: AlertUpdateIncidentReferenceInput | null
+}
+
+/**
  * Decodes a `AlertUpdate` (open enums, unknown keys kept).
  *
  * @example
@@ -552,6 +669,25 @@ export const AlertUpdate: $Schema.Schema<AlertUpdate> = /*#__PURE__*/ $schema<Al
 export interface AlertUpdateIncidentReference {
   readonly id: string
   readonly type?: "incident_reference" | (string & {}) | null
+}
+
+/**
+ * A `AlertUpdateIncidentReference` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AlertUpdateIncidentReferenceInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AlertUpdateIncidentReferenceInput {
+  readonly id: string
+  readonly type?: "incident_reference" | null
 }
 
 /**
@@ -729,6 +865,42 @@ export interface AnalyticsModel {
 }
 
 /**
+ * A `AnalyticsModel` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnalyticsModelInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AnalyticsModelInput {
+  readonly filters?: {
+    readonly created_at_start?: string | null
+    readonly created_at_end?: string | null
+    readonly urgency?: "high" | "low" | null
+    readonly major?: boolean | null
+    readonly min_ackowledgements?: number | null
+    readonly min_timeout_escalations?: number | null
+    readonly min_manual_escalations?: number | null
+    readonly team_ids?: ReadonlyArray<string> | null
+    readonly service_ids?: ReadonlyArray<string> | null
+    readonly escalation_policy_ids?: ReadonlyArray<string> | null
+    readonly priority_ids?: ReadonlyArray<string> | null
+    readonly priority_names?: ReadonlyArray<string> | null
+    readonly pd_advance_used?: boolean | null
+  } | null
+  readonly time_zone?: string | null
+  readonly order?: "asc" | "desc" | null
+  readonly order_by?: string | null
+  readonly aggregate_unit?: ("day" | "week" | "month") | null
+}
+
+/**
  * Decodes a `AnalyticsModel` (open enums, unknown keys kept).
  *
  * @example
@@ -764,6 +936,40 @@ export interface AnalyticsPdAdvanceUsageFilter {
     readonly incident_created_at_start?: string | null
     readonly incident_created_at_end?: string | null
     readonly urgency?: "high" | "low" | (string & {}) | null
+    readonly major?: boolean | null
+    readonly min_ackowledgements?: number | null
+    readonly min_timeout_escalations?: number | null
+    readonly min_manual_escalations?: number | null
+    readonly team_ids?: ReadonlyArray<string> | null
+    readonly service_ids?: ReadonlyArray<string> | null
+    readonly escalation_policy_ids?: ReadonlyArray<string> | null
+    readonly priority_ids?: ReadonlyArray<string> | null
+    readonly priority_names?: ReadonlyArray<string> | null
+  } | null
+  readonly time_zone?: string | null
+}
+
+/**
+ * A `AnalyticsPdAdvanceUsageFilter` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnalyticsPdAdvanceUsageFilterInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AnalyticsPdAdvanceUsageFilterInput {
+  readonly filters?: {
+    readonly created_at_start?: string | null
+    readonly created_at_end?: string | null
+    readonly incident_created_at_start?: string | null
+    readonly incident_created_at_end?: string | null
+    readonly urgency?: "high" | "low" | null
     readonly major?: boolean | null
     readonly min_ackowledgements?: number | null
     readonly min_timeout_escalations?: number | null
@@ -1054,6 +1260,35 @@ export interface AnalyticsResponderFilter {
 }
 
 /**
+ * A `AnalyticsResponderFilter` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnalyticsResponderFilterInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AnalyticsResponderFilterInput {
+  readonly filters?: {
+    readonly date_range_start?: string | null
+    readonly date_range_end?: string | null
+    readonly urgency?: "high" | "low" | null
+    readonly team_ids?: ReadonlyArray<string> | null
+    readonly responder_ids?: ReadonlyArray<string> | null
+    readonly priority_ids?: ReadonlyArray<string> | null
+    readonly priority_names?: ReadonlyArray<string> | null
+  } | null
+  readonly time_zone?: string | null
+  readonly order?: "asc" | "desc" | null
+  readonly order_by?: string | null
+}
+
+/**
  * Decodes a `AnalyticsResponderFilter` (open enums, unknown keys kept).
  *
  * @example
@@ -1143,6 +1378,31 @@ export interface AnalyticsUserFilter {
   readonly order?: "asc" | "desc" | (string & {}) | null
   readonly order_by?: string | null
   readonly aggregate_unit?: ("day" | "week" | "month" | (string & {})) | null
+  readonly limit?: number | null
+  readonly starting_after?: string | null
+  readonly ending_before?: string | null
+}
+
+/**
+ * A `AnalyticsUserFilter` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AnalyticsUserFilterInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AnalyticsUserFilterInput {
+  readonly filters?: AnalyticsUserFilterConditions | null
+  readonly time_zone?: string | null
+  readonly order?: "asc" | "desc" | null
+  readonly order_by?: string | null
+  readonly aggregate_unit?: ("day" | "week" | "month") | null
   readonly limit?: number | null
   readonly starting_after?: string | null
   readonly ending_before?: string | null
@@ -1526,6 +1786,26 @@ export interface AutoPauseNotificationsParameters {
 }
 
 /**
+ * A `AutoPauseNotificationsParameters` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutoPauseNotificationsParametersInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AutoPauseNotificationsParametersInput {
+  readonly enabled?: boolean | null
+  readonly timeout?: 0 | 120 | 180 | 300 | 600 | 900 | null
+  readonly recommended_timeout?: 120 | 180 | 300 | 600 | 900 | null
+}
+
+/**
  * Decodes a `AutoPauseNotificationsParameters` (open enums, unknown keys kept).
  *
  * @example
@@ -1704,6 +1984,22 @@ export const AutomationActionsAbstractActionPutBody: $Schema.Schema<AutomationAc
  * @category models
  */
 export type AutomationActionsActionClassificationEnum = ("diagnostic" | "remediation" | (string & {})) | null
+
+/**
+ * A `AutomationActionsActionClassificationEnum` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsActionClassificationEnumInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type AutomationActionsActionClassificationEnumInput = ("diagnostic" | "remediation") | null
 
 /**
  * Decodes a `AutomationActionsActionClassificationEnum` (open enums, unknown keys kept).
@@ -1914,6 +2210,35 @@ export interface AutomationActionsProcessAutomationJobActionPostBody {
 }
 
 /**
+ * A `AutomationActionsProcessAutomationJobActionPostBody` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsProcessAutomationJobActionPostBodyInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AutomationActionsProcessAutomationJobActionPostBodyInput {
+  readonly name: string
+  readonly description: string
+  readonly action_classification?: AutomationActionsActionClassificationEnumInput | null
+  readonly action_type: "script" | "process_automation"
+  readonly runner?: string | null
+  readonly services?: ReadonlyArray<ServiceReferenceInput> | null
+  readonly teams?: ReadonlyArray<TeamReferenceInput> | null
+  readonly only_invocable_on_unresolved_incidents?: boolean | null
+  readonly allow_invocation_manually?: boolean | null
+  readonly allow_invocation_from_event_orchestration?: boolean | null
+  readonly map_to_all_services?: boolean | null
+  readonly action_data_reference: AutomationActionsProcessAutomationJobActionDataReference
+}
+
+/**
  * Decodes a `AutomationActionsProcessAutomationJobActionPostBody` (open enums, unknown keys kept).
  *
  * @example
@@ -1947,6 +2272,33 @@ export interface AutomationActionsProcessAutomationJobActionPutBody {
   readonly description?: string | null
   readonly action_classification?: AutomationActionsActionClassificationEnum | null
   readonly action_type?: "script" | "process_automation" | (string & {}) | null
+  readonly runner?: string | null
+  readonly only_invocable_on_unresolved_incidents?: boolean | null
+  readonly allow_invocation_manually?: boolean | null
+  readonly allow_invocation_from_event_orchestration?: boolean | null
+  readonly map_to_all_services?: boolean | null
+  readonly action_data_reference?: AutomationActionsProcessAutomationJobActionDataReference | null
+}
+
+/**
+ * A `AutomationActionsProcessAutomationJobActionPutBody` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsProcessAutomationJobActionPutBodyInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AutomationActionsProcessAutomationJobActionPutBodyInput {
+  readonly name?: string | null
+  readonly description?: string | null
+  readonly action_classification?: AutomationActionsActionClassificationEnumInput | null
+  readonly action_type?: "script" | "process_automation" | null
   readonly runner?: string | null
   readonly only_invocable_on_unresolved_incidents?: boolean | null
   readonly allow_invocation_manually?: boolean | null
@@ -2187,6 +2539,29 @@ export interface AutomationActionsRunnerRunbookPostBody {
 }
 
 /**
+ * A `AutomationActionsRunnerRunbookPostBody` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsRunnerRunbookPostBodyInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AutomationActionsRunnerRunbookPostBodyInput {
+  readonly runner_type: AutomationActionsRunnerTypeEnumInput
+  readonly name: string
+  readonly description: string
+  readonly runbook_base_uri: AutomationActionsRunbookBaseURI
+  readonly runbook_api_key: string
+  readonly teams?: ReadonlyArray<TeamReferenceInput> | null
+}
+
+/**
  * Decodes a `AutomationActionsRunnerRunbookPostBody` (open enums, unknown keys kept).
  *
  * @example
@@ -2257,6 +2632,27 @@ export interface AutomationActionsRunnerSidecarPostBody {
 }
 
 /**
+ * A `AutomationActionsRunnerSidecarPostBody` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsRunnerSidecarPostBodyInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AutomationActionsRunnerSidecarPostBodyInput {
+  readonly runner_type: AutomationActionsRunnerTypeEnumInput
+  readonly name: string
+  readonly description: string
+  readonly teams?: ReadonlyArray<TeamReferenceInput> | null
+}
+
+/**
  * Decodes a `AutomationActionsRunnerSidecarPostBody` (open enums, unknown keys kept).
  *
  * @example
@@ -2317,6 +2713,22 @@ export const AutomationActionsRunnerStatusEnum: $Schema.Schema<AutomationActions
  * @category models
  */
 export type AutomationActionsRunnerTypeEnum = "sidecar" | "runbook" | (string & {})
+
+/**
+ * A `AutomationActionsRunnerTypeEnum` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsRunnerTypeEnumInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type AutomationActionsRunnerTypeEnumInput = "sidecar" | "runbook"
 
 /**
  * Decodes a `AutomationActionsRunnerTypeEnum` (open enums, unknown keys kept).
@@ -2463,6 +2875,35 @@ export interface AutomationActionsScriptActionPostBody {
 }
 
 /**
+ * A `AutomationActionsScriptActionPostBody` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsScriptActionPostBodyInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AutomationActionsScriptActionPostBodyInput {
+  readonly name: string
+  readonly description: string
+  readonly action_classification?: AutomationActionsActionClassificationEnumInput | null
+  readonly action_type: "script" | "process_automation"
+  readonly runner?: string | null
+  readonly services?: ReadonlyArray<ServiceReferenceInput> | null
+  readonly teams?: ReadonlyArray<TeamReferenceInput> | null
+  readonly only_invocable_on_unresolved_incidents?: boolean | null
+  readonly allow_invocation_manually?: boolean | null
+  readonly allow_invocation_from_event_orchestration?: boolean | null
+  readonly map_to_all_services?: boolean | null
+  readonly action_data_reference: AutomationActionsScriptActionDataReference
+}
+
+/**
  * Decodes a `AutomationActionsScriptActionPostBody` (open enums, unknown keys kept).
  *
  * @example
@@ -2496,6 +2937,33 @@ export interface AutomationActionsScriptActionPutBody {
   readonly description?: string | null
   readonly action_classification?: AutomationActionsActionClassificationEnum | null
   readonly action_type?: "script" | "process_automation" | (string & {}) | null
+  readonly runner?: string | null
+  readonly only_invocable_on_unresolved_incidents?: boolean | null
+  readonly allow_invocation_manually?: boolean | null
+  readonly allow_invocation_from_event_orchestration?: boolean | null
+  readonly map_to_all_services?: boolean | null
+  readonly action_data_reference?: AutomationActionsScriptActionDataReference | null
+}
+
+/**
+ * A `AutomationActionsScriptActionPutBody` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.AutomationActionsScriptActionPutBodyInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AutomationActionsScriptActionPutBodyInput {
+  readonly name?: string | null
+  readonly description?: string | null
+  readonly action_classification?: AutomationActionsActionClassificationEnumInput | null
+  readonly action_type?: "script" | "process_automation" | null
   readonly runner?: string | null
   readonly only_invocable_on_unresolved_incidents?: boolean | null
   readonly allow_invocation_manually?: boolean | null
@@ -2723,6 +3191,45 @@ export interface ChangeEvent {
   readonly html_url?: string | null
   readonly timestamp?: string | null
   readonly services?: ReadonlyArray<ServiceReference> | null
+  readonly integration?: unknown
+  readonly routing_key?: string | null
+  readonly source?: string | null
+  readonly links?: ReadonlyArray<{
+    readonly href?: string | null
+    readonly text?: string | null
+  }> | null
+  readonly images?: ReadonlyArray<{
+    readonly src?: string | null
+    readonly href?: string | null
+    readonly alt?: string | null
+  }> | null
+  readonly custom_details?: {
+    readonly [key: string]: unknown
+  } | null
+}
+
+/**
+ * A `ChangeEvent` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ChangeEventInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ChangeEventInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: "change_event" | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly timestamp?: string | null
+  readonly services?: ReadonlyArray<ServiceReferenceInput> | null
   readonly integration?: unknown
   readonly routing_key?: string | null
   readonly source?: string | null
@@ -2987,6 +3494,28 @@ export interface ContactMethodReference {
 }
 
 /**
+ * A `ContactMethodReference` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ContactMethodReferenceInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ContactMethodReferenceInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: "email_contact_method_reference" | "phone_contact_method_reference" | "push_notification_contact_method_reference" | "sms_contact_method_reference" | "whatsapp_contact_method_reference" | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+}
+
+/**
  * Decodes a `ContactMethodReference` (open enums, unknown keys kept).
  *
  * @example
@@ -3023,6 +3552,27 @@ export interface ContentBasedAlertGroupingConfiguration {
 }
 
 /**
+ * A `ContentBasedAlertGroupingConfiguration` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ContentBasedAlertGroupingConfigurationInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ContentBasedAlertGroupingConfigurationInput {
+  readonly aggregate?: "all, any" | null
+  readonly fields?: ReadonlyArray<string> | null
+  readonly time_window?: number | null
+  readonly recommended_time_window?: number | null
+}
+
+/**
  * Decodes a `ContentBasedAlertGroupingConfiguration` (open enums, unknown keys kept).
  *
  * @example
@@ -3053,6 +3603,27 @@ export const ContentBasedAlertGroupingConfiguration: $Schema.Schema<ContentBased
  */
 export interface ContentBasedIntelligentAlertGroupingConfiguration {
   readonly aggregate?: "all, any" | (string & {}) | null
+  readonly fields?: ReadonlyArray<string> | null
+  readonly time_window?: number | null
+  readonly recommended_time_window?: number | null
+}
+
+/**
+ * A `ContentBasedIntelligentAlertGroupingConfiguration` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ContentBasedIntelligentAlertGroupingConfigurationInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ContentBasedIntelligentAlertGroupingConfigurationInput {
+  readonly aggregate?: "all, any" | null
   readonly fields?: ReadonlyArray<string> | null
   readonly time_window?: number | null
   readonly recommended_time_window?: number | null
@@ -3136,6 +3707,32 @@ export interface CreateCustomShiftsRequest {
 }
 
 /**
+ * A `CreateCustomShiftsRequest` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CreateCustomShiftsRequestInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CreateCustomShiftsRequestInput {
+  readonly custom_shifts: ReadonlyArray<{
+    readonly type: "custom_shift"
+    readonly start_time: string
+    readonly end_time: string
+    readonly assignments: ReadonlyArray<{
+      readonly type: "shift_assignment"
+      readonly member: ShiftMemberInput
+    }>
+  }>
+}
+
+/**
  * Decodes a `CreateCustomShiftsRequest` (open enums, unknown keys kept).
  *
  * @example
@@ -3177,6 +3774,32 @@ export interface CreateEventRequest {
 }
 
 /**
+ * A `CreateEventRequest` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CreateEventRequestInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CreateEventRequestInput {
+  readonly event: {
+    readonly name: string
+    readonly start_time: ZonedDateTime
+    readonly end_time: ZonedDateTime
+    readonly effective_since: string
+    readonly effective_until?: string | null
+    readonly recurrence: ReadonlyArray<string>
+    readonly assignment_strategy: EventAssignmentStrategyInput
+  }
+}
+
+/**
  * Decodes a `CreateEventRequest` (open enums, unknown keys kept).
  *
  * @example
@@ -3213,6 +3836,31 @@ export interface CreateOAuthClientRequest {
     readonly scope?: string | null
     readonly token_url: string
     readonly grant_type: "client_credentials" | (string & {})
+  }
+}
+
+/**
+ * A `CreateOAuthClientRequest` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CreateOAuthClientRequestInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CreateOAuthClientRequestInput {
+  readonly oauth_client: {
+    readonly name: string
+    readonly client_id: string
+    readonly client_secret: string
+    readonly scope?: string | null
+    readonly token_url: string
+    readonly grant_type: "client_credentials"
   }
 }
 
@@ -3258,6 +3906,32 @@ export interface CreateOverridesRequest {
 }
 
 /**
+ * A `CreateOverridesRequest` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CreateOverridesRequestInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CreateOverridesRequestInput {
+  readonly overrides: ReadonlyArray<{
+    readonly type: "override_shift"
+    readonly rotation_id?: string | null
+    readonly custom_shift_id?: string | null
+    readonly start_time: string
+    readonly end_time: string
+    readonly overridden_member: ShiftMemberInput
+    readonly overriding_member: ShiftMemberInput
+  }>
+}
+
+/**
  * Decodes a `CreateOverridesRequest` (open enums, unknown keys kept).
  *
  * @example
@@ -3294,6 +3968,32 @@ export interface CreateScheduleRequest {
     readonly teams?: ReadonlyArray<{
       readonly id: string
       readonly type: "team_reference" | (string & {})
+    }> | null
+  }
+}
+
+/**
+ * A `CreateScheduleRequest` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CreateScheduleRequestInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CreateScheduleRequestInput {
+  readonly schedule: {
+    readonly name: string
+    readonly time_zone: string
+    readonly description?: string | null
+    readonly teams?: ReadonlyArray<{
+      readonly id: string
+      readonly type: "team_reference"
     }> | null
   }
 }
@@ -3458,6 +4158,31 @@ export interface CustomFieldsEditableFieldOption {
 }
 
 /**
+ * A `CustomFieldsEditableFieldOption` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CustomFieldsEditableFieldOptionInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CustomFieldsEditableFieldOptionInput {
+  readonly data?: {
+    readonly data_type: "string"
+    readonly value: string
+  } | null
+  readonly id: string
+  readonly type: "field_option"
+  readonly updated_at: string
+  readonly created_at: string
+}
+
+/**
  * Decodes a `CustomFieldsEditableFieldOption` (open enums, unknown keys kept).
  *
  * @example
@@ -3579,6 +4304,31 @@ export interface CustomFieldsFieldOption {
 }
 
 /**
+ * A `CustomFieldsFieldOption` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CustomFieldsFieldOptionInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CustomFieldsFieldOptionInput {
+  readonly data?: {
+    readonly data_type: "string"
+    readonly value: string
+  } | null
+  readonly id: string
+  readonly type: "field_option"
+  readonly updated_at: string
+  readonly created_at: string
+}
+
+/**
  * Decodes a `CustomFieldsFieldOption` (open enums, unknown keys kept).
  *
  * @example
@@ -3660,6 +4410,36 @@ export interface CustomFieldsFieldWithOptions {
   readonly self?: string | null
   readonly summary?: string | null
   readonly type?: "field" | (string & {}) | null
+  readonly updated_at?: string | null
+}
+
+/**
+ * A `CustomFieldsFieldWithOptions` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.CustomFieldsFieldWithOptionsInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CustomFieldsFieldWithOptionsInput {
+  readonly created_at?: string | null
+  readonly data_type?: "boolean" | "integer" | "float" | "string" | "datetime" | "url" | null
+  readonly default_value?: (boolean | null) | (number | null) | ((string | null) | (ReadonlyArray<string> | null)) | (string | null) | null
+  readonly description?: string | null
+  readonly display_name?: string | null
+  readonly field_options?: ReadonlyArray<CustomFieldsFieldOptionInput> | null
+  readonly field_type?: "single_value" | "single_value_fixed" | "multi_value" | "multi_value_fixed" | null
+  readonly id?: string | null
+  readonly name?: string | null
+  readonly self?: string | null
+  readonly summary?: string | null
+  readonly type?: "field" | null
   readonly updated_at?: string | null
 }
 
@@ -3793,6 +4573,31 @@ export interface EditableTemplate {
 }
 
 /**
+ * A `EditableTemplate` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EditableTemplateInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EditableTemplateInput {
+  readonly template_type?: "status_update" | null
+  readonly name?: string | null
+  readonly description?: string | null
+  readonly templated_fields?: {
+    readonly email_subject?: string | null
+    readonly email_body?: string | null
+    readonly message?: string | null
+  } | null
+}
+
+/**
  * Decodes a `EditableTemplate` (open enums, unknown keys kept).
  *
  * @example
@@ -3825,6 +4630,32 @@ export interface EmailContactMethod {
   readonly id?: string | null
   readonly summary?: string | null
   readonly type: "email_contact_method" | (string & {})
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly label: string
+  readonly address: string
+  readonly send_short_email?: boolean | null
+  readonly enabled?: boolean | null
+}
+
+/**
+ * A `EmailContactMethod` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EmailContactMethodInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EmailContactMethodInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type: "email_contact_method"
   readonly self?: string | null
   readonly html_url?: string | null
   readonly label: string
@@ -3868,6 +4699,33 @@ export interface EmailParser {
   readonly value_extractors?: ReadonlyArray<{
     readonly type: "entire" | "regex" | "between" | (string & {})
     readonly part: "body" | "subject" | "from_addresses" | (string & {})
+    readonly value_name: string
+    readonly regex?: string | null
+    readonly starts_after?: string | null
+    readonly ends_with?: string | null
+  }> | null
+}
+
+/**
+ * A `EmailParser` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EmailParserInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EmailParserInput {
+  readonly action: "trigger" | "resolve"
+  readonly match_predicate: MatchPredicateInput
+  readonly value_extractors?: ReadonlyArray<{
+    readonly type: "entire" | "regex" | "between"
+    readonly part: "body" | "subject" | "from_addresses"
     readonly value_name: string
     readonly regex?: string | null
     readonly starts_after?: string | null
@@ -4120,6 +4978,35 @@ export interface EscalationPolicy {
 }
 
 /**
+ * A `EscalationPolicy` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EscalationPolicyInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EscalationPolicyInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type: "escalation_policy"
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly name: string
+  readonly description?: string | null
+  readonly num_loops?: number | null
+  readonly on_call_handoff_notifications?: "if_has_services" | "always" | null
+  readonly escalation_rules: ReadonlyArray<EscalationRuleInput>
+  readonly services?: ReadonlyArray<ServiceReferenceInput> | null
+  readonly teams?: ReadonlyArray<TeamReferenceInput> | null
+}
+
+/**
  * Decodes a `EscalationPolicy` (open enums, unknown keys kept).
  *
  * @example
@@ -4152,6 +5039,28 @@ export interface EscalationPolicyReference {
   readonly id?: string | null
   readonly summary?: string | null
   readonly type?: "escalation_policy_reference" | (string & {}) | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+}
+
+/**
+ * A `EscalationPolicyReference` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EscalationPolicyReferenceInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EscalationPolicyReferenceInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: "escalation_policy_reference" | null
   readonly self?: string | null
   readonly html_url?: string | null
 }
@@ -4193,6 +5102,27 @@ export interface EscalationRule {
 }
 
 /**
+ * A `EscalationRule` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EscalationRuleInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EscalationRuleInput {
+  readonly id?: string | null
+  readonly escalation_delay_in_minutes: number
+  readonly targets: ReadonlyArray<EscalationTargetReferenceInput>
+  readonly escalation_rule_assignment_strategy?: "round_robin" | "assign_to_everyone" | null
+}
+
+/**
  * Decodes a `EscalationRule` (open enums, unknown keys kept).
  *
  * @example
@@ -4225,6 +5155,28 @@ export interface EscalationTargetReference {
   readonly id?: string | null
   readonly summary?: string | null
   readonly type?: "user" | "schedule" | "user_reference" | "schedule_reference" | "schedule_v3_reference" | (string & {}) | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+}
+
+/**
+ * A `EscalationTargetReference` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EscalationTargetReferenceInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EscalationTargetReferenceInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: "user" | "schedule" | "user_reference" | "schedule_reference" | "schedule_v3_reference" | null
   readonly self?: string | null
   readonly html_url?: string | null
 }
@@ -4308,6 +5260,26 @@ export interface EventAssignmentStrategy {
 }
 
 /**
+ * A `EventAssignmentStrategy` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EventAssignmentStrategyInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EventAssignmentStrategyInput {
+  readonly type: "rotating_member_assignment_strategy" | "every_member_assignment_strategy"
+  readonly shifts_per_member?: number | null
+  readonly members: ReadonlyArray<ShiftMemberInput>
+}
+
+/**
  * Decodes a `EventAssignmentStrategy` (open enums, unknown keys kept).
  *
  * @example
@@ -4367,6 +5339,50 @@ export interface EventEnrichment {
 }
 
 /**
+ * A `EventEnrichment` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EventEnrichmentInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EventEnrichmentInput {
+  readonly id?: string | null
+  readonly name?: string | null
+  readonly description?: string | null
+  readonly is_default?: boolean | null
+  readonly associated_services?: number | null
+  readonly associated_event_orchestrations?: number | null
+  readonly team?: {
+    readonly id?: string | null
+    readonly type?: string | null
+    readonly self?: string | null
+  } | null
+  readonly privileges?: {
+    readonly permissions?: ReadonlyArray<"read" | "update" | "delete"> | null
+  } | null
+  readonly created_at?: string | null
+  readonly created_by?: {
+    readonly id?: string | null
+    readonly type?: string | null
+    readonly self?: string | null
+  } | null
+  readonly updated_at?: string | null
+  readonly updated_by?: {
+    readonly id?: string | null
+    readonly type?: string | null
+    readonly self?: string | null
+  } | null
+  readonly self?: string | null
+}
+
+/**
  * Decodes a `EventEnrichment` (open enums, unknown keys kept).
  *
  * @example
@@ -4397,6 +5413,27 @@ export const EventEnrichment: $Schema.Schema<EventEnrichment> = /*#__PURE__*/ $s
  */
 export interface EventEnrichmentAssociation {
   readonly type?: "service_reference" | "event_orchestration_reference" | (string & {}) | null
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly self?: string | null
+}
+
+/**
+ * A `EventEnrichmentAssociation` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EventEnrichmentAssociationInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EventEnrichmentAssociationInput {
+  readonly type?: "service_reference" | "event_orchestration_reference" | null
   readonly id?: string | null
   readonly summary?: string | null
   readonly self?: string | null
@@ -4480,6 +5517,48 @@ export interface EventEnrichmentOrchestrationPath {
   readonly parent?: {
     readonly id?: string | null
     readonly type?: "event_enrichment_reference" | (string & {}) | null
+    readonly summary?: string | null
+    readonly self?: string | null
+  } | null
+  readonly self?: string | null
+  readonly sets?: ReadonlyArray<{
+    readonly id?: string | null
+    readonly rules?: ReadonlyArray<EventEnrichmentRule> | null
+  }> | null
+  readonly created_at?: string | null
+  readonly created_by?: {
+    readonly id?: string | null
+    readonly type?: string | null
+    readonly self?: string | null
+  } | null
+  readonly updated_at?: string | null
+  readonly updated_by?: {
+    readonly id?: string | null
+    readonly type?: string | null
+    readonly self?: string | null
+  } | null
+  readonly version?: string | null
+}
+
+/**
+ * A `EventEnrichmentOrchestrationPath` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EventEnrichmentOrchestrationPathInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EventEnrichmentOrchestrationPathInput {
+  readonly type?: "event_enrichment" | null
+  readonly parent?: {
+    readonly id?: string | null
+    readonly type?: "event_enrichment_reference" | null
     readonly summary?: string | null
     readonly self?: string | null
   } | null
@@ -4770,6 +5849,95 @@ export interface EventRule {
 }
 
 /**
+ * A `EventRule` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EventRuleInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EventRuleInput {
+  readonly id?: string | null
+  readonly self?: string | null
+  readonly disabled?: boolean | null
+  readonly conditions?: {
+    readonly operator: "and" | "or"
+    readonly subconditions: ReadonlyArray<{
+      readonly operator: "exists" | "nexists" | "equals" | "nequals" | "contains" | "ncontains" | "matches" | "nmatches"
+      readonly parameters: {
+        readonly path: string
+        readonly value: string
+        readonly options?: {
+          readonly [key: string]: unknown
+        } | null
+      }
+    }>
+  } | null
+  readonly time_frame?: {
+    readonly active_between?: {
+      readonly start_time: number
+      readonly end_time: number
+    } | null
+    readonly scheduled_weekly?: {
+      readonly start_time: number
+      readonly duration: number
+      readonly timezone: string
+      readonly weekdays: ReadonlyArray<number>
+    } | null
+  } | null
+  readonly variables?: ReadonlyArray<{
+    readonly type: "regex"
+    readonly name: string
+    readonly parameters: {
+      readonly value: string
+      readonly path: string
+    }
+  }> | null
+  readonly position?: number | null
+  readonly catch_all?: boolean | null
+  readonly actions?: {
+    readonly annotate?: {
+      readonly value: string
+    } | null
+    readonly event_action?: {
+      readonly value: "trigger" | "resolve"
+    } | null
+    readonly extractions?: ReadonlyArray<{
+      readonly target: string
+      readonly source: string
+      readonly regex: string
+    } | {
+      readonly target: string
+      readonly template: string
+    }> | null
+    readonly priority?: {
+      readonly value: string
+    } | null
+    readonly severity?: {
+      readonly value: "info" | "warning" | "error" | "critical"
+    } | null
+    readonly suppress?: {
+      readonly value: boolean
+      readonly threshold_value?: number | null
+      readonly threshold_time_unit?: "seconds" | "minutes" | "hours" | null
+      readonly threshold_time_amount?: number | null
+    } | null
+    readonly suspend?: {
+      readonly value: number
+    } | null
+    readonly route?: {
+      readonly value: string
+    } | null
+  } | null
+}
+
+/**
  * Decodes a `EventRule` (open enums, unknown keys kept).
  *
  * @example
@@ -4823,6 +5991,52 @@ export interface EventRuleActionsCommon {
     readonly value: boolean
     readonly threshold_value?: number | null
     readonly threshold_time_unit?: "seconds" | "minutes" | "hours" | (string & {}) | null
+    readonly threshold_time_amount?: number | null
+  } | null
+  readonly suspend?: {
+    readonly value: number
+  } | null
+}
+
+/**
+ * A `EventRuleActionsCommon` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.EventRuleActionsCommonInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EventRuleActionsCommonInput {
+  readonly annotate?: {
+    readonly value: string
+  } | null
+  readonly event_action?: {
+    readonly value: "trigger" | "resolve"
+  } | null
+  readonly extractions?: ReadonlyArray<{
+    readonly target: string
+    readonly source: string
+    readonly regex: string
+  } | {
+    readonly target: string
+    readonly template: string
+  }> | null
+  readonly priority?: {
+    readonly value: string
+  } | null
+  readonly severity?: {
+    readonly value: "info" | "warning" | "error" | "critical"
+  } | null
+  readonly suppress?: {
+    readonly value: boolean
+    readonly threshold_value?: number | null
+    readonly threshold_time_unit?: "seconds" | "minutes" | "hours" | null
     readonly threshold_time_amount?: number | null
   } | null
   readonly suspend?: {
@@ -4918,6 +6132,36 @@ export interface Extension {
   readonly endpoint_url?: string | null
   readonly extension_objects: ReadonlyArray<ServiceReference>
   readonly extension_schema: ExtensionSchemaReference
+  readonly temporarily_disabled?: boolean | null
+  readonly config?: {
+    readonly [key: string]: unknown
+  } | null
+}
+
+/**
+ * A `Extension` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ExtensionInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ExtensionInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: "extension" | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly name: string
+  readonly endpoint_url?: string | null
+  readonly extension_objects: ReadonlyArray<ServiceReferenceInput>
+  readonly extension_schema: ExtensionSchemaReferenceInput
   readonly temporarily_disabled?: boolean | null
   readonly config?: {
     readonly [key: string]: unknown
@@ -5034,6 +6278,28 @@ export interface ExtensionSchemaReference {
   readonly id?: string | null
   readonly summary?: string | null
   readonly type?: "extension_schema_reference" | (string & {}) | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+}
+
+/**
+ * A `ExtensionSchemaReference` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ExtensionSchemaReferenceInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ExtensionSchemaReferenceInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: "extension_schema_reference" | null
   readonly self?: string | null
   readonly html_url?: string | null
 }
@@ -5228,6 +6494,27 @@ export interface HandoffNotificationRule {
   readonly notify_advance_in_minutes?: number | null
   readonly handoff_type: "both" | "oncall" | "offcall" | (string & {})
   readonly contact_method: ContactMethodReference
+}
+
+/**
+ * A `HandoffNotificationRule` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.HandoffNotificationRuleInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface HandoffNotificationRuleInput {
+  readonly id: string
+  readonly notify_advance_in_minutes?: number | null
+  readonly handoff_type: "both" | "oncall" | "offcall"
+  readonly contact_method: ContactMethodReferenceInput
 }
 
 /**
@@ -5617,6 +6904,28 @@ export interface IncidentReference {
 }
 
 /**
+ * A `IncidentReference` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentReferenceInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface IncidentReferenceInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: "incident_reference" | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+}
+
+/**
  * Decodes a `IncidentReference` (open enums, unknown keys kept).
  *
  * @example
@@ -5834,6 +7143,27 @@ export interface IncidentUrgencyRule {
 }
 
 /**
+ * A `IncidentUrgencyRule` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentUrgencyRuleInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface IncidentUrgencyRuleInput {
+  readonly type?: "constant" | "use_support_hours" | null
+  readonly urgency?: "low" | "high" | "severity_based" | null
+  readonly during_support_hours?: IncidentUrgencyTypeInput | null
+  readonly outside_support_hours?: IncidentUrgencyTypeInput | null
+}
+
+/**
  * Decodes a `IncidentUrgencyRule` (open enums, unknown keys kept).
  *
  * @example
@@ -5865,6 +7195,25 @@ export const IncidentUrgencyRule: $Schema.Schema<IncidentUrgencyRule> = /*#__PUR
 export interface IncidentUrgencyType {
   readonly type?: "constant" | "use_support_hours" | (string & {}) | null
   readonly urgency?: "low" | "high" | "severity_based" | (string & {}) | null
+}
+
+/**
+ * A `IncidentUrgencyType` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentUrgencyTypeInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface IncidentUrgencyTypeInput {
+  readonly type?: "constant" | "use_support_hours" | null
+  readonly urgency?: "low" | "high" | "severity_based" | null
 }
 
 /**
@@ -5933,6 +7282,86 @@ export interface IncidentWorkflow {
             readonly id?: string | null
             readonly summary?: string | null
             readonly type?: "step" | (string & {}) | null
+            readonly self?: string | null
+            readonly html_url?: string | null
+            readonly name: string
+            readonly action_configuration: {
+              readonly action_id: string
+              readonly description?: string | null
+              readonly inputs: ReadonlyArray<{
+                readonly name: string
+                readonly parameter_type?: string | null
+                readonly value: string
+              }>
+              readonly outputs?: ReadonlyArray<{
+                readonly name: string
+                readonly reference_name?: string | null
+                readonly parameter_type?: string | null
+              }> | null
+            }
+          }> | null
+        }
+      }> | null
+      readonly outputs?: ReadonlyArray<{
+        readonly name: string
+        readonly reference_name?: string | null
+        readonly parameter_type?: string | null
+      }> | null
+    }
+  }> | null
+}
+
+/**
+ * A `IncidentWorkflow` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentWorkflowInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface IncidentWorkflowInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: "incident_workflow" | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly name?: string | null
+  readonly description?: string | null
+  readonly created_at?: string | null
+  readonly team?: {
+    readonly type?: "team_reference" | null
+    readonly id?: string | null
+  } | null
+  readonly is_enabled?: boolean | null
+  readonly steps?: ReadonlyArray<{
+    readonly id?: string | null
+    readonly summary?: string | null
+    readonly type?: "step" | null
+    readonly self?: string | null
+    readonly html_url?: string | null
+    readonly name: string
+    readonly description?: string | null
+    readonly action_configuration: {
+      readonly action_id: string
+      readonly description?: string | null
+      readonly inputs: ReadonlyArray<{
+        readonly name: string
+        readonly parameter_type?: string | null
+        readonly value: string
+      }>
+      readonly inline_steps_inputs?: ReadonlyArray<{
+        readonly name: string
+        readonly value: {
+          readonly steps?: ReadonlyArray<{
+            readonly id?: string | null
+            readonly summary?: string | null
+            readonly type?: "step" | null
             readonly self?: string | null
             readonly html_url?: string | null
             readonly name: string
@@ -6269,6 +7698,31 @@ export interface IncidentsRespondersReference {
 }
 
 /**
+ * A `IncidentsRespondersReference` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IncidentsRespondersReferenceInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface IncidentsRespondersReferenceInput {
+  readonly state?: "pending" | "joined" | "declined" | "user_cancelled" | null
+  readonly user?: UserReferenceInput | null
+  readonly incident?: IncidentReferenceInput | null
+  readonly updated_at?: string | null
+  readonly message?: string | null
+  readonly requester?: UserReferenceInput | null
+  readonly requested_at?: string | null
+  readonly escalation_policy_requests?: ReadonlyArray<string> | null
+}
+
+/**
  * Decodes a `IncidentsRespondersReference` (open enums, unknown keys kept).
  *
  * @example
@@ -6323,6 +7777,45 @@ export interface Integration {
 }
 
 /**
+ * A `Integration` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IntegrationInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface IntegrationInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: "aws_cloudwatch_inbound_integration" | "cloudkick_inbound_integration" | "event_transformer_api_inbound_integration" | "generic_email_inbound_integration" | "generic_events_api_inbound_integration" | "keynote_inbound_integration" | "nagios_inbound_integration" | "pingdom_inbound_integration" | "sql_monitor_inbound_integration" | "events_api_v2_inbound_integration" | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly name?: string | null
+  readonly service?: ServiceReferenceInput | null
+  readonly created_at?: string | null
+  readonly vendor?: VendorReferenceInput | null
+  readonly integration_email?: string | null
+  readonly email_incident_creation?: "on_new_email" | "on_new_email_subject" | "only_if_no_open_incidents" | "use_rules" | null
+  readonly email_filter_mode?: "all-email" | "or-rules-email" | "and-rules-email" | null
+  readonly email_parsers?: ReadonlyArray<EmailParserInput> | null
+  readonly email_parsing_fallback?: "open_new_incident" | "discard" | null
+  readonly email_filters?: ReadonlyArray<{
+    readonly subject_mode: "match" | "no-match" | "always"
+    readonly subject_regex?: string | null
+    readonly body_mode: "match" | "no-match" | "always"
+    readonly body_regex?: string | null
+    readonly from_email_mode: "match" | "no-match" | "always"
+    readonly from_email_regex?: string | null
+  }> | null
+}
+
+/**
  * Decodes a `Integration` (open enums, unknown keys kept).
  *
  * @example
@@ -6360,6 +7853,28 @@ export interface IntegrationReference {
 }
 
 /**
+ * A `IntegrationReference` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IntegrationReferenceInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface IntegrationReferenceInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: "aws_cloudwatch_inbound_integration_reference" | "cloudkick_inbound_integration_reference" | "event_transformer_api_inbound_integration_reference" | "generic_email_inbound_integration_reference" | "generic_events_api_inbound_integration_reference" | "keynote_inbound_integration_reference" | "nagios_inbound_integration_reference" | "pingdom_inbound_integration_reference" | "sql_monitor_inbound_integration_reference" | "events_api_v2_inbound_integration_reference" | "inbound_integration_reference" | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+}
+
+/**
  * Decodes a `IntegrationReference` (open enums, unknown keys kept).
  *
  * @example
@@ -6392,6 +7907,27 @@ export interface IpAllowList {
   readonly id?: string | null
   readonly type?: "ip_allow_list" | (string & {}) | null
   readonly state: "enabled" | "disabled" | (string & {})
+  readonly cidr_entries: ReadonlyArray<CidrEntry>
+}
+
+/**
+ * A `IpAllowList` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.IpAllowListInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface IpAllowListInput {
+  readonly id?: string | null
+  readonly type?: "ip_allow_list" | null
+  readonly state: "enabled" | "disabled"
   readonly cidr_entries: ReadonlyArray<CidrEntry>
 }
 
@@ -6640,6 +8176,35 @@ export interface MaintenanceWindow {
 }
 
 /**
+ * A `MaintenanceWindow` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.MaintenanceWindowInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface MaintenanceWindowInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type: "maintenance_window"
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly sequence_number?: number | null
+  readonly start_time: string
+  readonly end_time: string
+  readonly description?: string | null
+  readonly created_by?: UserReferenceInput | null
+  readonly services: ReadonlyArray<ServiceReferenceInput>
+  readonly teams?: ReadonlyArray<TeamReferenceInput> | null
+}
+
+/**
  * Decodes a `MaintenanceWindow` (open enums, unknown keys kept).
  *
  * @example
@@ -6710,6 +8275,27 @@ export interface MatchPredicate {
   readonly matcher?: string | null
   readonly part: "body" | "subject" | "from_addresses" | (string & {})
   readonly children: ReadonlyArray<MatchPredicate>
+}
+
+/**
+ * A `MatchPredicate` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.MatchPredicateInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface MatchPredicateInput {
+  readonly type: "all" | "any" | "not" | "contains" | "exactly" | "regex"
+  readonly matcher?: string | null
+  readonly part: "body" | "subject" | "from_addresses"
+  readonly children: ReadonlyArray<MatchPredicateInput>
 }
 
 /**
@@ -6793,6 +8379,31 @@ export interface NotificationRule {
 }
 
 /**
+ * A `NotificationRule` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.NotificationRuleInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface NotificationRuleInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type: "assignment_notification_rule"
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly start_delay_in_minutes: number
+  readonly contact_method: ContactMethodReferenceInput
+  readonly urgency: "high" | "low"
+}
+
+/**
  * Decodes a `NotificationRule` (open enums, unknown keys kept).
  *
  * @example
@@ -6825,6 +8436,28 @@ export interface NotificationRuleReference {
   readonly id?: string | null
   readonly summary?: string | null
   readonly type?: "assignment_notification_rule_reference" | (string & {}) | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+}
+
+/**
+ * A `NotificationRuleReference` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.NotificationRuleReferenceInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface NotificationRuleReferenceInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: "assignment_notification_rule_reference" | null
   readonly self?: string | null
   readonly html_url?: string | null
 }
@@ -6864,6 +8497,25 @@ export interface NotificationSubscribable {
 }
 
 /**
+ * A `NotificationSubscribable` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.NotificationSubscribableInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface NotificationSubscribableInput {
+  readonly subscribable_id?: string | null
+  readonly subscribable_type?: "incident" | "business_service" | null
+}
+
+/**
  * Decodes a `NotificationSubscribable` (open enums, unknown keys kept).
  *
  * @example
@@ -6895,6 +8547,25 @@ export const NotificationSubscribable: $Schema.Schema<NotificationSubscribable> 
 export interface NotificationSubscriber {
   readonly subscriber_id?: string | null
   readonly subscriber_type?: "user" | "team" | (string & {}) | null
+}
+
+/**
+ * A `NotificationSubscriber` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.NotificationSubscriberInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface NotificationSubscriberInput {
+  readonly subscriber_id?: string | null
+  readonly subscriber_type?: "user" | "team" | null
 }
 
 /**
@@ -7289,6 +8960,44 @@ export interface OrchestrationCacheVariableExternalData {
 }
 
 /**
+ * A `OrchestrationCacheVariableExternalData` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OrchestrationCacheVariableExternalDataInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface OrchestrationCacheVariableExternalDataInput {
+  readonly id?: string | null
+  readonly name: string
+  readonly disabled?: boolean | null
+  readonly created_at?: string | null
+  readonly created_by?: {
+    readonly id?: string | null
+    readonly type?: string | null
+    readonly self?: string | null
+  } | null
+  readonly updated_at?: string | null
+  readonly updated_by?: {
+    readonly id?: string | null
+    readonly type?: string | null
+    readonly self?: string | null
+  } | null
+  readonly configuration?: {
+    readonly type?: "external_data" | null
+    readonly data_type?: "string" | "number" | "boolean" | null
+    readonly ttl_seconds?: number | null
+  } | null
+  readonly data_endpoint?: string | null
+}
+
+/**
  * Decodes a `OrchestrationCacheVariableExternalData` (open enums, unknown keys kept).
  *
  * @example
@@ -7344,6 +9053,46 @@ export interface OrchestrationCacheVariableRecentValue {
 }
 
 /**
+ * A `OrchestrationCacheVariableRecentValue` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OrchestrationCacheVariableRecentValueInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface OrchestrationCacheVariableRecentValueInput {
+  readonly id?: string | null
+  readonly name: string
+  readonly disabled?: boolean | null
+  readonly created_at?: string | null
+  readonly created_by?: {
+    readonly id?: string | null
+    readonly type?: string | null
+    readonly self?: string | null
+  } | null
+  readonly updated_at?: string | null
+  readonly updated_by?: {
+    readonly id?: string | null
+    readonly type?: string | null
+    readonly self?: string | null
+  } | null
+  readonly configuration?: {
+    readonly type?: "recent_value" | null
+    readonly source?: string | null
+    readonly regex?: string | null
+  } | null
+  readonly conditions?: ReadonlyArray<{
+    readonly expression?: string | null
+  }> | null
+}
+
+/**
  * Decodes a `OrchestrationCacheVariableRecentValue` (open enums, unknown keys kept).
  *
  * @example
@@ -7390,6 +9139,45 @@ export interface OrchestrationCacheVariableTriggerEventCount {
   } | null
   readonly configuration?: {
     readonly type?: "trigger_event_count" | (string & {}) | null
+    readonly ttl_seconds?: number | null
+  } | null
+  readonly conditions?: ReadonlyArray<{
+    readonly expression?: string | null
+  }> | null
+}
+
+/**
+ * A `OrchestrationCacheVariableTriggerEventCount` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OrchestrationCacheVariableTriggerEventCountInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface OrchestrationCacheVariableTriggerEventCountInput {
+  readonly id?: string | null
+  readonly name: string
+  readonly disabled?: boolean | null
+  readonly created_at?: string | null
+  readonly created_by?: {
+    readonly id?: string | null
+    readonly type?: string | null
+    readonly self?: string | null
+  } | null
+  readonly updated_at?: string | null
+  readonly updated_by?: {
+    readonly id?: string | null
+    readonly type?: string | null
+    readonly self?: string | null
+  } | null
+  readonly configuration?: {
+    readonly type?: "trigger_event_count" | null
     readonly ttl_seconds?: number | null
   } | null
   readonly conditions?: ReadonlyArray<{
@@ -7528,6 +9316,121 @@ export interface OrchestrationGlobal {
 }
 
 /**
+ * A `OrchestrationGlobal` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OrchestrationGlobalInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface OrchestrationGlobalInput {
+  readonly orchestration_path: {
+    readonly type?: unknown
+    readonly parent?: {
+      readonly id?: unknown
+      readonly type?: "event_orchestration_reference" | null
+    } | null
+    readonly sets?: ReadonlyArray<{
+      readonly rules?: ReadonlyArray<{
+        readonly actions?: {
+          readonly route_to?: string | null
+          readonly suppress?: boolean | null
+          readonly suspend?: number | null
+          readonly drop_event?: boolean | null
+          readonly priority?: string | null
+          readonly escalation_policy?: string | null
+          readonly annotate?: string | null
+          readonly severity?: "info" | "error" | "warning" | "critical" | null
+          readonly event_action?: "trigger" | "resolve" | null
+          readonly variables?: ReadonlyArray<{
+            readonly name?: string | null
+            readonly path?: string | null
+            readonly type?: "regex" | null
+            readonly value?: string | null
+          }> | null
+          readonly extractions?: ReadonlyArray<{
+            readonly target?: string | null
+            readonly template?: string | null
+          } | {
+            readonly target?: string | null
+            readonly regex?: string | null
+            readonly source?: string | null
+          }> | null
+          readonly automation_actions?: ReadonlyArray<{
+            readonly name?: string | null
+            readonly url?: string | null
+            readonly auto_send?: boolean | null
+            readonly headers?: ReadonlyArray<{
+              readonly key?: string | null
+              readonly value?: string | null
+            }> | null
+            readonly trigger_types?: ReadonlyArray<"alert_triggered" | "alert_suppressed" | "alert_suspended"> | null
+            readonly parameters?: ReadonlyArray<{
+              readonly key?: string | null
+              readonly value?: string | null
+            }> | null
+          }> | null
+          readonly incident_custom_field_updates?: ReadonlyArray<{
+            readonly id?: string | null
+            readonly value?: string | null
+          }> | null
+        } | null
+      }> | null
+    }> | null
+    readonly catch_all?: {
+      readonly actions?: {
+        readonly suppress?: boolean | null
+        readonly suspend?: number | null
+        readonly drop_event?: boolean | null
+        readonly priority?: string | null
+        readonly escalation_policy?: string | null
+        readonly annotate?: string | null
+        readonly severity?: "info" | "error" | "warning" | "critical" | null
+        readonly event_action?: "trigger" | "resolve" | null
+        readonly variables?: ReadonlyArray<{
+          readonly name?: string | null
+          readonly path?: string | null
+          readonly type?: "regex" | null
+          readonly value?: string | null
+        }> | null
+        readonly extractions?: ReadonlyArray<{
+          readonly target?: string | null
+          readonly template?: string | null
+        } | {
+          readonly target?: string | null
+          readonly regex?: string | null
+          readonly source?: string | null
+        }> | null
+        readonly automation_actions?: ReadonlyArray<{
+          readonly name?: string | null
+          readonly url?: string | null
+          readonly auto_send?: boolean | null
+          readonly headers?: ReadonlyArray<{
+            readonly key?: string | null
+            readonly value?: string | null
+          }> | null
+          readonly trigger_types?: ReadonlyArray<"alert_triggered" | "alert_suppressed" | "alert_suspended"> | null
+          readonly parameters?: ReadonlyArray<{
+            readonly key?: string | null
+            readonly value?: string | null
+          }> | null
+        }> | null
+        readonly incident_custom_field_updates?: ReadonlyArray<{
+          readonly id?: string | null
+          readonly value?: string | null
+        }> | null
+      } | null
+    } | null
+  }
+}
+
+/**
  * Decodes a `OrchestrationGlobal` (open enums, unknown keys kept).
  *
  * @example
@@ -7622,6 +9525,47 @@ export interface OrchestrationRouter {
 }
 
 /**
+ * A `OrchestrationRouter` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OrchestrationRouterInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface OrchestrationRouterInput {
+  readonly orchestration_path: {
+    readonly type?: unknown
+    readonly parent?: {
+      readonly id?: unknown
+      readonly type?: "event_orchestration_reference" | null
+    } | null
+    readonly sets?: ReadonlyArray<{
+      readonly rules?: ReadonlyArray<{
+        readonly actions?: {
+          readonly route_to?: string | null
+          readonly dynamic_route_to?: {
+            readonly source?: string | null
+            readonly regex?: string | null
+            readonly lookup_by?: "service_name" | "service_id" | null
+          } | null
+        } | null
+      }> | null
+    }> | null
+    readonly catch_all?: {
+      readonly actions?: {
+        readonly route_to?: string | null
+      } | null
+    } | null
+  }
+}
+
+/**
  * Decodes a `OrchestrationRouter` (open enums, unknown keys kept).
  *
  * @example
@@ -7688,6 +9632,73 @@ export interface OrchestrationUnrouted {
           readonly name?: string | null
           readonly path?: string | null
           readonly type?: "regex" | (string & {}) | null
+          readonly value?: string | null
+        }> | null
+        readonly extractions?: ReadonlyArray<{
+          readonly target?: string | null
+          readonly template?: string | null
+        } | {
+          readonly target?: string | null
+          readonly regex?: string | null
+          readonly source?: string | null
+        }> | null
+      } | null
+    } | null
+  }
+}
+
+/**
+ * A `OrchestrationUnrouted` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OrchestrationUnroutedInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface OrchestrationUnroutedInput {
+  readonly orchestration_path: {
+    readonly type?: unknown
+    readonly parent?: {
+      readonly id?: unknown
+      readonly type?: "event_orchestration_reference" | null
+    } | null
+    readonly sets?: ReadonlyArray<{
+      readonly rules?: ReadonlyArray<{
+        readonly actions?: {
+          readonly route_to?: string | null
+          readonly severity?: "info" | "error" | "warning" | "critical" | null
+          readonly event_action?: "trigger" | "resolve" | null
+          readonly variables?: ReadonlyArray<{
+            readonly name?: string | null
+            readonly path?: string | null
+            readonly type?: "regex" | null
+            readonly value?: string | null
+          }> | null
+          readonly extractions?: ReadonlyArray<{
+            readonly target?: string | null
+            readonly template?: string | null
+          } | {
+            readonly target?: string | null
+            readonly regex?: string | null
+            readonly source?: string | null
+          }> | null
+        } | null
+      }> | null
+    }> | null
+    readonly catch_all?: {
+      readonly actions?: {
+        readonly severity?: "info" | "error" | "warning" | "critical" | null
+        readonly event_action?: "trigger" | "resolve" | null
+        readonly variables?: ReadonlyArray<{
+          readonly name?: string | null
+          readonly path?: string | null
+          readonly type?: "regex" | null
           readonly value?: string | null
         }> | null
         readonly extractions?: ReadonlyArray<{
@@ -7855,6 +9866,31 @@ export interface Override {
 }
 
 /**
+ * A `Override` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.OverrideInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface OverrideInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: string | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly start: string
+  readonly end: string
+  readonly user: UserReferenceInput
+}
+
+/**
  * Decodes a `Override` (open enums, unknown keys kept).
  *
  * @example
@@ -7975,6 +10011,33 @@ export interface PhoneContactMethod {
 }
 
 /**
+ * A `PhoneContactMethod` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.PhoneContactMethodInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface PhoneContactMethodInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type: "phone_contact_method" | "sms_contact_method"
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly label: string
+  readonly address: string
+  readonly country_code: number
+  readonly enabled?: boolean | null
+  readonly blacklisted?: boolean | null
+}
+
+/**
  * Decodes a `PhoneContactMethod` (open enums, unknown keys kept).
  *
  * @example
@@ -8051,6 +10114,28 @@ export interface PriorityReference {
 }
 
 /**
+ * A `PriorityReference` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.PriorityReferenceInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface PriorityReferenceInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: "priority_reference" | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+}
+
+/**
  * Decodes a `PriorityReference` (open enums, unknown keys kept).
  *
  * @example
@@ -8094,6 +10179,34 @@ export interface PushContactMethod {
 }
 
 /**
+ * A `PushContactMethod` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.PushContactMethodInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface PushContactMethodInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type: "push_notification_contact_method"
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly label: string
+  readonly address: string
+  readonly device_type: "android" | "ios"
+  readonly sounds?: ReadonlyArray<PushContactMethodSoundInput> | null
+  readonly created_at?: string | null
+  readonly blacklisted?: boolean | null
+}
+
+/**
  * Decodes a `PushContactMethod` (open enums, unknown keys kept).
  *
  * @example
@@ -8124,6 +10237,25 @@ export const PushContactMethod: $Schema.Schema<PushContactMethod> = /*#__PURE__*
  */
 export interface PushContactMethodSound {
   readonly type?: "alert_high_urgency" | "alert_low_urgency" | (string & {}) | null
+  readonly file?: string | null
+}
+
+/**
+ * A `PushContactMethodSound` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.PushContactMethodSoundInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface PushContactMethodSoundInput {
+  readonly type?: "alert_high_urgency" | "alert_low_urgency" | null
   readonly file?: string | null
 }
 
@@ -8312,6 +10444,26 @@ export const RecommendedRule: $Schema.Schema<RecommendedRule> = /*#__PURE__*/ $s
 export interface RecommendedRuleDecision {
   readonly decision: {
     readonly feedback: "positive" | "negative" | (string & {})
+  }
+}
+
+/**
+ * A `RecommendedRuleDecision` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.RecommendedRuleDecisionInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface RecommendedRuleDecisionInput {
+  readonly decision: {
+    readonly feedback: "positive" | "negative"
   }
 }
 
@@ -8708,6 +10860,27 @@ export interface ResponderRequestTargetReference {
 }
 
 /**
+ * A `ResponderRequestTargetReference` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ResponderRequestTargetReferenceInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ResponderRequestTargetReferenceInput {
+  readonly type?: string | null
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly incident_responders?: ReadonlyArray<IncidentsRespondersReferenceInput> | null
+}
+
+/**
  * Decodes a `ResponderRequestTargetReference` (open enums, unknown keys kept).
  *
  * @example
@@ -8738,6 +10911,27 @@ export const ResponderRequestTargetReference: $Schema.Schema<ResponderRequestTar
  */
 export interface Restriction {
   readonly type: "daily_restriction" | "weekly_restriction" | (string & {})
+  readonly duration_seconds: number
+  readonly start_time_of_day: string
+  readonly start_day_of_week?: number | null
+}
+
+/**
+ * A `Restriction` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.RestrictionInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface RestrictionInput {
+  readonly type: "daily_restriction" | "weekly_restriction"
   readonly duration_seconds: number
   readonly start_time_of_day: string
   readonly start_day_of_week?: number | null
@@ -8868,6 +11062,45 @@ export interface Ruleset {
 }
 
 /**
+ * A `Ruleset` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.RulesetInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface RulesetInput {
+  readonly id?: string | null
+  readonly self?: string | null
+  readonly type?: "global" | "default_global" | null
+  readonly name?: string | null
+  readonly routing_keys?: ReadonlyArray<string> | null
+  readonly created_at?: string | null
+  readonly creator?: {
+    readonly id?: string | null
+    readonly type?: string | null
+    readonly self?: string | null
+  } | null
+  readonly updated_at?: string | null
+  readonly updater?: {
+    readonly id?: string | null
+    readonly type?: string | null
+    readonly self?: string | null
+  } | null
+  readonly team?: {
+    readonly id: string
+    readonly type: string
+    readonly self?: string | null
+  } | null
+}
+
+/**
  * Decodes a `Ruleset` (open enums, unknown keys kept).
  *
  * @example
@@ -8961,6 +11194,42 @@ export interface Schedule {
 }
 
 /**
+ * A `Schedule` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ScheduleInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ScheduleInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type: "schedule"
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly schedule_layers?: ReadonlyArray<ScheduleLayerInput> | null
+  readonly time_zone: string
+  readonly name?: string | null
+  readonly description?: string | null
+  readonly final_schedule?: SubScheduleInput | null
+  readonly overrides_subschedule?: SubScheduleInput | null
+  readonly escalation_policies?: ReadonlyArray<EscalationPolicyReferenceInput> | null
+  readonly users?: ReadonlyArray<UserReferenceInput> | null
+  readonly teams?: ReadonlyArray<TeamReferenceInput> | null
+  readonly next_oncall_for_user?: {
+    readonly start?: string | null
+    readonly end?: string | null
+    readonly user?: Reference | null
+  } | null
+}
+
+/**
  * Decodes a `Schedule` (open enums, unknown keys kept).
  *
  * @example
@@ -9003,6 +11272,33 @@ export interface ScheduleLayer {
 }
 
 /**
+ * A `ScheduleLayer` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ScheduleLayerInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ScheduleLayerInput {
+  readonly id?: string | null
+  readonly start: string
+  readonly end?: string | null
+  readonly users: ReadonlyArray<ScheduleLayerUserInput>
+  readonly restrictions?: ReadonlyArray<RestrictionInput> | null
+  readonly rotation_virtual_start: string
+  readonly rotation_turn_length_seconds: number
+  readonly name?: string | null
+  readonly rendered_schedule_entries?: ReadonlyArray<ScheduleLayerEntryInput> | null
+  readonly rendered_coverage_percentage?: number | null
+}
+
+/**
  * Decodes a `ScheduleLayer` (open enums, unknown keys kept).
  *
  * @example
@@ -9038,6 +11334,26 @@ export interface ScheduleLayerEntry {
 }
 
 /**
+ * A `ScheduleLayerEntry` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ScheduleLayerEntryInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ScheduleLayerEntryInput {
+  readonly user?: UserReferenceInput | null
+  readonly start: string
+  readonly end: string
+}
+
+/**
  * Decodes a `ScheduleLayerEntry` (open enums, unknown keys kept).
  *
  * @example
@@ -9068,6 +11384,24 @@ export const ScheduleLayerEntry: $Schema.Schema<ScheduleLayerEntry> = /*#__PURE_
  */
 export interface ScheduleLayerUser {
   readonly user: UserReference
+}
+
+/**
+ * A `ScheduleLayerUser` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ScheduleLayerUserInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ScheduleLayerUserInput {
+  readonly user: UserReferenceInput
 }
 
 /**
@@ -9194,6 +11528,29 @@ export interface ScheduledAction {
 }
 
 /**
+ * A `ScheduledAction` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ScheduledActionInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ScheduledActionInput {
+  readonly type: "urgency_change"
+  readonly at: {
+    readonly type: "named_time"
+    readonly name: "support_hours_start" | "support_hours_end"
+  }
+  readonly to_urgency: "high"
+}
+
+/**
  * Decodes a `ScheduledAction` (open enums, unknown keys kept).
  *
  * @example
@@ -9257,6 +11614,54 @@ export interface Service {
 }
 
 /**
+ * A `Service` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ServiceInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type: "service"
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly name?: string | null
+  readonly description?: string | null
+  readonly auto_resolve_timeout?: number | null
+  readonly acknowledgement_timeout?: number | null
+  readonly created_at?: string | null
+  readonly status?: "active" | "warning" | "critical" | "maintenance" | "disabled" | null
+  readonly last_incident_timestamp?: string | null
+  readonly escalation_policy: EscalationPolicyReferenceInput
+  readonly response_play?: unknown
+  readonly teams?: ReadonlyArray<TeamReferenceInput> | null
+  readonly integrations?: ReadonlyArray<IntegrationReferenceInput> | null
+  readonly incident_urgency_rule?: IncidentUrgencyRuleInput | null
+  readonly support_hours?: SupportHoursInput | null
+  readonly scheduled_actions?: ReadonlyArray<ScheduledActionInput> | null
+  readonly addons?: ReadonlyArray<AddonReferenceInput> | null
+  readonly alert_creation?: "create_incidents" | "create_alerts_and_incidents" | null
+  readonly alert_grouping_parameters?: AlertGroupingParametersInput | {
+    readonly id?: string | null
+    readonly type?: string | null
+    readonly summary?: string | null
+    readonly self?: string | null
+    readonly html_url?: string | null
+  } | null
+  readonly alert_grouping?: "time" | "intelligent" | null
+  readonly alert_grouping_timeout?: number | null
+  readonly auto_pause_notifications_parameters?: AutoPauseNotificationsParametersInput | null
+}
+
+/**
  * Decodes a `Service` (open enums, unknown keys kept).
  *
  * @example
@@ -9292,6 +11697,30 @@ export interface ServiceCustomFieldsFieldCreateModel {
   readonly enabled?: boolean | null
   readonly field_options?: ReadonlyArray<ServiceCustomFieldsFieldOptionUpdateModel> | null
   readonly field_type: "single_value" | "single_value_fixed" | "multi_value" | "multi_value_fixed" | (string & {})
+  readonly name: string
+}
+
+/**
+ * A `ServiceCustomFieldsFieldCreateModel` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceCustomFieldsFieldCreateModelInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ServiceCustomFieldsFieldCreateModelInput {
+  readonly data_type: "boolean" | "integer" | "float" | "string" | "datetime" | "url"
+  readonly description?: string | null
+  readonly display_name: string
+  readonly enabled?: boolean | null
+  readonly field_options?: ReadonlyArray<ServiceCustomFieldsFieldOptionUpdateModelInput> | null
+  readonly field_type: "single_value" | "single_value_fixed" | "multi_value" | "multi_value_fixed"
   readonly name: string
 }
 
@@ -9367,6 +11796,27 @@ export const ServiceCustomFieldsFieldOptionReadModel: $Schema.Schema<ServiceCust
 export interface ServiceCustomFieldsFieldOptionUpdateModel {
   readonly data: {
     readonly data_type: "string" | (string & {})
+    readonly value: string
+  }
+}
+
+/**
+ * A `ServiceCustomFieldsFieldOptionUpdateModel` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceCustomFieldsFieldOptionUpdateModelInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ServiceCustomFieldsFieldOptionUpdateModelInput {
+  readonly data: {
+    readonly data_type: "string"
     readonly value: string
   }
 }
@@ -9452,6 +11902,33 @@ export interface ServiceCustomFieldsFieldUpdateModel {
   readonly field_options?: ReadonlyArray<{
     readonly data: {
       readonly data_type: "string" | (string & {})
+      readonly value: string
+    }
+    readonly id?: string | null
+  }> | null
+}
+
+/**
+ * A `ServiceCustomFieldsFieldUpdateModel` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceCustomFieldsFieldUpdateModelInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ServiceCustomFieldsFieldUpdateModelInput {
+  readonly description?: string | null
+  readonly display_name?: string | null
+  readonly enabled?: boolean | null
+  readonly field_options?: ReadonlyArray<{
+    readonly data: {
+      readonly data_type: "string"
       readonly value: string
     }
     readonly id?: string | null
@@ -9606,6 +12083,61 @@ export interface ServiceEventRule {
 }
 
 /**
+ * A `ServiceEventRule` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceEventRuleInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ServiceEventRuleInput {
+  readonly id?: string | null
+  readonly self?: string | null
+  readonly disabled?: boolean | null
+  readonly conditions?: {
+    readonly operator: "and" | "or"
+    readonly subconditions: ReadonlyArray<{
+      readonly operator: "exists" | "nexists" | "equals" | "nequals" | "contains" | "ncontains" | "matches" | "nmatches"
+      readonly parameters: {
+        readonly path: string
+        readonly value: string
+        readonly options?: {
+          readonly [key: string]: unknown
+        } | null
+      }
+    }>
+  } | null
+  readonly time_frame?: {
+    readonly active_between?: {
+      readonly start_time: number
+      readonly end_time: number
+    } | null
+    readonly scheduled_weekly?: {
+      readonly start_time: number
+      readonly duration: number
+      readonly timezone: string
+      readonly weekdays: ReadonlyArray<number>
+    } | null
+  } | null
+  readonly variables?: ReadonlyArray<{
+    readonly type: "regex"
+    readonly name: string
+    readonly parameters: {
+      readonly value: string
+      readonly path: string
+    }
+  }> | null
+  readonly position?: number | null
+  readonly actions?: EventRuleActionsCommonInput | null
+}
+
+/**
  * Decodes a `ServiceEventRule` (open enums, unknown keys kept).
  *
  * @example
@@ -9750,6 +12282,26 @@ export interface ServiceNowFieldMappingInput {
 }
 
 /**
+ * A `ServiceNowFieldMappingInput` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceNowFieldMappingInputInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ServiceNowFieldMappingInputInput {
+  readonly servicenow_field: string
+  readonly event_field: string
+  readonly type?: "query" | null
+}
+
+/**
  * Decodes a `ServiceNowFieldMappingInput` (open enums, unknown keys kept).
  *
  * @example
@@ -9871,6 +12423,27 @@ export interface ServiceNowTableInput {
   readonly ci_table_name: string
   readonly query_filter?: string | null
   readonly field_mappings: ReadonlyArray<ServiceNowFieldMappingInput>
+}
+
+/**
+ * A `ServiceNowTableInput` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceNowTableInputInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ServiceNowTableInputInput {
+  readonly display_name: string
+  readonly ci_table_name: string
+  readonly query_filter?: string | null
+  readonly field_mappings: ReadonlyArray<ServiceNowFieldMappingInputInput>
 }
 
 /**
@@ -10023,6 +12596,140 @@ export interface ServiceOrchestration {
 }
 
 /**
+ * A `ServiceOrchestration` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceOrchestrationInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ServiceOrchestrationInput {
+  readonly orchestration_path: {
+    readonly migrated_at?: string | null
+    readonly migrated_by?: {
+      readonly id?: string | null
+      readonly type?: string | null
+      readonly self?: string | null
+    } | null
+    readonly migrated_from?: {
+      readonly id?: string | null
+      readonly type?: string | null
+      readonly self?: string | null
+    } | null
+    readonly migrated_status?: "completed" | null
+    readonly migrated_via?: "API" | "UI" | null
+    readonly type?: unknown
+    readonly parent?: {
+      readonly id?: unknown
+      readonly type?: "service_reference" | null
+    } | null
+    readonly sets?: ReadonlyArray<{
+      readonly rules?: ReadonlyArray<{
+        readonly actions?: {
+          readonly route_to?: string | null
+          readonly suppress?: boolean | null
+          readonly suspend?: number | null
+          readonly priority?: string | null
+          readonly escalation_policy?: string | null
+          readonly annotate?: string | null
+          readonly severity?: "info" | "error" | "warning" | "critical" | null
+          readonly event_action?: "trigger" | "resolve" | null
+          readonly variables?: ReadonlyArray<{
+            readonly name?: string | null
+            readonly path?: string | null
+            readonly type?: "regex" | null
+            readonly value?: string | null
+          }> | null
+          readonly extractions?: ReadonlyArray<{
+            readonly target?: string | null
+            readonly template?: string | null
+          } | {
+            readonly target?: string | null
+            readonly regex?: string | null
+            readonly source?: string | null
+          }> | null
+          readonly pagerduty_automation_actions?: ReadonlyArray<{
+            readonly action_id?: string | null
+            readonly trigger_types?: ReadonlyArray<"alert_triggered" | "alert_suppressed" | "alert_suspended"> | null
+          }> | null
+          readonly automation_actions?: ReadonlyArray<{
+            readonly name?: string | null
+            readonly url?: string | null
+            readonly auto_send?: boolean | null
+            readonly headers?: ReadonlyArray<{
+              readonly key?: string | null
+              readonly value?: string | null
+            }> | null
+            readonly trigger_types?: ReadonlyArray<"alert_triggered" | "alert_suppressed" | "alert_suspended"> | null
+            readonly parameters?: ReadonlyArray<{
+              readonly key?: string | null
+              readonly value?: string | null
+            }> | null
+          }> | null
+          readonly incident_custom_field_updates?: ReadonlyArray<{
+            readonly id?: string | null
+            readonly value?: string | null
+          }> | null
+        } | null
+      }> | null
+    }> | null
+    readonly catch_all?: {
+      readonly actions?: {
+        readonly suppress?: boolean | null
+        readonly suspend?: number | null
+        readonly priority?: string | null
+        readonly escalation_policy?: string | null
+        readonly annotate?: string | null
+        readonly severity?: "info" | "error" | "warning" | "critical" | null
+        readonly event_action?: "trigger" | "resolve" | null
+        readonly variables?: ReadonlyArray<{
+          readonly name?: string | null
+          readonly path?: string | null
+          readonly type?: "regex" | null
+          readonly value?: string | null
+        }> | null
+        readonly extractions?: ReadonlyArray<{
+          readonly target?: string | null
+          readonly template?: string | null
+        } | {
+          readonly target?: string | null
+          readonly regex?: string | null
+          readonly source?: string | null
+        }> | null
+        readonly pagerduty_automation_actions?: ReadonlyArray<{
+          readonly action_id?: string | null
+          readonly trigger_types?: ReadonlyArray<"alert_triggered" | "alert_suppressed" | "alert_suspended"> | null
+        }> | null
+        readonly automation_actions?: ReadonlyArray<{
+          readonly name?: string | null
+          readonly url?: string | null
+          readonly auto_send?: boolean | null
+          readonly headers?: ReadonlyArray<{
+            readonly key?: string | null
+            readonly value?: string | null
+          }> | null
+          readonly trigger_types?: ReadonlyArray<"alert_triggered" | "alert_suppressed" | "alert_suspended"> | null
+          readonly parameters?: ReadonlyArray<{
+            readonly key?: string | null
+            readonly value?: string | null
+          }> | null
+        }> | null
+        readonly incident_custom_field_updates?: ReadonlyArray<{
+          readonly id?: string | null
+          readonly value?: string | null
+        }> | null
+      } | null
+    } | null
+  }
+}
+
+/**
  * Decodes a `ServiceOrchestration` (open enums, unknown keys kept).
  *
  * @example
@@ -10055,6 +12762,28 @@ export interface ServiceReference {
   readonly id?: string | null
   readonly summary?: string | null
   readonly type?: "service_reference" | (string & {}) | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+}
+
+/**
+ * A `ServiceReference` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ServiceReferenceInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ServiceReferenceInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: "service_reference" | null
   readonly self?: string | null
   readonly html_url?: string | null
 }
@@ -10125,6 +12854,25 @@ export const ShiftAssignment: $Schema.Schema<ShiftAssignment> = /*#__PURE__*/ $s
  */
 export interface ShiftMember {
   readonly type: "user_member" | "empty_member" | (string & {})
+  readonly user_id?: string | null
+}
+
+/**
+ * A `ShiftMember` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.ShiftMemberInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ShiftMemberInput {
+  readonly type: "user_member" | "empty_member"
   readonly user_id?: string | null
 }
 
@@ -10331,6 +13079,25 @@ export const StandardApplied: $Schema.Schema<StandardApplied> = /*#__PURE__*/ $s
  */
 export interface StandardInclusionExclusion {
   readonly type?: "technical_service_reference" | (string & {}) | null
+  readonly id?: string | null
+}
+
+/**
+ * A `StandardInclusionExclusion` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StandardInclusionExclusionInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface StandardInclusionExclusionInput {
+  readonly type?: "technical_service_reference" | null
   readonly id?: string | null
 }
 
@@ -10543,6 +13310,33 @@ export interface StatusPagePostPostRequest {
 }
 
 /**
+ * A `StatusPagePostPostRequest` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusPagePostPostRequestInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface StatusPagePostPostRequestInput {
+  readonly type: "status_page_post"
+  readonly title: string
+  readonly post_type: "incident" | "maintenance"
+  readonly starts_at: string | null
+  readonly ends_at: string | null
+  readonly updates: ReadonlyArray<StatusPagePostUpdateRequest>
+  readonly status_page: {
+    readonly id: string
+    readonly type?: string | null
+  }
+}
+
+/**
  * Decodes a `StatusPagePostPostRequest` (open enums, unknown keys kept).
  *
  * @example
@@ -10575,6 +13369,32 @@ export interface StatusPagePostPutRequest {
   readonly type: "status_page_post" | (string & {})
   readonly title: string
   readonly post_type: "incident" | "maintenance" | (string & {})
+  readonly starts_at: string | null
+  readonly ends_at: string | null
+  readonly status_page: {
+    readonly id: string
+    readonly type?: string | null
+  }
+}
+
+/**
+ * A `StatusPagePostPutRequest` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusPagePostPutRequestInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface StatusPagePostPutRequestInput {
+  readonly type: "status_page_post"
+  readonly title: string
+  readonly post_type: "incident" | "maintenance"
   readonly starts_at: string | null
   readonly ends_at: string | null
   readonly status_page: {
@@ -10778,6 +13598,30 @@ export const StatusPagePostmortem: $Schema.Schema<StatusPagePostmortem> = /*#__P
  */
 export interface StatusPagePostmortemRequest {
   readonly type: "status_page_post_postmortem" | (string & {})
+  readonly post: {
+    readonly id: string
+    readonly type?: string | null
+  }
+  readonly message: string
+  readonly notify_subscribers: boolean
+}
+
+/**
+ * A `StatusPagePostmortemRequest` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusPagePostmortemRequestInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface StatusPagePostmortemRequestInput {
+  readonly type: "status_page_post_postmortem"
   readonly post: {
     readonly id: string
     readonly type?: string | null
@@ -11030,6 +13874,24 @@ export interface StatusUpdateNotificationRule {
 }
 
 /**
+ * A `StatusUpdateNotificationRule` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.StatusUpdateNotificationRuleInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface StatusUpdateNotificationRuleInput {
+  readonly contact_method: ContactMethodReferenceInput
+}
+
+/**
  * Decodes a `StatusUpdateNotificationRule` (open enums, unknown keys kept).
  *
  * @example
@@ -11102,6 +13964,26 @@ export interface SubSchedule {
 }
 
 /**
+ * A `SubSchedule` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.SubScheduleInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface SubScheduleInput {
+  readonly name: "Final Schedule" | "Overrides"
+  readonly rendered_schedule_entries?: ReadonlyArray<ScheduleLayerEntryInput> | null
+  readonly rendered_coverage_percentage?: number | null
+}
+
+/**
  * Decodes a `SubSchedule` (open enums, unknown keys kept).
  *
  * @example
@@ -11132,6 +14014,28 @@ export const SubSchedule: $Schema.Schema<SubSchedule> = /*#__PURE__*/ $schema<Su
  */
 export interface SupportHours {
   readonly type?: "fixed_time_per_day" | (string & {}) | null
+  readonly time_zone?: string | null
+  readonly days_of_week?: ReadonlyArray<number> | null
+  readonly start_time?: string | null
+  readonly end_time?: string | null
+}
+
+/**
+ * A `SupportHours` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.SupportHoursInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface SupportHoursInput {
+  readonly type?: "fixed_time_per_day" | null
   readonly time_zone?: string | null
   readonly days_of_week?: ReadonlyArray<number> | null
   readonly start_time?: string | null
@@ -11171,6 +14075,29 @@ export interface Tag {
   readonly id?: string | null
   readonly summary?: string | null
   readonly type: "tag" | (string & {})
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly label: string
+}
+
+/**
+ * A `Tag` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.TagInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface TagInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type: "tag"
   readonly self?: string | null
   readonly html_url?: string | null
   readonly label: string
@@ -11254,6 +14181,31 @@ export interface Team {
 }
 
 /**
+ * A `Team` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.TeamInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface TeamInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type: "team"
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly name: string
+  readonly description?: string | null
+  readonly default_role?: "manager" | "none" | null
+}
+
+/**
  * Decodes a `Team` (open enums, unknown keys kept).
  *
  * @example
@@ -11286,6 +14238,28 @@ export interface TeamReference {
   readonly id?: string | null
   readonly summary?: string | null
   readonly type?: "team_reference" | (string & {}) | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+}
+
+/**
+ * A `TeamReference` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.TeamReferenceInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface TeamReferenceInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: "team_reference" | null
   readonly self?: string | null
   readonly html_url?: string | null
 }
@@ -11521,6 +14495,31 @@ export interface UpdateCustomShiftRequest {
 }
 
 /**
+ * A `UpdateCustomShiftRequest` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.UpdateCustomShiftRequestInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface UpdateCustomShiftRequestInput {
+  readonly custom_shift: {
+    readonly start_time?: string | null
+    readonly end_time?: string | null
+    readonly assignments?: ReadonlyArray<{
+      readonly type: "shift_assignment"
+      readonly member: ShiftMemberInput
+    }> | null
+  }
+}
+
+/**
  * Decodes a `UpdateCustomShiftRequest` (open enums, unknown keys kept).
  *
  * @example
@@ -11558,6 +14557,32 @@ export interface UpdateEventRequest {
     readonly effective_until?: string | null
     readonly recurrence?: ReadonlyArray<string> | null
     readonly assignment_strategy?: EventAssignmentStrategy | null
+  }
+}
+
+/**
+ * A `UpdateEventRequest` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.UpdateEventRequestInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface UpdateEventRequestInput {
+  readonly event: {
+    readonly name?: string | null
+    readonly start_time?: ZonedDateTime | null
+    readonly end_time?: ZonedDateTime | null
+    readonly effective_since?: string | null
+    readonly effective_until?: string | null
+    readonly recurrence?: ReadonlyArray<string> | null
+    readonly assignment_strategy?: EventAssignmentStrategyInput | null
   }
 }
 
@@ -11602,6 +14627,31 @@ export interface UpdateOAuthClientRequest {
 }
 
 /**
+ * A `UpdateOAuthClientRequest` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.UpdateOAuthClientRequestInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface UpdateOAuthClientRequestInput {
+  readonly oauth_client: {
+    readonly name?: string | null
+    readonly client_id?: string | null
+    readonly client_secret?: string | null
+    readonly scope?: string | null
+    readonly token_url?: string | null
+    readonly grant_type?: "client_credentials" | null
+  }
+}
+
+/**
  * Decodes a `UpdateOAuthClientRequest` (open enums, unknown keys kept).
  *
  * @example
@@ -11635,6 +14685,28 @@ export interface UpdateOverrideRequest {
     readonly start_time?: string | null
     readonly end_time?: string | null
     readonly overriding_member?: ShiftMember | null
+  }
+}
+
+/**
+ * A `UpdateOverrideRequest` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.UpdateOverrideRequestInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface UpdateOverrideRequestInput {
+  readonly override: {
+    readonly start_time?: string | null
+    readonly end_time?: string | null
+    readonly overriding_member?: ShiftMemberInput | null
   }
 }
 
@@ -11845,6 +14917,28 @@ export interface UserReference {
   readonly id?: string | null
   readonly summary?: string | null
   readonly type?: "user_reference" | (string & {}) | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+}
+
+/**
+ * A `UserReference` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.UserReferenceInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface UserReferenceInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: "user_reference" | null
   readonly self?: string | null
   readonly html_url?: string | null
 }
@@ -12077,6 +15171,28 @@ export interface VendorReference {
 }
 
 /**
+ * A `VendorReference` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.VendorReferenceInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface VendorReferenceInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type?: "vendor_reference" | null
+  readonly self?: string | null
+  readonly html_url?: string | null
+}
+
+/**
  * Decodes a `VendorReference` (open enums, unknown keys kept).
  *
  * @example
@@ -12285,6 +15401,48 @@ export interface WebhookSubscription {
 }
 
 /**
+ * A `WebhookSubscription` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.WebhookSubscriptionInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface WebhookSubscriptionInput {
+  readonly id?: string | null
+  readonly type: "webhook_subscription"
+  readonly active?: boolean | null
+  readonly delivery_method: {
+    readonly id?: string | null
+    readonly secret?: string | null
+    readonly temporarily_disabled?: boolean | null
+    readonly type: "http_delivery_method"
+    readonly url: string
+    readonly custom_headers?: ReadonlyArray<{
+      readonly name?: string | null
+      readonly value?: string | null
+    }> | null
+  }
+  readonly description?: string | null
+  readonly events: ReadonlyArray<string>
+  readonly filter: {
+    readonly id?: string | null
+    readonly type: "account_reference" | "service_reference" | "team_reference"
+  }
+  readonly oauth_client?: {
+    readonly id: string
+    readonly type: "oauth_client_reference"
+    readonly summary?: string | null
+  } | null
+}
+
+/**
  * Decodes a `WebhookSubscription` (open enums, unknown keys kept).
  *
  * @example
@@ -12320,6 +15478,33 @@ export interface WebhookSubscriptionUpdate {
     readonly filter?: {
       readonly id?: string | null
       readonly type?: "account_reference" | "service_reference" | "team_reference" | (string & {}) | null
+    } | null
+    readonly active?: boolean | null
+    readonly oauth_client_id?: string | null
+  } | null
+}
+
+/**
+ * A `WebhookSubscriptionUpdate` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.WebhookSubscriptionUpdateInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface WebhookSubscriptionUpdateInput {
+  readonly webhook_subscription?: {
+    readonly description?: string | null
+    readonly events?: ReadonlyArray<string> | null
+    readonly filter?: {
+      readonly id?: string | null
+      readonly type?: "account_reference" | "service_reference" | "team_reference" | null
     } | null
     readonly active?: boolean | null
     readonly oauth_client_id?: string | null
@@ -12595,6 +15780,33 @@ export interface WhatsAppContactMethod {
   readonly id?: string | null
   readonly summary?: string | null
   readonly type: "whatsapp_contact_method" | (string & {})
+  readonly self?: string | null
+  readonly html_url?: string | null
+  readonly label: string
+  readonly address: string
+  readonly country_code: number
+  readonly enabled?: boolean | null
+  readonly blacklisted?: boolean | null
+}
+
+/**
+ * A `WhatsAppContactMethod` as a request takes it: the same shape with closed enums (a wrong value is a compile
+ * error; results keep them open).
+ *
+ * @example
+ * ```ts
+ * import type { Schemas } from "effect-pagerduty/api"
+ *
+ * declare const value: Schemas.WhatsAppContactMethodInput
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface WhatsAppContactMethodInput {
+  readonly id?: string | null
+  readonly summary?: string | null
+  readonly type: "whatsapp_contact_method"
   readonly self?: string | null
   readonly html_url?: string | null
   readonly label: string

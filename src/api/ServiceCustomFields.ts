@@ -76,7 +76,7 @@ export const listServiceCustomFields: (input?: ListServiceCustomFieldsInput, opt
 export interface CreateServiceCustomFieldInput {
   /** The JSON request body. */
   readonly body: {
-    readonly field: Schemas.ServiceCustomFieldsFieldCreateModel
+    readonly field: Schemas.ServiceCustomFieldsFieldCreateModelInput
   }
 }
 
@@ -148,7 +148,7 @@ export interface UpdateServiceCustomFieldInput {
   readonly field_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly field: Schemas.ServiceCustomFieldsFieldUpdateModel
+    readonly field: Schemas.ServiceCustomFieldsFieldUpdateModelInput
   }
 }
 
@@ -251,7 +251,7 @@ export interface CreateServiceCustomFieldOptionInput {
   readonly field_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly field_option: Schemas.ServiceCustomFieldsFieldOptionUpdateModel
+    readonly field_option: Schemas.ServiceCustomFieldsFieldOptionUpdateModelInput
   }
 }
 
@@ -325,7 +325,7 @@ export interface UpdateServiceCustomFieldOptionInput {
   readonly field_option_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly field_option: Schemas.ServiceCustomFieldsFieldOptionUpdateModel
+    readonly field_option: Schemas.ServiceCustomFieldsFieldOptionUpdateModelInput
   }
 }
 

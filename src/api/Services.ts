@@ -87,7 +87,7 @@ export const listServices: (input?: ListServicesInput, options?: StreamOptions) 
 export interface CreateServiceInput {
   /** The JSON request body. */
   readonly body: {
-    readonly service: Schemas.Service
+    readonly service: Schemas.ServiceInput
   }
 }
 
@@ -159,7 +159,7 @@ export interface UpdateServiceInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly service: Schemas.Service
+    readonly service: Schemas.ServiceInput
   }
 }
 
@@ -266,7 +266,7 @@ export interface CreateServiceIntegrationInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly integration: Schemas.Integration
+    readonly integration: Schemas.IntegrationInput
   }
 }
 
@@ -342,7 +342,7 @@ export interface UpdateServiceIntegrationInput {
   readonly integration_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly integration: Schemas.Integration
+    readonly integration: Schemas.IntegrationInput
   }
 }
 
@@ -414,7 +414,7 @@ export interface CreateServiceEventRuleInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly rule: Schemas.ServiceEventRule
+    readonly rule: Schemas.ServiceEventRuleInput
   }
 }
 
@@ -538,7 +538,7 @@ export interface UpdateServiceEventRuleInput {
   readonly rule_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly rule?: Schemas.ServiceEventRule
+    readonly rule?: Schemas.ServiceEventRuleInput
     readonly rule_id: string
   }
 }

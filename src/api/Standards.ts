@@ -85,8 +85,8 @@ export interface UpdateStandardInput {
       readonly regex?: string
     }
     readonly description?: string
-    readonly inclusions?: ReadonlyArray<Schemas.StandardInclusionExclusion>
-    readonly exclusions?: ReadonlyArray<Schemas.StandardInclusionExclusion>
+    readonly inclusions?: ReadonlyArray<Schemas.StandardInclusionExclusionInput>
+    readonly exclusions?: ReadonlyArray<Schemas.StandardInclusionExclusionInput>
   }
 }
 

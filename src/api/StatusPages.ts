@@ -396,7 +396,7 @@ export interface CreateStatusPagePostInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly post: Schemas.StatusPagePostPostRequest
+    readonly post: Schemas.StatusPagePostPostRequestInput
   }
 }
 
@@ -472,7 +472,7 @@ export interface UpdateStatusPagePostInput {
   readonly post_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly post: Schemas.StatusPagePostPutRequest
+    readonly post: Schemas.StatusPagePostPutRequestInput
   }
 }
 
@@ -772,7 +772,7 @@ export interface CreateOrUpdateStatusPagePostmortemInput {
   readonly post_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly postmortem: Schemas.StatusPagePostmortemRequest
+    readonly postmortem: Schemas.StatusPagePostmortemRequestInput
   }
 }
 

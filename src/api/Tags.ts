@@ -175,7 +175,7 @@ export const listTags: (input?: ListTagsInput, options?: StreamOptions) => Strea
 export interface CreateTagsInput {
   /** The JSON request body. */
   readonly body: {
-    readonly tag: Schemas.Tag
+    readonly tag: Schemas.TagInput
   }
 }
 

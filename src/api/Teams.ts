@@ -77,7 +77,7 @@ export const listTeams: (input?: ListTeamsInput, options?: StreamOptions) => Str
 export interface CreateTeamInput {
   /** The JSON request body. */
   readonly body: {
-    readonly team: Schemas.Team
+    readonly team: Schemas.TeamInput
   }
 }
 
@@ -149,7 +149,7 @@ export interface UpdateTeamInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly team: Schemas.Team
+    readonly team: Schemas.TeamInput
   }
 }
 
@@ -430,7 +430,7 @@ export interface CreateTeamNotificationSubscriptionsInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly subscribables: ReadonlyArray<Schemas.NotificationSubscribable>
+    readonly subscribables: ReadonlyArray<Schemas.NotificationSubscribableInput>
   }
 }
 
@@ -485,7 +485,7 @@ export interface RemoveTeamNotificationSubscriptionsInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly subscribables: ReadonlyArray<Schemas.NotificationSubscribable>
+    readonly subscribables: ReadonlyArray<Schemas.NotificationSubscribableInput>
   }
 }
 

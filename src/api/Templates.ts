@@ -81,7 +81,7 @@ export const getTemplates: (input?: GetTemplatesInput, options?: StreamOptions) 
 export interface CreateTemplateInput {
   /** The JSON request body. */
   readonly body: {
-    readonly template: Schemas.EditableTemplate
+    readonly template: Schemas.EditableTemplateInput
   }
 }
 
@@ -151,7 +151,7 @@ export interface UpdateTemplateInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly template: Schemas.EditableTemplate
+    readonly template: Schemas.EditableTemplateInput
   }
 }
 

@@ -97,9 +97,9 @@ export interface CreateUserInput {
       readonly invitation_sent?: boolean
       readonly job_title?: string
       readonly created_via_sso?: boolean
-      readonly teams?: ReadonlyArray<Schemas.TeamReference>
-      readonly contact_methods?: ReadonlyArray<Schemas.ContactMethodReference>
-      readonly notification_rules?: ReadonlyArray<Schemas.NotificationRuleReference>
+      readonly teams?: ReadonlyArray<Schemas.TeamReferenceInput>
+      readonly contact_methods?: ReadonlyArray<Schemas.ContactMethodReferenceInput>
+      readonly notification_rules?: ReadonlyArray<Schemas.NotificationRuleReferenceInput>
       readonly http_cal_url?: string
       readonly web_cal_url?: string
       readonly license?: unknown
@@ -193,9 +193,9 @@ export interface UpdateUserInput {
       readonly invitation_sent?: boolean
       readonly job_title?: string
       readonly created_via_sso?: boolean
-      readonly teams?: ReadonlyArray<Schemas.TeamReference>
-      readonly contact_methods?: ReadonlyArray<Schemas.ContactMethodReference>
-      readonly notification_rules?: ReadonlyArray<Schemas.NotificationRuleReference>
+      readonly teams?: ReadonlyArray<Schemas.TeamReferenceInput>
+      readonly contact_methods?: ReadonlyArray<Schemas.ContactMethodReferenceInput>
+      readonly notification_rules?: ReadonlyArray<Schemas.NotificationRuleReferenceInput>
       readonly http_cal_url?: string
       readonly web_cal_url?: string
       readonly license?: unknown
@@ -339,7 +339,7 @@ export interface CreateUserContactMethodInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly contact_method: Schemas.PhoneContactMethod | Schemas.PushContactMethod | Schemas.EmailContactMethod | Schemas.WhatsAppContactMethod
+    readonly contact_method: Schemas.PhoneContactMethodInput | Schemas.PushContactMethodInput | Schemas.EmailContactMethodInput | Schemas.WhatsAppContactMethodInput
   }
 }
 
@@ -413,7 +413,7 @@ export interface UpdateUserContactMethodInput {
   readonly contact_method_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly contact_method: Schemas.PhoneContactMethod | Schemas.PushContactMethod | Schemas.EmailContactMethod | Schemas.WhatsAppContactMethod
+    readonly contact_method: Schemas.PhoneContactMethodInput | Schemas.PushContactMethodInput | Schemas.EmailContactMethodInput | Schemas.WhatsAppContactMethodInput
   }
 }
 
@@ -651,7 +651,7 @@ export interface CreateUserNotificationRuleInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly notification_rule: Schemas.NotificationRule
+    readonly notification_rule: Schemas.NotificationRuleInput
   }
 }
 
@@ -727,7 +727,7 @@ export interface UpdateUserNotificationRuleInput {
   readonly notification_rule_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly notification_rule: Schemas.NotificationRule
+    readonly notification_rule: Schemas.NotificationRuleInput
   }
 }
 
@@ -849,7 +849,7 @@ export interface CreateUserNotificationSubscriptionsInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly subscribables: ReadonlyArray<Schemas.NotificationSubscribable>
+    readonly subscribables: ReadonlyArray<Schemas.NotificationSubscribableInput>
   }
 }
 
@@ -904,7 +904,7 @@ export interface UnsubscribeUserNotificationSubscriptionsInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly subscribables: ReadonlyArray<Schemas.NotificationSubscribable>
+    readonly subscribables: ReadonlyArray<Schemas.NotificationSubscribableInput>
   }
 }
 
@@ -974,7 +974,7 @@ export interface CreateUserHandoffNotificationRuleInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly oncall_handoff_notification_rule: Schemas.HandoffNotificationRule
+    readonly oncall_handoff_notification_rule: Schemas.HandoffNotificationRuleInput
   }
 }
 
@@ -1048,7 +1048,7 @@ export interface UpdateUserHandoffNotificationInput {
   readonly oncall_handoff_notification_rule_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly oncall_handoff_notification_rule: Schemas.HandoffNotificationRule
+    readonly oncall_handoff_notification_rule: Schemas.HandoffNotificationRuleInput
   }
 }
 
@@ -1295,7 +1295,7 @@ export interface CreateUserStatusUpdateNotificationRuleInput {
   readonly id: string
   /** The JSON request body. */
   readonly body: {
-    readonly status_update_notification_rule: Schemas.StatusUpdateNotificationRule
+    readonly status_update_notification_rule: Schemas.StatusUpdateNotificationRuleInput
   }
 }
 
@@ -1387,7 +1387,7 @@ export interface UpdateUserStatusUpdateNotificationRuleInput {
   readonly status_update_notification_rule_id: string
   /** The JSON request body. */
   readonly body: {
-    readonly status_update_notification_rule: Schemas.StatusUpdateNotificationRule
+    readonly status_update_notification_rule: Schemas.StatusUpdateNotificationRuleInput
   }
 }
 

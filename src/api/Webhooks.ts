@@ -79,7 +79,7 @@ export const listWebhookSubscriptions: (input?: ListWebhookSubscriptionsInput, o
 export interface CreateWebhookSubscriptionInput {
   /** The JSON request body. */
   readonly body: {
-    readonly webhook_subscription: Schemas.WebhookSubscription
+    readonly webhook_subscription: Schemas.WebhookSubscriptionInput
   }
 }
 
@@ -148,7 +148,7 @@ export interface UpdateWebhookSubscriptionInput {
   /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
-  readonly body?: Schemas.WebhookSubscriptionUpdate
+  readonly body?: Schemas.WebhookSubscriptionUpdateInput
 }
 
 /**
@@ -311,7 +311,7 @@ export const listOauthClients: (input?: ListOauthClientsInput, options?: CallOpt
  */
 export interface CreateOauthClientInput {
   /** The JSON request body. */
-  readonly body: Schemas.CreateOAuthClientRequest
+  readonly body: Schemas.CreateOAuthClientRequestInput
 }
 
 /**
@@ -379,7 +379,7 @@ export interface UpdateOauthClientInput {
   /** The ID of the resource. */
   readonly id: string
   /** The JSON request body. */
-  readonly body: Schemas.UpdateOAuthClientRequest
+  readonly body: Schemas.UpdateOAuthClientRequestInput
 }
 
 /**

@@ -53,7 +53,7 @@ export const knownMismatches: ReadonlyMap<string, string> = new Map([
   ]
 ])
 
-const ref = (id: string, type: string) => ({ id, type })
+const ref = <const Type extends string>(id: string, type: Type) => ({ id, type })
 
 /** What {@link typedTour} did. */
 export interface TourResult {
@@ -417,7 +417,7 @@ export const typedTour: Effect.Effect<TourResult, RestApiError, RestApi | FakePa
     yield* call(Incidents.updateIncidentAlert, {
       id: alertedId,
       alert_id: alertId,
-      body: { alert: { type: "alert", status: "resolved" } }
+      body: { alert: { status: "resolved" } }
     })
     yield* call(Users.updateUserContactMethod, {
       id: adaId,
