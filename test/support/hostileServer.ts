@@ -3,7 +3,6 @@
  * bodies, storms of 429s with large bodies), counts the sockets clients open, and a driver that runs a client fiber
  * to its end under `TestClock` while real bytes cross the loopback.
  */
-import { FetchHttpClient } from "@effect/platform"
 import type { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Chunk, Effect, Fiber, Layer as LayerModule, Option, TestClock } from "effect"
@@ -76,12 +75,7 @@ export const hostileServer = (
     (server) => Effect.sync(() => server.close())
   )
 
-/** Every `HttpClient` layer a user may choose: a difference between them is our bug. */
-export const clientLayers: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
-  ["FetchHttpClient", FetchHttpClient.layer],
-  ["NodeHttpClient.layerUndici", NodeHttpClient.layerUndici],
-  ["NodeHttpClient.layer", NodeHttpClient.layer]
-]
+export { clientLayers } from "./clientLayers.js"
 
 /** `NodeHttpClient.layer`'s client on a keep-alive agent (the default agent opens a connection per request). */
 export const keepAliveNodeLayer: Layer.Layer<HttpClient.HttpClient> = NodeHttpClient.layerWithoutAgent.pipe(

@@ -3,11 +3,8 @@
  * body, or a hang), records every request as received (headers and body included), and counts the sockets opened.
  * Test-only: the fake PagerDuty stays a well-behaved PagerDuty.
  */
-import { FetchHttpClient } from "@effect/platform"
-import type { HttpClient } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
 import { Effect } from "effect"
-import type { Layer, Scope } from "effect"
+import type { Scope } from "effect"
 import { createServer } from "node:http"
 import type { AddressInfo, Socket } from "node:net"
 
@@ -89,9 +86,4 @@ export const hostileServer = (
     (server) => Effect.sync(() => server.close())
   )
 
-/** The three HttpClient layers every fault runs on. */
-export const clientLayers: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
-  ["FetchHttpClient", FetchHttpClient.layer],
-  ["NodeHttpClient.layerUndici", NodeHttpClient.layerUndici],
-  ["NodeHttpClient.layer", NodeHttpClient.layer]
-]
+export { clientLayers } from "./clientLayers.js"

@@ -3,9 +3,7 @@
  * and answered by `answer`. After `safety` requests it answers 400, so that a client that loops on a broken paging
  * answer fails its test (with the wrong error and request count) instead of hanging it.
  */
-import { FetchHttpClient } from "@effect/platform"
 import type { HttpClient } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
 import { Context, Effect, Layer } from "effect"
 import type { Scope } from "effect"
 import { PagerDutyConfig, RestApi, RetryPolicy } from "effect-pagerduty"
@@ -67,12 +65,7 @@ export const pagingServer = (
     ({ close }) => Effect.sync(close)
   ).pipe(Effect.map(({ server }) => server))
 
-/** The three `HttpClient` layers a user may choose; a difference between them is our bug. */
-export const clientLayers: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
-  ["FetchHttpClient", FetchHttpClient.layer],
-  ["NodeHttpClient.layerUndici", NodeHttpClient.layerUndici],
-  ["NodeHttpClient.layer", NodeHttpClient.layer]
-]
+export { clientLayers } from "./clientLayers.js"
 
 /** A `RestApi` talking to the server through `client`, built in the current scope. */
 export const restApiOn = (
